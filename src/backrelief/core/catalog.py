@@ -196,6 +196,8 @@ def _validate(model: type[BaseModel], data: Any, path: str) -> Any:
 def _read_yaml(path: Path, label: str) -> Any:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    except FileNotFoundError:
+        raise ContentError(label, "", "file is missing") from None
     except yaml.YAMLError as exc:
         raise ContentError(label, "", f"not valid YAML: {exc}") from None
 

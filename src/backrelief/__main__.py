@@ -1,0 +1,5 @@
+"""`python -m backrelief` runs the CLI."""
+
+from backrelief.cli import main
+
+main()

@@ -1,0 +1,66 @@
+"""Rich renderables for catalogue content (imported only by commands that print them)."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.text import Text
+
+from backrelief.core.catalog import Catalog, Step, Technique
+
+_BREATH = {"in": "breathe in", "out": "breathe out", "steady": "keep breathing"}
+_SIDE = {"each": "each side", "alternate": "alternating sides"}
+
+
+def dose_text(step: Step) -> str:
+    """A step's dose in words: '8 reps, hold 5 s, each side, breathe out'."""
+    parts = []
+    if step.reps:
+        parts.append(f"{step.reps} reps")
+    if step.seconds:
+        parts.append(f"hold {step.seconds} s" if step.reps else f"{step.seconds} s")
+    if step.side:
+        parts.append(_SIDE[step.side])
+    if step.breath:
+        parts.append(_BREATH[step.breath])
+    return ", ".join(parts)
+
+
+def technique_markup(technique: Technique, catalog: Catalog) -> Group:
+    """A technique in full: steps with doses, mistakes, cautions, variants, sources."""
+    kit = (" or " if technique.equipment_needs == "any" else ", ").join(technique.equipment)
+    header = Text.assemble(
+        (technique.name, "bold"),
+        f"  ({technique.id})\n",
+        technique.summary + "\n",
+        ("Why: ", "bold"),
+        technique.benefit + "\n",
+        ("Position: ", "bold"),
+        technique.position.replace("_", " "),
+        ("   Equipment: ", "bold"),
+        (kit.replace("_", " ") or "floor only"),
+        ("   Intensity: ", "bold"),
+        technique.intensity,
+    )
+    parts: list[object] = [header]
+    if technique.safety_note:
+        parts.append(Panel(technique.safety_note, title="Why we teach it this way", border_style="yellow"))
+    steps = Text()
+    for number, step in enumerate(technique.steps, start=1):
+        steps.append(f"{number}. ", style="bold")
+        steps.append(step.text)
+        steps.append(f"  [{dose_text(step)}]\n", style="cyan")
+        if step.tip:
+            steps.append(f"   Tip: {step.tip}\n", style="dim")
+    parts.append(Panel(steps, title="Steps", border_style="green"))
+    parts.append(Markdown("**Common mistakes**\n\n" + "\n".join(f"- {m}" for m in technique.common_mistakes)))
+    parts.append(Markdown("**Cautions**\n\n" + "\n".join(f"- {c}" for c in technique.cautions)))
+    if technique.contraindications:
+        parts.append(Text("Not offered with: " + ", ".join(technique.contraindications), style="red"))
+    for variant in technique.variants:
+        conditions = ", ".join(c.replace("_", " ") for c in variant.for_conditions)
+        parts.append(Markdown(f"**Safer variant: {variant.name}** (for {conditions})  \n{variant.summary}"))
+    citations = "\n".join(f"- {c['citation']}" for c in catalog.cite(technique.sources))
+    parts.append(Markdown("**Sources**\n\n" + citations))
+    return Group(*parts)  # type: ignore[arg-type]
