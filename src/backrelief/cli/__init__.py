@@ -62,7 +62,7 @@ def _help_listing(ctx: click.Context) -> bool:
 
 
 class _Main(LazyGroup):
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         """Print usage errors as one line naming the field, exit 2 (DESIGN.md contract)."""
         kwargs["standalone_mode"] = False
         try:

@@ -27,6 +27,10 @@ def dose_text(step: Step) -> str:
     return ", ".join(parts)
 
 
+def _bullets(title: str, items: list[str]) -> Markdown:
+    return Markdown(f"**{title}**\n\n" + "\n".join(f"- {item}" for item in items))
+
+
 def technique_markup(technique: Technique, catalog: Catalog) -> Group:
     """A technique in full: steps with doses, mistakes, cautions, variants, sources."""
     kit = (" or " if technique.equipment_needs == "any" else ", ").join(technique.equipment)
@@ -45,7 +49,9 @@ def technique_markup(technique: Technique, catalog: Catalog) -> Group:
     )
     parts: list[object] = [header]
     if technique.safety_note:
-        parts.append(Panel(technique.safety_note, title="Why we teach it this way", border_style="yellow"))
+        parts.append(
+            Panel(technique.safety_note, title="Why we teach it this way", border_style="yellow")
+        )
     steps = Text()
     for number, step in enumerate(technique.steps, start=1):
         steps.append(f"{number}. ", style="bold")
@@ -54,13 +60,14 @@ def technique_markup(technique: Technique, catalog: Catalog) -> Group:
         if step.tip:
             steps.append(f"   Tip: {step.tip}\n", style="dim")
     parts.append(Panel(steps, title="Steps", border_style="green"))
-    parts.append(Markdown("**Common mistakes**\n\n" + "\n".join(f"- {m}" for m in technique.common_mistakes)))
-    parts.append(Markdown("**Cautions**\n\n" + "\n".join(f"- {c}" for c in technique.cautions)))
+    parts.append(_bullets("Common mistakes", technique.common_mistakes))
+    parts.append(_bullets("Cautions", technique.cautions))
     if technique.contraindications:
         parts.append(Text("Not offered with: " + ", ".join(technique.contraindications), style="red"))
     for variant in technique.variants:
         conditions = ", ".join(c.replace("_", " ") for c in variant.for_conditions)
-        parts.append(Markdown(f"**Safer variant: {variant.name}** (for {conditions})  \n{variant.summary}"))
+        heading = f"**Safer variant: {variant.name}** (for {conditions})"
+        parts.append(Markdown(f"{heading}  \n{variant.summary}"))
     citations = "\n".join(f"- {c['citation']}" for c in catalog.cite(technique.sources))
     parts.append(Markdown("**Sources**\n\n" + citations))
     return Group(*parts)  # type: ignore[arg-type]

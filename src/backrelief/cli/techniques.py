@@ -58,7 +58,8 @@ def show(technique_id: str, as_json: bool) -> None:
 
     catalog = default_catalog()
     if technique_id not in catalog.techniques:
-        fail("ID", f"unknown technique {technique_id!r}; valid ids: {', '.join(sorted(catalog.techniques))}")
+        valid = ", ".join(sorted(catalog.techniques))
+        fail("ID", f"unknown technique {technique_id!r}; valid ids: {valid}")
     technique = catalog.techniques[technique_id]
     if as_json:
         print_json(technique_to_json(technique, catalog))

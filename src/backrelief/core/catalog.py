@@ -33,10 +33,8 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60
 Text = Annotated[str, Field(min_length=3, max_length=600)]
 Role = Literal["settle", "mobility", "release", "strength", "finish"]
 
-try:  # the C loader is several times faster; fall back where libyaml is missing
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+# The C loader is several times faster; fall back where PyYAML was built without libyaml.
+_Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Strict(BaseModel):
@@ -195,7 +193,7 @@ def _validate(model: type[BaseModel], data: Any, path: str) -> Any:
 
 def _read_yaml(path: Path, label: str) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except FileNotFoundError:
         raise ContentError(label, "", "file is missing") from None
     except yaml.YAMLError as exc:
@@ -210,7 +208,7 @@ def _read_education(path: Path, label: str) -> EducationPage:
     if match is None:
         raise ContentError(label, "", "expected YAML front matter between '---' lines")
     try:
-        meta = yaml.load(match["meta"], Loader=_Loader)  # noqa: S506
+        meta = yaml.load(match["meta"], Loader=_Loader)
     except yaml.YAMLError as exc:
         raise ContentError(label, "", f"front matter is not valid YAML: {exc}") from None
     if not isinstance(meta, dict):
@@ -221,7 +219,9 @@ def _read_education(path: Path, label: str) -> EducationPage:
     return page
 
 
-def _check_sources(label: str, field_path: str, ids: Iterable[str], known: dict[str, Source]) -> None:
+def _check_sources(
+    label: str, field_path: str, ids: Iterable[str], known: dict[str, Source]
+) -> None:
     for index, source_id in enumerate(ids):
         if source_id not in known:
             raise ContentError(
