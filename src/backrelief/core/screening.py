@@ -480,7 +480,7 @@ def load_screen(path: Path | None = None) -> ScreenDefinition:
     except ValidationError as exc:
         first = exc.errors()[0]
         raise ContentError(label, _format_loc(first["loc"]), first["msg"]) from None
-    sources = _load_sources(path.parent / "sources.yaml")
+    sources = load_sources(path.parent / "sources.yaml")
     _check_screen(label, parsed, sources)
     return ScreenDefinition(
         questions=tuple(parsed.questions),
@@ -521,7 +521,8 @@ def _format_loc(loc: tuple[int | str, ...]) -> str:
     return "".join(parts)
 
 
-def _load_sources(path: Path) -> dict[str, Source]:
+def load_sources(path: Path) -> dict[str, Source]:
+    """Load ``sources.yaml``: every citation, by id (ContentError if broken)."""
     raw = _read_yaml(path, path.name)
     if not isinstance(raw, dict):
         raise ContentError(path.name, "", "expected a mapping of source id -> source")

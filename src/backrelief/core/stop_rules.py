@@ -1,0 +1,158 @@
+"""Stop rules inside a session: a check-in answer or "this hurts" -> continue, skip or stop.
+
+The responses, their actions and advice live in ``content/stop_rules.yaml``. Clinical brief 7.5:
+stop when pain worsens, new symptoms appear or leg symptoms spread; where a red flag may have
+appeared (spreading leg pain, new numbness, dizziness, a pop followed by pain) ``rescreen`` is
+set and the session must ask the emergency and same-day questions again
+(:func:`backrelief.core.screening.evaluate_recheck`) before anything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from backrelief.core.catalog import ContentError, content_root
+from backrelief.core.screening import AnswerError, load_sources
+from backrelief.core.vocabulary import ConditionId
+
+Action = Literal["continue", "skip", "stop"]
+Text = Annotated[str, Field(min_length=3, max_length=800)]
+
+#: Responses every player must offer (the issue's list, plus the two "carry on" answers).
+STOP_RESPONSES: tuple[str, ...] = (
+    "feels_fine",
+    "mild_discomfort",
+    "sharp_or_worse",
+    "spreading_leg",
+    "numbness_tingling",
+    "dizzy_faint",
+    "pop_with_pain",
+)
+
+
+class StopResponse(BaseModel):
+    """One answer a person can give mid-session, and what it leads to."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    label: Text
+    action: Action
+    rescreen: bool
+    advice: Text
+    condition_advice: dict[ConditionId, Text] = Field(default_factory=dict)
+    sources: list[str] = Field(min_length=1)
+
+
+class _StopFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    responses: list[StopResponse] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class StopRules:
+    """The validated stop responses, in the order a player shows them."""
+
+    responses: tuple[StopResponse, ...]
+
+    def response(self, response_id: str) -> StopResponse:
+        """The response with this id; :class:`AnswerError` on field ``response`` if unknown."""
+        for response in self.responses:
+            if response.id == response_id:
+                return response
+        valid = ", ".join(r.id for r in self.responses)
+        raise AnswerError("response", f"unknown stop response {response_id!r}; valid: {valid}")
+
+
+@dataclass(frozen=True)
+class StopDecision:
+    """What to do now: the action, plain advice, whether to re-screen, and the sources."""
+
+    response: str
+    label: str
+    action: Action
+    advice: str
+    rescreen: bool
+    sources: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        """The decision as a JSON-ready dict."""
+        return {
+            "response": self.response,
+            "label": self.label,
+            "action": self.action,
+            "advice": self.advice,
+            "rescreen": self.rescreen,
+            "sources": list(self.sources),
+        }
+
+
+def load_stop_rules(path: Path | None = None) -> StopRules:
+    """Load and check ``stop_rules.yaml`` (default: the shipped one).
+
+    Every id of :data:`STOP_RESPONSES` must be present and every source must exist in the
+    ``sources.yaml`` beside it; otherwise :class:`ContentError` names the file and field.
+    """
+    path = path if path is not None else content_root() / "stop_rules.yaml"
+    label = path.name
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ContentError(label, "", "file is missing") from None
+    except yaml.YAMLError as exc:
+        raise ContentError(label, "", f"not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ContentError(label, "", "expected a mapping with 'responses'")
+    try:
+        parsed = _StopFile.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
+        raise ContentError(label, where.lstrip("."), first["msg"]) from None
+    ids = [response.id for response in parsed.responses]
+    for index, response_id in enumerate(ids):
+        if response_id in ids[:index]:
+            raise ContentError(label, f"responses[{index}].id", f"duplicate id {response_id!r}")
+    for required in STOP_RESPONSES:
+        if required not in ids:
+            raise ContentError(label, "responses", f"missing required response {required!r}")
+    known_sources = load_sources(path.parent / "sources.yaml")
+    for index, response in enumerate(parsed.responses):
+        for source_index, source_id in enumerate(response.sources):
+            if source_id not in known_sources:
+                raise ContentError(label, f"responses[{index}].sources[{source_index}]",
+                                   f"unknown source {source_id!r} (see sources.yaml)")
+    return StopRules(tuple(parsed.responses))
+
+
+@cache
+def default_stop_rules() -> StopRules:
+    """The shipped stop rules, loaded once per process."""
+    return load_stop_rules()
+
+
+def decide(
+    response_id: str, conditions: Collection[str] = (), rules: StopRules | None = None
+) -> StopDecision:
+    """What a session does after this response; ``conditions`` adds their specific advice.
+
+    Raises :class:`AnswerError` (field ``response``) for an unknown response id.
+    """
+    response = (rules or default_stop_rules()).response(response_id)
+    extra = [text for cid, text in response.condition_advice.items() if cid in conditions]
+    return StopDecision(
+        response=response.id,
+        label=response.label,
+        action=response.action,
+        advice=" ".join([response.advice, *extra]),
+        rescreen=response.rescreen,
+        sources=list(response.sources),
+    )
