@@ -1,0 +1,426 @@
+"""Profile + Catalog (+ diary history) -> Routine: a routine a physiotherapist would recognise.
+
+Shape: settle (a rest position or a seated start) -> gentle mobility -> release with tools, if
+any are at hand -> strength, when time and pain allow -> a calm finish. Within a part, techniques
+follow the floor upwards (lying, all fours, kneeling, seated, standing) so nobody gets up and down
+for nothing. Sides are balanced by the timeline (every one-sided dose is done on both sides).
+
+Time: every technique is sized by :func:`backrelief.core.timeline.item_seconds`, the same
+expansion the players play. Techniques are added in order of importance, then rounds (up to the
+technique's ``max_rounds``, the content author's dose cap), until the total is within 15% of the
+minutes asked. When the safe techniques cannot fill the time without going past their dose caps,
+the routine is shorter and the advice says so: repeating past the cap is not offered.
+
+Determinism: the same inputs always give the same routine; ``seed`` only reorders equals.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from backrelief.core.catalog import Catalog, Role, Technique
+from backrelief.core.conditions import (
+    Form,
+    Restrictions,
+    choose_form,
+    condition_advice,
+    default_conditions,
+)
+from backrelief.core.timeline import technique_durations
+from backrelief.core.vocabulary import (
+    ConditionId,
+    Equipment,
+    Intensity,
+    Position,
+    Region,
+)
+
+RegionChoice = Literal["upper", "lower", "whole"]
+REGION_CHOICES: tuple[str, ...] = get_args(RegionChoice)
+CONDITION_IDS: tuple[ConditionId, ...] = get_args(ConditionId)
+EQUIPMENT_IDS: tuple[Equipment, ...] = get_args(Equipment)
+
+MIN_MINUTES, MAX_MINUTES = 3, 60
+MAX_PREGNANCY_WEEKS = 45
+# DESIGN.md (screen question pain_now): 7 or more out of 10 -> gentle techniques only.
+GENTLE_ONLY_FROM_PAIN = 7
+FIT_TOLERANCE = 0.15
+SECONDS_PER_TECHNIQUE = 120
+
+_POSITION_FLOW: tuple[Position, ...] = (
+    "supine", "side_lying", "prone", "all_fours", "kneeling", "seated", "standing",
+)
+_ROLE_ORDER: tuple[Role, ...] = ("settle", "mobility", "release", "strength", "finish")
+_ROLE_WHY: dict[str, str] = {
+    "settle": "To settle in.",
+    "mobility": "Gentle movement.",
+    "release": "Release with your kit.",
+    "strength": "Support for the back.",
+    "finish": "A calm finish.",
+}
+
+
+class ProfileError(ValueError):
+    """A profile field is out of range or unknown; ``field`` names it."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the planner needs to know about the person and today.
+
+    ``pregnancy_weeks`` implies the ``pregnancy`` condition (giving the week only makes sense in
+    pregnancy); pregnancy with the week unknown gets the conservative rules of 16 weeks on.
+    ``gentle_only`` forces gentle techniques whatever the pain (the safety screen may ask for it).
+    """
+
+    region: RegionChoice = "whole"
+    equipment: frozenset[Equipment] = frozenset()
+    minutes: int = 10
+    conditions: frozenset[ConditionId] = frozenset()
+    pregnancy_weeks: int | None = None
+    pain: int | None = None
+    gentle_only: bool = False
+
+    def __post_init__(self) -> None:
+        if self.region not in REGION_CHOICES:
+            raise ProfileError("region", f"unknown region {self.region!r}; use {REGION_CHOICES}")
+        for item in self.equipment:
+            if item not in EQUIPMENT_IDS:
+                raise ProfileError("equipment", f"unknown equipment {item!r}; use {EQUIPMENT_IDS}")
+        for condition in self.conditions:
+            if condition not in CONDITION_IDS:
+                raise ProfileError("condition", f"unknown condition {condition!r}; use {CONDITION_IDS}")
+        _check_int("minutes", self.minutes, MIN_MINUTES, MAX_MINUTES)
+        if self.pain is not None:
+            _check_int("pain", self.pain, 0, 10)
+        if self.pregnancy_weeks is not None:
+            _check_int("pregnancy_weeks", self.pregnancy_weeks, 0, MAX_PREGNANCY_WEEKS)
+        object.__setattr__(self, "equipment", frozenset(self.equipment))
+        conditions = frozenset(self.conditions)
+        if self.pregnancy_weeks is not None:
+            conditions |= {"pregnancy"}
+        object.__setattr__(self, "conditions", conditions)
+
+    @property
+    def regions(self) -> frozenset[Region]:
+        """The parts of the back asked for."""
+        return frozenset(("upper", "lower")) if self.region == "whole" else frozenset((self.region,))
+
+    @property
+    def gentle(self) -> bool:
+        """True when only gentle techniques may be planned."""
+        return self.gentle_only or (self.pain is not None and self.pain >= GENTLE_ONLY_FROM_PAIN)
+
+    @property
+    def restrictions(self) -> Restrictions:
+        """The conditions in the form the condition rules read."""
+        return Restrictions(self.conditions, self.pregnancy_weeks)
+
+
+def _check_int(name: str, value: object, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ProfileError(name, f"must be a whole number, got {value!r}")
+    if not low <= value <= high:
+        raise ProfileError(name, f"must be between {low} and {high}, got {value}")
+
+
+@dataclass(frozen=True)
+class RoutineItem:
+    """One technique in a routine, in the form (standard or variant) it is done."""
+
+    technique: str
+    name: str
+    role: Role
+    position: Position
+    equipment: tuple[Equipment, ...]
+    intensity: Intensity
+    variant: str | None
+    rounds: int
+    seconds: int
+    why: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The item as DESIGN.md's ``plan --json`` shows it."""
+        return {
+            "technique": self.technique,
+            "name": self.name,
+            "position": self.position,
+            "equipment": list(self.equipment),
+            "seconds": self.seconds,
+            "variant": self.variant,
+            "rounds": self.rounds,
+            "role": self.role,
+            "intensity": self.intensity,
+            "why": self.why,
+        }
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A technique left out, with each condition or choice that left it out."""
+
+    technique: str
+    reasons: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The exclusion as ``plan --json`` shows it."""
+        return {"technique": self.technique, "reasons": list(self.reasons)}
+
+
+@dataclass(frozen=True)
+class Routine:
+    """A planned routine: items in order, total seconds, what was left out and advice."""
+
+    items: tuple[RoutineItem, ...]
+    seconds: int
+    excluded: tuple[Exclusion, ...]
+    advice: tuple[str, ...]
+    asked_seconds: int = 0
+    short: bool = False  # True when the safe techniques could not fill the time
+
+    def to_json(self) -> dict[str, Any]:
+        """The routine exactly as DESIGN.md's ``plan --json`` contract shows it."""
+        return {
+            "items": [item.to_json() for item in self.items],
+            "seconds": self.seconds,
+            "excluded": [exclusion.to_json() for exclusion in self.excluded],
+            "advice": list(self.advice),
+        }
+
+
+@dataclass
+class _Candidate:
+    technique: Technique
+    form: Form
+    equipment: tuple[Equipment, ...]
+    durations: list[int]  # durations[r - 1] = seconds for r rounds
+    role: Role = "mobility"
+    rounds: int = 0  # 0 = not in the routine
+
+    @property
+    def seconds(self) -> int:
+        return self.durations[self.rounds - 1] if self.rounds else 0
+
+    def next_step(self) -> int | None:
+        """Seconds added by one more round (or by joining), None at the dose cap."""
+        if self.rounds >= len(self.durations):
+            return None
+        return self.durations[self.rounds] - self.seconds
+
+
+def _region_words(regions: Iterable[str]) -> str:
+    return " and ".join(sorted(regions, key=("upper", "lower").index))
+
+
+def plan_routine(
+    profile: Profile,
+    catalog: Catalog,
+    avoid: Collection[str] = frozenset(),
+    seed: int | None = None,
+) -> Routine:
+    """Plan a routine for ``profile`` from ``catalog``.
+
+    ``avoid`` holds technique ids to leave out (the diary's "made pain worse last time");
+    ``seed`` varies the choice between equally good techniques (None: by id).
+    """
+    rules = default_conditions()
+    excluded: list[Exclusion] = []
+    candidates: list[_Candidate] = []
+    for technique in catalog.ordered():
+        reasons: list[str] = []
+        if technique.id in avoid:
+            reasons.append("avoid: made pain worse last time")
+        if not set(technique.regions) & profile.regions:
+            reasons.append(f"region: works the {_region_words(technique.regions)} back")
+        choice = choose_form(technique, profile.restrictions, profile.equipment,
+                             gentle_only=profile.gentle, rules=rules)
+        reasons.extend(choice.reasons)
+        if reasons or choice.form is None:
+            excluded.append(Exclusion(technique.id, tuple(reasons)))
+            continue
+        durations = technique_durations(choice.form.steps, technique.max_rounds)
+        candidates.append(_Candidate(technique, choice.form, choice.equipment, durations))
+
+    ordered = _preference_order(candidates, profile, seed)
+    priority = _assign_roles(ordered)
+    target = profile.minutes * 60
+    total = _fit(priority, target)
+    chosen = [c for c in priority if c.rounds]
+    chosen.sort(key=_routine_position)
+    for candidate in priority:
+        if not candidate.rounds:
+            excluded.append(Exclusion(candidate.technique.id, (_unused_reason(candidate, chosen,
+                                                                              profile),)))
+    excluded.sort(key=lambda e: e.technique)
+    items = tuple(_item(c, profile) for c in chosen)
+    short = total < target * (1 - FIT_TOLERANCE)
+    advice = _advice(profile, total, short, bool(items), rules)
+    return Routine(items, total, tuple(excluded), tuple(advice), target, short)
+
+
+def _specificity(technique: Technique, profile: Profile) -> int:
+    """2: works only the parts asked for; 1: also works other parts."""
+    return 2 if set(technique.regions) <= profile.regions else 1
+
+
+def _preference_order(candidates: list[_Candidate], profile: Profile,
+                      seed: int | None) -> list[_Candidate]:
+    """Best first: region fit, then (for the whole back) upper and lower taken in turn."""
+    order = sorted(candidates, key=lambda c: c.technique.id)
+    if seed is not None:
+        random.Random(seed).shuffle(order)
+    if profile.region != "whole":
+        return sorted(order, key=lambda c: -_specificity(c.technique, profile))
+    groups: dict[tuple[str, ...], list[_Candidate]] = {}
+    for candidate in order:
+        groups.setdefault(tuple(sorted(candidate.technique.regions)), []).append(candidate)
+    lanes = [groups[key] for key in sorted(groups, key=lambda k: (-len(k), k))]
+    merged: list[_Candidate] = []
+    while any(lanes):
+        for lane in lanes:
+            if lane:
+                merged.append(lane.pop(0))
+    return merged
+
+
+def _best_for(role: Role, ordered: list[_Candidate]) -> _Candidate | None:
+    """The candidate for ``role``: the one whose main purpose it is (listed first), then gentlest."""
+    fitting = [c for c in ordered if role in c.technique.roles]
+    if not fitting:
+        return None
+    return min(fitting, key=lambda c: (c.technique.roles.index(role),
+                                       c.form.intensity != "gentle", ordered.index(c)))
+
+
+def _assign_roles(ordered: list[_Candidate]) -> list[_Candidate]:
+    """Give each candidate its part in the routine; return them in the order they are added."""
+    settle = _best_for("settle", ordered)
+    rest = [c for c in ordered if c is not settle]
+    finish = _best_for("finish", rest)
+    if settle is not None:
+        settle.role = "settle"
+    if finish is not None:
+        finish.role = "finish"
+    lanes: dict[str, list[_Candidate]] = {"mobility": [], "release": [], "strength": []}
+    leftovers: list[_Candidate] = []
+    for candidate in rest:
+        if candidate is finish:
+            continue
+        roles = candidate.technique.roles
+        role = next((r for r in ("release", "strength", "mobility") if r in roles), None)
+        if role is None:
+            leftovers.append(candidate)  # only settle/finish: kept for when time is long
+            candidate.role = "settle" if "settle" in roles else "finish"
+            continue
+        candidate.role = role
+        lanes[role].append(candidate)
+    mobility, release, strength = lanes["mobility"], lanes["release"], lanes["strength"]
+    priority: list[_Candidate] = [c for c in (settle,) if c is not None]
+    if mobility:
+        priority.append(mobility.pop(0))
+    if finish is not None:
+        priority.append(finish)
+    while mobility or release or strength:
+        for lane in (release, mobility, strength):
+            if lane:
+                priority.append(lane.pop(0))
+    return priority + leftovers
+
+
+def _fit(priority: list[_Candidate], target: int) -> int:
+    """Choose techniques and rounds so the total lands as close to ``target`` as the caps allow."""
+    high = int(target * (1 + FIT_TOLERANCE))
+    # About one technique per two minutes: fewer techniques done properly beats a long tour.
+    room = max(2, math.ceil(target / SECONDS_PER_TECHNIQUE))
+    total = 0
+    for candidate in priority:  # one round of each, most important first, within the target
+        step = candidate.next_step()
+        if room and step is not None and total + step <= target:
+            candidate.rounds, total, room = 1, total + step, room - 1
+    grew = True
+    while grew:  # more rounds, round-robin in order of importance, within the target
+        grew = False
+        for candidate in priority:
+            step = candidate.next_step()
+            if candidate.rounds and step is not None and total + step <= target:
+                candidate.rounds, total, grew = candidate.rounds + 1, total + step, True
+    while True:  # finally the single move that lands closest to the target, up to +15%
+        best: tuple[int, _Candidate] | None = None
+        for candidate in priority:
+            step = candidate.next_step()
+            if step is None or total + step > high:
+                continue
+            if best is None or abs(total + step - target) < abs(total + best[0] - target):
+                best = (step, candidate)
+        if best is None or abs(total + best[0] - target) >= abs(total - target):
+            return total
+        best[1].rounds += 1
+        total += best[0]
+
+
+def _routine_position(candidate: _Candidate) -> tuple[int, int, str]:
+    return (_ROLE_ORDER.index(candidate.role), _POSITION_FLOW.index(candidate.form.position),
+            candidate.technique.id)
+
+
+def _unused_reason(candidate: _Candidate, chosen: list[_Candidate], profile: Profile) -> str:
+    same_role = [c.technique.id for c in chosen if c.role == candidate.role]
+    if candidate.role in ("settle", "finish") and same_role:
+        return f"choice: one {candidate.role} technique is enough ({same_role[0]})"
+    return f"time: no room in {profile.minutes} minutes"
+
+
+def _item(candidate: _Candidate, profile: Profile) -> RoutineItem:
+    technique, variant = candidate.technique, candidate.form.variant
+    why = f"{_ROLE_WHY[candidate.role]} {technique.benefit}"
+    if variant is not None:
+        for_stated = [c.replace("_", " ") for c in variant.for_conditions if c in profile.conditions]
+        because = f" (because of {', '.join(for_stated)})" if for_stated else ""
+        why += f" Done as '{variant.name}'{because}: {variant.summary}"
+    return RoutineItem(
+        technique=technique.id,
+        name=variant.name if variant is not None else technique.name,
+        role=candidate.role,
+        position=candidate.form.position,
+        equipment=candidate.equipment,
+        intensity=candidate.form.intensity,
+        variant=variant.id if variant is not None else None,
+        rounds=candidate.rounds,
+        seconds=candidate.seconds,
+        why=why,
+    )
+
+
+def _advice(profile: Profile, total: int, short: bool, any_items: bool,
+            rules: Any) -> list[str]:
+    advice = condition_advice(profile.conditions, rules)
+    if profile.gentle:
+        advice.append(
+            "Your pain is high today, so this routine keeps to gentle techniques. If pain this "
+            "strong is new or is not settling, see your GP or a physiotherapist."
+        )
+    if not any_items:
+        advice.append(
+            "No technique in the library suits these choices today. Try another region or more "
+            "equipment, or ask a physiotherapist for a plan that fits you."
+        )
+    elif short:
+        advice.append(
+            f"Only about {round(total / 60)} of the {profile.minutes} minutes you asked for can be "
+            "filled with techniques that suit your choices, without going past a safe dose. A "
+            "gentle walk is a good way to use the rest of the time."
+        )
+    advice.append(
+        "Move slowly and only as far as is comfortable. Stop any movement that makes the pain "
+        "worse or sends it down your leg."
+    )
+    return advice
