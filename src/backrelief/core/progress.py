@@ -1,0 +1,477 @@
+"""Pain diary progress: the trend, whether a change matters, and what to do next.
+
+Pure on purpose (DESIGN.md "core"): pain ratings, session outcomes and the latest safety screen
+come in as dataclasses, an :class:`Advice` comes out. No SQL, no clock (the caller passes
+``now``), no terminal. The store gathers the inputs; the CLI and the web app print the result.
+
+The rules, each cited where it is applied below (clinical brief sections 1.4 and 5):
+
+* a change is meaningful at 2 points or 30% on the 0-10 scale (Ostelo 2008);
+* pain 0 counts as recovered (Kamper 2010);
+* no meaningful improvement 14 days after the first rating: see a professional (NHS);
+* not recovered 6 weeks after the first rating: see a professional, strongly (NHS, NICE CG88);
+* past 12 weeks: a clinician-led plan for persistent pain (NICE CG88, WHO 2023);
+* recent ratings 2 or more above the first: worsening, see a professional (NHS);
+* pain up 2 or more after a session: the techniques behind it are flagged, and the planner
+  leaves them out next time (NHS exercise advice: stop what makes it worse);
+* a red flag in the latest safety screen overrides everything else.
+
+Tiers are the safety screen's, most urgent first: ``emergency``, ``same_day``,
+``see_professional``, ``self_care``.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal, get_args
+
+Tier = Literal["emergency", "same_day", "see_professional", "self_care"]
+RatingKind = Literal["before", "after", "daily"]
+Verdict = Literal["better", "same", "worse", "stopped"]
+Direction = Literal["improving", "worsening", "steady", "not_enough_data", "no_data"]
+
+TIERS: tuple[Tier, ...] = get_args(Tier)  # most urgent first
+RATING_KINDS: tuple[RatingKind, ...] = get_args(RatingKind)
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
+RED_FLAG_TIERS: frozenset[str] = frozenset({"emergency", "same_day"})
+
+PAIN_MIN, PAIN_MAX = 0, 10
+# Ostelo 2008 (brief 5.1): minimal important change on the 0-10 NRS is 2 points or 30%.
+MIC_POINTS = 2
+MIC_FRACTION = 0.30
+# Brief 1.4: "worse at any time" -> review; the issue fixes the margin at 2 points (Ostelo 2008).
+WORSENING_POINTS = 2
+SESSION_RISE_POINTS = 2
+# Brief 1.4 "suggested app rule": 2 weeks, 6 weeks, 12 weeks.
+NO_IMPROVEMENT_AFTER = timedelta(days=14)
+NOT_RECOVERED_AFTER = timedelta(weeks=6)
+PERSISTENT_AFTER = timedelta(weeks=12)
+# "Recent" pain is the median of the last few ratings within a week of the latest one, so one
+# unusually good or bad day neither hides a worsening nor raises a false alarm.
+RECENT_WINDOW = timedelta(days=7)
+RECENT_COUNT = 3
+STALE_AFTER = timedelta(days=7)
+
+SAFETY_NET = (
+    "Do the safety check again before every session. Call 999 (112 in the EU, 911 in the US) "
+    "or go to A&E at once if you get numbness between your legs or around your bottom, new "
+    "trouble peeing or controlling your bowels, or weakness in both legs. See a GP if the pain "
+    "spreads down a leg, stops your daily activities, or you are struggling to cope."
+)
+SAFETY_NET_SOURCES = ("nhs-back-pain",)
+
+
+@dataclass(frozen=True)
+class PainRating:
+    """One 0-10 numeric pain rating (LOINC 72514-3), at an aware time."""
+
+    at: datetime
+    pain: int
+    kind: RatingKind = "daily"
+    session_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is None:
+            raise ValueError("PainRating.at must be timezone-aware")
+        if isinstance(self.pain, bool) or not PAIN_MIN <= self.pain <= PAIN_MAX:
+            raise ValueError(f"PainRating.pain must be 0-10, got {self.pain!r}")
+        if self.kind not in RATING_KINDS:
+            raise ValueError(f"PainRating.kind must be one of {RATING_KINDS}, got {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class SessionOutcome:
+    """What one guided session did: its techniques, pain before and after, and feedback."""
+
+    session_id: int
+    started_at: datetime
+    techniques: tuple[str, ...] = ()
+    pain_before: int | None = None
+    pain_after: int | None = None
+    feedback: Mapping[str, Verdict] = field(default_factory=dict)
+
+    @property
+    def pain_change(self) -> int | None:
+        """Pain after minus pain before (positive = worse), or None without both ratings."""
+        if self.pain_before is None or self.pain_after is None:
+            return None
+        return self.pain_after - self.pain_before
+
+
+@dataclass(frozen=True)
+class ScreenSnapshot:
+    """The stored result of the latest safety screen: its tier and the reasons it gave."""
+
+    tier: str
+    taken_at: datetime
+    reasons: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    advice: str | None = None
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why the advice says what it says: a rule, its tier, plain words and sources."""
+
+    rule: str
+    tier: Tier
+    text: str
+    sources: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {"rule": self.rule, "tier": self.tier, "text": self.text, "sources": list(self.sources)}
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The course of pain: first rating, recent level, change and slope."""
+
+    direction: Direction
+    count: int
+    first: int | None = None
+    first_at: datetime | None = None
+    current: float | None = None
+    latest_at: datetime | None = None
+    change: float | None = None
+    percent_change: float | None = None
+    slope_per_week: float | None = None
+    recovered: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form (times as UTC ISO 8601)."""
+        return {
+            "direction": self.direction,
+            "count": self.count,
+            "first": self.first,
+            "first_at": self.first_at.isoformat() if self.first_at else None,
+            "current": self.current,
+            "latest_at": self.latest_at.isoformat() if self.latest_at else None,
+            "change": self.change,
+            "percent_change": self.percent_change,
+            "slope_per_week": self.slope_per_week,
+            "recovered": self.recovered,
+        }
+
+
+@dataclass(frozen=True)
+class Advice:
+    """The verdict: the most urgent tier, every reason behind it, and what to do."""
+
+    tier: Tier
+    reasons: tuple[Reason, ...]
+    advice: str
+    trend: Trend
+    flagged_techniques: frozenset[str] = frozenset()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``backrelief advice --json`` document."""
+        return {
+            "tier": self.tier,
+            "reasons": [reason.as_dict() for reason in self.reasons],
+            "advice": self.advice,
+        }
+
+
+def most_urgent(tiers: Iterable[str]) -> Tier:
+    """The most urgent of ``tiers`` (``self_care`` when none is given or none is known)."""
+    ranks = [TIERS.index(tier) for tier in tiers if tier in TIERS]
+    return TIERS[min(ranks)] if ranks else "self_care"
+
+
+def as_tier(value: str) -> Tier:
+    """``value`` if it is one of the four tiers, else ``self_care`` (e.g. for ``incomplete``)."""
+    for tier in TIERS:
+        if tier == value:
+            return tier
+    return "self_care"
+
+
+def is_meaningful_improvement(first: float, current: float) -> bool:
+    """True when pain fell by 2 points or by 30% of the first rating (Ostelo 2008, brief 5.1)."""
+    drop = first - current
+    if drop <= 0:
+        return False
+    return drop >= MIC_POINTS or drop >= MIC_FRACTION * first
+
+
+def is_worsening(first: float, current: float) -> bool:
+    """True when recent pain is 2 or more points above the first rating (brief 1.4, 5.3)."""
+    return current - first >= WORSENING_POINTS
+
+
+def is_recovered(current: float) -> bool:
+    """Pain 0 is the best marker of recovery on the NRS (Kamper 2010, brief 5.1)."""
+    return current == 0
+
+
+def course_ratings(ratings: Iterable[PainRating]) -> list[PainRating]:
+    """The ratings that describe the course of pain, oldest first.
+
+    Daily and before-session ratings describe how the back is; an after-session rating
+    measures the session itself and would flatter the trend, so it is used only when there is
+    nothing else.
+    """
+    ordered = sorted(ratings, key=lambda rating: rating.at)
+    resting = [rating for rating in ordered if rating.kind != "after"]
+    return resting or ordered
+
+
+def recent_level(ratings: Sequence[PainRating]) -> float:
+    """Median of the last ``RECENT_COUNT`` ratings within a week of the latest (sorted input)."""
+    latest = ratings[-1].at
+    recent = [rating.pain for rating in ratings if latest - rating.at <= RECENT_WINDOW]
+    return float(statistics.median(recent[-RECENT_COUNT:]))
+
+
+def _slope_per_week(ratings: Sequence[PainRating]) -> float | None:
+    origin = ratings[0].at
+    xs = [(rating.at - origin).total_seconds() / 86400 for rating in ratings]
+    ys = [float(rating.pain) for rating in ratings]
+    mean_x = sum(xs) / len(xs)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    if spread == 0:
+        return None
+    mean_y = sum(ys) / len(ys)
+    per_day = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+    return round(per_day * 7, 2)
+
+
+def summarise_trend(ratings: Iterable[PainRating]) -> Trend:
+    """The course of pain from the diary: first rating, recent level, change and direction."""
+    course = course_ratings(ratings)
+    if not course:
+        return Trend(direction="no_data", count=0)
+    first = course[0].pain
+    current = recent_level(course)
+    change = current - first
+    direction: Direction
+    if len(course) < 2:
+        direction = "not_enough_data"
+    elif is_worsening(first, current):
+        direction = "worsening"
+    elif is_meaningful_improvement(first, current):
+        direction = "improving"
+    else:
+        direction = "steady"
+    return Trend(
+        direction=direction,
+        count=len(course),
+        first=first,
+        first_at=course[0].at,
+        current=current,
+        latest_at=course[-1].at,
+        change=change,
+        percent_change=round(100 * change / first, 1) if first else None,
+        slope_per_week=_slope_per_week(course),
+        recovered=is_recovered(current),
+    )
+
+
+def implicated_techniques(session: SessionOutcome) -> frozenset[str]:
+    """Techniques a painful session points at.
+
+    Feedback of ``worse`` or ``stopped`` names the culprits. Without it we cannot tell which
+    technique did it, so every technique not rated ``better`` or ``same`` is implicated, and if
+    all were rated fine, all of them: conservative on purpose, the planner has alternatives.
+    """
+    done = set(session.techniques) | set(session.feedback)
+    named = {tech for tech, verdict in session.feedback.items() if verdict in ("worse", "stopped")}
+    if named:
+        return frozenset(named)
+    unrated = {tech for tech in done if session.feedback.get(tech) not in ("better", "same")}
+    return frozenset(unrated or done)
+
+
+def flagged_techniques(sessions: Iterable[SessionOutcome]) -> frozenset[str]:
+    """Techniques to leave out next time: pain rose 2+ points after the last session they were in.
+
+    A rise of 2 points is the minimal important change (Ostelo 2008); NHS exercise advice is
+    to stop exercises that make symptoms worse (brief 1.4). A flag clears once the technique is
+    done again in a session without such a rise.
+    """
+    latest: dict[str, SessionOutcome] = {}
+    for session in sorted(sessions, key=lambda s: (s.started_at, s.session_id)):
+        for technique in set(session.techniques) | set(session.feedback):
+            latest[technique] = session
+    flagged = set()
+    for technique, session in latest.items():
+        change = session.pain_change
+        rose = change is not None and change >= SESSION_RISE_POINTS
+        if rose and technique in implicated_techniques(session):
+            flagged.add(technique)
+    return frozenset(flagged)
+
+
+_ADVICE: dict[str, str] = {
+    "emergency": (
+        "Your latest safety check found a sign that needs emergency care. Call 999 (112 in the "
+        "EU, 911 in the US) or go to A&E now. Do not do the exercises."
+    ),
+    "same_day": (
+        "Your latest safety check found a sign that needs a doctor today. Get an urgent GP "
+        "appointment or call NHS 111 (your local urgent line elsewhere) today. No exercises "
+        "until you have been checked."
+    ),
+    "worsening": (
+        "Your pain is getting worse. See a GP or physiotherapist soon, within a week or two, "
+        "and stop any exercise that makes it worse."
+    ),
+    "persistent_12_weeks": (
+        "Your pain has lasted more than 12 weeks. Ask your GP or physiotherapist for a "
+        "clinician-led plan for persistent back pain; the exercises here can be part of that "
+        "plan, not a replacement for it."
+    ),
+    "not_recovered_6_weeks": (
+        "Please book a GP or physiotherapist appointment now: back pain that has not settled "
+        "after 6 weeks needs a professional review."
+    ),
+    "no_improvement_14_days": (
+        "See a GP or physiotherapist within the next week or two: back pain usually starts to "
+        "ease within 2 weeks, and yours has not improved meaningfully."
+    ),
+    "screen_see_professional": (
+        "Your latest safety check suggests seeing a GP or physiotherapist; the reasons say why "
+        "and how soon."
+    ),
+    "improving": "Your pain is improving meaningfully: keep going with your routine.",
+    "recovered": "Your recent ratings are 0: well done. Keep active to keep your back moving.",
+    "keep_going": (
+        "Keep going and keep rating your pain: back pain usually starts to ease within 2 "
+        "weeks and often passes in 4 to 6 weeks."
+    ),
+    "no_ratings": (
+        "Rate your pain before and after each session, or once a day, so the diary can tell "
+        "you how you are doing."
+    ),
+}
+
+
+def _screen_reasons(screen: ScreenSnapshot) -> list[Reason]:
+    tier = as_tier(screen.tier)
+    sources = screen.sources or ("nhs-back-pain",)
+    texts = screen.reasons or (f"the result was {screen.tier}.",)
+    return [Reason("safety_screen", tier, f"Your latest safety check: {text}", sources) for text in texts]
+
+
+def _diary_reasons(trend: Trend, now: datetime) -> list[Reason]:
+    if trend.first is None or trend.current is None or trend.first_at is None:
+        return [Reason("no_ratings", "self_care", "There are no pain ratings yet.", ())]
+    elapsed = now - trend.first_at
+    days = max(0, elapsed.days)
+    first, current = trend.first, trend.current
+    level = f"{current:g}/10 now against {first}/10 at your first rating"
+    reasons: list[Reason] = []
+    if is_worsening(first, current):
+        # Brief 1.4: "worse at any time" -> review; NHS: see a GP if severe or getting worse.
+        reasons.append(Reason(
+            "worsening", "see_professional",
+            f"Pain is {current - first:g} points higher than at the start ({level}).",
+            ("nhs-back-pain", "ostelo-2008-mic"),
+        ))
+    if not trend.recovered:
+        if elapsed >= PERSISTENT_AFTER:
+            # NICE CG88 / WHO 2023: beyond 12 weeks is persistent or chronic pain.
+            reasons.append(Reason(
+                "persistent_12_weeks", "see_professional",
+                f"Pain has not gone {days} days after your first rating (more than 12 weeks).",
+                ("nice-cg88-persistent", "kamper-2010-recovery"),
+            ))
+        elif elapsed >= NOT_RECOVERED_AFTER:
+            # NHS: usually passes in 4-6 weeks; NICE CG88: persistent beyond 6 weeks.
+            reasons.append(Reason(
+                "not_recovered_6_weeks", "see_professional",
+                f"Pain has not gone {days} days after your first rating (more than 6 weeks).",
+                ("nice-cg88-persistent", "nhs-lower-back-exercises", "kamper-2010-recovery"),
+            ))
+        if elapsed >= NO_IMPROVEMENT_AFTER and not is_meaningful_improvement(first, current):
+            # NHS exercises / NHS Inform: should ease within 2 weeks, else see a GP.
+            reasons.append(Reason(
+                "no_improvement_14_days", "see_professional",
+                f"No meaningful improvement (2 points or 30%) after {days} days: {level}.",
+                ("nhs-lower-back-exercises", "ostelo-2008-mic"),
+            ))
+    if not reasons:
+        if trend.recovered:
+            reasons.append(Reason(
+                "recovered", "self_care", f"Your recent ratings are 0 ({level}).",
+                ("kamper-2010-recovery",),
+            ))
+        elif is_meaningful_improvement(first, current):
+            reasons.append(Reason(
+                "improving", "self_care",
+                f"Pain has improved meaningfully (2 points or 30%): {level}.",
+                ("ostelo-2008-mic", "nhs-lower-back-exercises"),
+            ))
+        else:
+            reasons.append(Reason(
+                "keep_going", "self_care",
+                f"{days} days since your first rating: {level}; too early to expect a "
+                "meaningful change.",
+                ("nhs-lower-back-exercises",),
+            ))
+    if trend.latest_at is not None and now - trend.latest_at > STALE_AFTER:
+        reasons.append(Reason(
+            "stale", "self_care",
+            f"Your latest rating is {(now - trend.latest_at).days} days old; add today's rating.",
+            (),
+        ))
+    return reasons
+
+
+def _flag_reason(flagged: frozenset[str]) -> Reason:
+    names = ", ".join(sorted(flagged))
+    return Reason(
+        "session_pain_rise", "self_care",
+        f"Pain rose 2 or more points after a session with: {names}. These are left out of your "
+        "next routine. Stop any exercise that makes your pain worse, and see a GP if exercise "
+        "causes severe pain.",
+        ("nhs-lower-back-exercises", "ostelo-2008-mic"),
+    )
+
+
+def assess_progress(
+    ratings: Iterable[PainRating],
+    sessions: Iterable[SessionOutcome] = (),
+    latest_screen: ScreenSnapshot | None = None,
+    *,
+    now: datetime,
+) -> Advice:
+    """The diary's verdict: trend, flagged techniques, the most urgent tier and what to do."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    trend = summarise_trend(ratings)
+    flagged = flagged_techniques(sessions)
+    reasons: list[Reason]
+    if latest_screen is not None and latest_screen.tier in RED_FLAG_TIERS:
+        # A red flag in the latest screen overrides everything (brief 1.2, 1.3, 7.1).
+        reasons = _screen_reasons(latest_screen)
+        tier = most_urgent(reason.tier for reason in reasons)
+        text = latest_screen.advice or _ADVICE[tier]
+        return Advice(tier, tuple(reasons), text, trend, flagged)
+    reasons = []
+    if latest_screen is not None and latest_screen.tier == "see_professional":
+        reasons.extend(_screen_reasons(latest_screen))
+    elif latest_screen is not None and latest_screen.tier not in TIERS:
+        reasons.append(Reason(
+            "screen_incomplete", "self_care",
+            "Your latest safety check was not finished; finish it before your next session.",
+            ("finucane-2020-red-flags",),
+        ))
+    reasons.extend(_diary_reasons(trend, now))
+    if flagged:
+        reasons.append(_flag_reason(flagged))
+    reasons.append(Reason("safety_net", "self_care", SAFETY_NET, SAFETY_NET_SOURCES))
+    tier = most_urgent(reason.tier for reason in reasons)
+    # Order: most urgent first, the rule order above within a tier.
+    reasons.sort(key=lambda reason: TIERS.index(reason.tier))
+    lead = reasons[0]
+    if lead.rule == "safety_screen":
+        first_text = latest_screen.advice if latest_screen and latest_screen.advice else None
+        text = first_text or _ADVICE["screen_see_professional"]
+    else:
+        text = _ADVICE.get(lead.rule, _ADVICE["keep_going"])
+    return Advice(tier, tuple(reasons), f"{text} {SAFETY_NET}", trend, flagged)
