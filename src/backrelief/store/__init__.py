@@ -1,0 +1,136 @@
+"""The diary store: SQLAlchemy 2 tables, repository functions and Alembic migrations.
+
+Framework-free on purpose: the CLI and the web app call the same plain functions. Open the
+database once, then run each unit of work in a transaction::
+
+    from backrelief.store import open_database, add_rating, diary_advice
+
+    db = open_database()                      # configured database, migrated to head
+    with db.session(write=True) as s:         # one transaction, committed at the end
+        add_rating(s, 4, kind="before", session_id=session_id)
+    with db.session() as s:
+        advice = diary_advice(s)              # core.progress.Advice
+
+Every repository function takes a ``sqlalchemy.orm.Session`` first and returns plain frozen
+records (never ORM rows), so results stay usable after the session closes. Bad values raise
+:class:`StoreInputError` naming the field, before anything is written.
+
+Opening (``db``, ``migrate``)
+    ``open_database(url=None, *, config=None, migrate=True) -> Database``: the database named
+    by ``BACKRELIEF_DATABASE_URL``, else SQLite in ``BACKRELIEF_DATA_DIR`` or the platform's
+    user data directory. Migrates automatically (``alembic upgrade head``) when behind.
+    ``Database.session(write=False)``, ``Database.compact()``, ``Database.close()``.
+
+Safety screens (``screens``)
+    ``record_screen(s, *, answers, tier, exercise_allowed, reasons=(), advice=None,
+    taken_at=None) -> int``; ``latest_screen(s) -> ScreenRecord | None``;
+    ``list_screens(s)``. ``ScreenRecord.snapshot()`` is the input ``core.progress`` takes.
+
+Sessions (``sessions``)
+    ``start_session(s, routine_json, *, started_at=None, screen_id=None) -> int``;
+    ``finish_session(s, session_id, completed, stop_reason=None, *, ended_at=None)``;
+    ``add_feedback(s, session_id, technique_id, verdict)`` with verdict ``better``, ``same``,
+    ``worse`` or ``stopped`` (a second call for the same technique replaces the first);
+    ``get_session``, ``list_sessions``, ``session_outcomes``;
+    ``flagged_techniques(s) -> set[str]``: techniques the planner should leave out next time.
+
+Pain ratings (``diary``)
+    ``add_rating(s, pain, *, kind="daily", at=None, where=None, session_id=None) ->
+    RatingRecord``: 0-10; kind ``before``/``after``/``daily``; ``at`` aware, not in the future.
+    ``list_ratings(s, *, since=None, session_id=None, limit=None)``, ``count_ratings``,
+    ``delete_rating``.
+
+Advice (``advice``)
+    ``diary_advice(s, *, now=None) -> core.progress.Advice``: trend, flagged techniques, tier,
+    reasons and advice; ``Advice.as_dict()`` is the ``backrelief advice --json`` document.
+
+Settings (``settings``)
+    ``get_setting(s, key, default=None)``, ``set_setting(s, key, value)``,
+    ``delete_setting(s, key)``, ``all_settings(s)``: JSON values under lower-case keys
+    (``region``, ``equipment``, ``minutes``, ``conditions``, ...).
+
+Export, import, forget (``transfer``, ``formats``)
+    ``export_diary(s) -> dict`` (everything, re-importable); ``parse_export(text) ->
+    ExportDocument``; ``import_diary(s, document, *, merge=False) -> ImportSummary``;
+    ``is_empty(s)``; ``forget_everything(s)`` then ``Database.compact()``.
+    ``ratings_csv(ratings)`` and ``fhir_bundle(ratings, now=...)`` for other programs.
+
+Migrations (``migrate``)
+    ``upgrade(engine, revision="head")``, ``downgrade(engine, revision)``,
+    ``current_revision(engine)``; ``python -m backrelief.store.migrate`` from a shell.
+"""
+
+from __future__ import annotations
+
+from backrelief.store.advice import diary_advice
+from backrelief.store.db import Database, open_database
+from backrelief.store.diary import (
+    RatingRecord,
+    add_rating,
+    count_ratings,
+    delete_rating,
+    list_ratings,
+)
+from backrelief.store.errors import DatabaseUnavailable, SchemaError, StoreError, StoreInputError
+from backrelief.store.formats import fhir_bundle, ratings_csv
+from backrelief.store.screens import ScreenRecord, latest_screen, list_screens, record_screen
+from backrelief.store.sessions import (
+    SessionRecord,
+    add_feedback,
+    finish_session,
+    flagged_techniques,
+    get_session,
+    list_sessions,
+    session_outcomes,
+    start_session,
+)
+from backrelief.store.settings import all_settings, delete_setting, get_setting, set_setting
+from backrelief.store.transfer import (
+    ExportDocument,
+    ImportSummary,
+    export_diary,
+    forget_everything,
+    import_diary,
+    is_empty,
+    parse_export,
+)
+
+__all__ = [
+    "Database",
+    "DatabaseUnavailable",
+    "ExportDocument",
+    "ImportSummary",
+    "RatingRecord",
+    "SchemaError",
+    "ScreenRecord",
+    "SessionRecord",
+    "StoreError",
+    "StoreInputError",
+    "add_feedback",
+    "add_rating",
+    "all_settings",
+    "count_ratings",
+    "delete_rating",
+    "delete_setting",
+    "diary_advice",
+    "export_diary",
+    "fhir_bundle",
+    "finish_session",
+    "flagged_techniques",
+    "forget_everything",
+    "get_session",
+    "get_setting",
+    "import_diary",
+    "is_empty",
+    "latest_screen",
+    "list_ratings",
+    "list_screens",
+    "list_sessions",
+    "open_database",
+    "parse_export",
+    "ratings_csv",
+    "record_screen",
+    "session_outcomes",
+    "set_setting",
+    "start_session",
+]

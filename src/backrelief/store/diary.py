@@ -1,0 +1,128 @@
+"""Pain ratings: the 0-10 numeric rating before or after a session, or once a day.
+
+Each rating has an aware UTC time, a kind (``before``, ``after`` or ``daily``), optionally where
+it hurts (free text, one line) and the session it belongs to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backrelief.core.progress import PAIN_MAX, PAIN_MIN, RATING_KINDS, PainRating, RatingKind
+from backrelief.store.errors import StoreInputError
+from backrelief.store.models import PainRating as PainRatingRow
+from backrelief.store.models import PracticeSession
+from backrelief.store.types import utcnow
+from backrelief.store.validation import one_of, past_time, short_text, whole_number
+
+WHERE_MAX_LENGTH = 80
+
+
+@dataclass(frozen=True)
+class RatingRecord:
+    """One stored pain rating."""
+
+    id: int
+    at: datetime
+    pain: int
+    kind: RatingKind
+    where: str | None = None
+    session_id: int | None = None
+
+    def as_progress(self) -> PainRating:
+        """The form ``core.progress`` takes."""
+        return PainRating(at=self.at, pain=self.pain, kind=self.kind, session_id=self.session_id)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form: ``backrelief diary --json`` and the export."""
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "pain": self.pain,
+            "kind": self.kind,
+            "where": self.where,
+            "session_id": self.session_id,
+        }
+
+
+def _kind(value: str) -> RatingKind:
+    for kind in RATING_KINDS:
+        if kind == value:
+            return kind
+    raise ValueError(f"unknown rating kind {value!r}")  # pragma: no cover - CHECK constraint
+
+
+def _record(row: PainRatingRow) -> RatingRecord:
+    return RatingRecord(
+        id=row.id,
+        at=row.rated_at,
+        pain=row.pain,
+        kind=_kind(row.kind),
+        where=row.location,
+        session_id=row.session_id,
+    )
+
+
+def add_rating(
+    db: Session,
+    pain: int,
+    *,
+    kind: str = "daily",
+    at: datetime | None = None,
+    where: str | None = None,
+    session_id: int | None = None,
+) -> RatingRecord:
+    """Record one pain rating (``at`` defaults to now; it must be aware and not in the future)."""
+    now = utcnow()
+    row = PainRatingRow(
+        pain=whole_number("pain", pain, PAIN_MIN, PAIN_MAX),
+        kind=one_of("kind", kind, RATING_KINDS),
+        rated_at=now if at is None else past_time("at", at, now),
+        location=short_text("where", where, WHERE_MAX_LENGTH),
+        session_id=session_id,
+    )
+    if session_id is not None and db.get(PracticeSession, session_id) is None:
+        raise StoreInputError("session_id", f"no session with id {session_id}")
+    db.add(row)
+    db.flush()
+    return _record(row)
+
+
+def list_ratings(
+    db: Session,
+    *,
+    since: datetime | None = None,
+    session_id: int | None = None,
+    limit: int | None = None,
+) -> list[RatingRecord]:
+    """Ratings oldest first; ``limit`` keeps the most recent ones."""
+    query = select(PainRatingRow)
+    if since is not None:
+        query = query.where(PainRatingRow.rated_at >= since)
+    if session_id is not None:
+        query = query.where(PainRatingRow.session_id == session_id)
+    if limit is not None:
+        newest = query.order_by(PainRatingRow.rated_at.desc(), PainRatingRow.id.desc()).limit(limit)
+        return [_record(row) for row in reversed(db.scalars(newest).all())]
+    ordered = query.order_by(PainRatingRow.rated_at, PainRatingRow.id)
+    return [_record(row) for row in db.scalars(ordered)]
+
+
+def count_ratings(db: Session) -> int:
+    """How many ratings the diary holds."""
+    return int(db.scalar(select(func.count()).select_from(PainRatingRow)) or 0)
+
+
+def delete_rating(db: Session, rating_id: int) -> bool:
+    """Delete one rating (a mistyped entry); True if it existed."""
+    row = db.get(PainRatingRow, rating_id)
+    if row is None:
+        return False
+    db.delete(row)
+    db.flush()
+    return True

@@ -1,0 +1,1 @@
+"""Alembic migrations for the diary database (run by ``backrelief.store.migrate``)."""

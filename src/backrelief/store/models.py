@@ -1,0 +1,122 @@
+"""The diary's tables (SQLAlchemy 2 declarative models).
+
+Changing a table means a new Alembic revision under ``migrations/versions/``; a test compares
+these models with the migrated schema on SQLite and PostgreSQL so the two cannot drift apart.
+Rows are never handed out of the store: repository functions return plain frozen records, so
+callers (CLI, web app) never depend on a Session being open.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from backrelief.store.types import UTCDateTime
+
+# Stable constraint names, so migrations can refer to them on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the naming convention above."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Screen(Base):
+    """One completed safety screen: the answers given and the tier it produced."""
+
+    __tablename__ = "screens"
+    __table_args__ = (
+        CheckConstraint(
+            "tier IN ('emergency', 'same_day', 'see_professional', 'self_care', 'incomplete')",
+            name="tier",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    tier: Mapped[str] = mapped_column(String(20))
+    exercise_allowed: Mapped[bool]
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reasons: Mapped[list[Any]] = mapped_column(JSON)
+    advice: Mapped[str | None] = mapped_column(Text)
+
+
+class PracticeSession(Base):
+    """One guided session: the routine played, when, and how it ended."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    routine: Mapped[Any] = mapped_column(JSON)
+    completed: Mapped[bool | None]
+    stop_reason: Mapped[str | None] = mapped_column(String(200))
+    screen_id: Mapped[int | None] = mapped_column(
+        ForeignKey("screens.id", ondelete="SET NULL"), index=True
+    )
+
+
+class PainRating(Base):
+    """One 0-10 numeric pain rating: before or after a session, or a daily rating."""
+
+    __tablename__ = "pain_ratings"
+    __table_args__ = (
+        CheckConstraint("pain >= 0 AND pain <= 10", name="pain_range"),
+        CheckConstraint("kind IN ('before', 'after', 'daily')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    pain: Mapped[int] = mapped_column(SmallInteger)
+    kind: Mapped[str] = mapped_column(String(10))
+    location: Mapped[str | None] = mapped_column(String(80))
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+
+
+class TechniqueFeedback(Base):
+    """How one technique felt in one session: better, same, worse or stopped."""
+
+    __tablename__ = "technique_feedback"
+    __table_args__ = (
+        CheckConstraint("verdict IN ('better', 'same', 'worse', 'stopped')", name="verdict"),
+        UniqueConstraint("session_id", "technique_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    technique_id: Mapped[str] = mapped_column(String(60))
+    verdict: Mapped[str] = mapped_column(String(10))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Setting(Base):
+    """A remembered default (region, equipment, minutes, conditions, ...) as a JSON value."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,236 @@
+"""Guided sessions: start, finish, per-technique feedback, and the techniques to avoid.
+
+A session stores the routine exactly as planned (the planner's JSON), so the diary can later
+tell which techniques were done. Pain before and after a session are ordinary ratings
+(``store.diary.add_rating``) with ``kind="before"``/``"after"`` and the session's id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backrelief.core.progress import VERDICTS, SessionOutcome, Verdict
+from backrelief.core.progress import flagged_techniques as _flagged_from_outcomes
+from backrelief.store.errors import StoreInputError
+from backrelief.store.models import PainRating as PainRatingRow
+from backrelief.store.models import PracticeSession, Screen, TechniqueFeedback
+from backrelief.store.types import utcnow
+from backrelief.store.validation import aware_utc, json_value, one_of, past_time, short_text, slug
+
+STOP_REASON_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One stored session, with its feedback (technique id -> verdict)."""
+
+    id: int
+    started_at: datetime
+    ended_at: datetime | None
+    routine: Any
+    completed: bool | None
+    stop_reason: str | None
+    screen_id: int | None
+    feedback: dict[str, Verdict] = field(default_factory=dict)
+
+    @property
+    def techniques(self) -> tuple[str, ...]:
+        """Technique ids in the routine, in order, each once."""
+        return routine_techniques(self.routine)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form (export)."""
+        return {
+            "id": self.id,
+            "started_at": self.started_at.isoformat(),
+            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+            "routine": self.routine,
+            "completed": self.completed,
+            "stop_reason": self.stop_reason,
+            "screen_id": self.screen_id,
+        }
+
+
+def routine_techniques(routine: Any) -> tuple[str, ...]:
+    """Technique ids in a stored routine: the planner's ``{"items": [{"technique": ...}]}``.
+
+    Also accepts a bare list of items or of ids, so a change in the planner's shape degrades
+    to "no techniques known" rather than an error.
+    """
+    items = routine.get("items", []) if isinstance(routine, Mapping) else routine
+    if not isinstance(items, Sequence) or isinstance(items, str | bytes):
+        return ()
+    found: list[str] = []
+    for item in items:
+        technique = item.get("technique") if isinstance(item, Mapping) else item
+        if isinstance(technique, str) and technique not in found:
+            found.append(technique)
+    return tuple(found)
+
+
+def _verdict(value: str) -> Verdict:
+    for verdict in VERDICTS:
+        if verdict == value:
+            return verdict
+    raise ValueError(f"unknown verdict {value!r}")  # pragma: no cover - CHECK constraint
+
+
+def _get(db: Session, session_id: Any) -> PracticeSession:
+    if isinstance(session_id, bool) or not isinstance(session_id, int):
+        raise StoreInputError("session_id", f"must be a session id, got {session_id!r}")
+    row = db.get(PracticeSession, session_id)
+    if row is None:
+        raise StoreInputError("session_id", f"no session with id {session_id}")
+    return row
+
+
+def start_session(
+    db: Session,
+    routine: Any,
+    *,
+    started_at: datetime | None = None,
+    screen_id: int | None = None,
+) -> int:
+    """Record that a session started with ``routine`` (JSON data); returns the session id."""
+    now = utcnow()
+    if routine is None:
+        raise StoreInputError("routine", "is required")
+    if screen_id is not None and db.get(Screen, screen_id) is None:
+        raise StoreInputError("screen_id", f"no screen with id {screen_id}")
+    row = PracticeSession(
+        started_at=now if started_at is None else past_time("started_at", started_at, now),
+        routine=json_value("routine", routine),
+        screen_id=screen_id,
+    )
+    db.add(row)
+    db.flush()
+    return row.id
+
+
+def finish_session(
+    db: Session,
+    session_id: int,
+    completed: bool,
+    stop_reason: str | None = None,
+    *,
+    ended_at: datetime | None = None,
+) -> None:
+    """Record how a session ended: completed, or stopped (and why)."""
+    row = _get(db, session_id)
+    if not isinstance(completed, bool):
+        raise StoreInputError("completed", "must be true or false")
+    ended = utcnow() if ended_at is None else aware_utc("ended_at", ended_at)
+    if ended < row.started_at:
+        raise StoreInputError("ended_at", "is before the session started")
+    row.ended_at = ended
+    row.completed = completed
+    row.stop_reason = short_text("stop_reason", stop_reason, STOP_REASON_MAX_LENGTH)
+    db.flush()
+
+
+def add_feedback(
+    db: Session,
+    session_id: int,
+    technique_id: str,
+    verdict: str,
+    *,
+    at: datetime | None = None,
+) -> None:
+    """Record how one technique felt in a session; a second call for it replaces the first."""
+    _get(db, session_id)
+    technique = slug("technique_id", technique_id)
+    chosen = one_of("verdict", verdict, VERDICTS)
+    now = utcnow()
+    recorded_at = now if at is None else past_time("at", at, now)
+    existing = db.scalars(
+        select(TechniqueFeedback).where(
+            TechniqueFeedback.session_id == session_id,
+            TechniqueFeedback.technique_id == technique,
+        )
+    ).first()
+    if existing is None:
+        db.add(TechniqueFeedback(
+            session_id=session_id, technique_id=technique, verdict=chosen, recorded_at=recorded_at
+        ))
+    else:
+        existing.verdict = chosen
+        existing.recorded_at = recorded_at
+    db.flush()
+
+
+def _feedback_by_session(db: Session) -> dict[int, dict[str, Verdict]]:
+    feedback: dict[int, dict[str, Verdict]] = {}
+    rows = db.scalars(select(TechniqueFeedback).order_by(TechniqueFeedback.id))
+    for row in rows:
+        feedback.setdefault(row.session_id, {})[row.technique_id] = _verdict(row.verdict)
+    return feedback
+
+
+def _record(row: PracticeSession, feedback: Mapping[str, Verdict]) -> SessionRecord:
+    return SessionRecord(
+        id=row.id,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        routine=row.routine,
+        completed=row.completed,
+        stop_reason=row.stop_reason,
+        screen_id=row.screen_id,
+        feedback=dict(feedback),
+    )
+
+
+def get_session(db: Session, session_id: int) -> SessionRecord:
+    """One session with its feedback (StoreInputError if there is none)."""
+    row = _get(db, session_id)
+    rows = db.scalars(select(TechniqueFeedback).where(TechniqueFeedback.session_id == session_id))
+    return _record(row, {fb.technique_id: _verdict(fb.verdict) for fb in rows})
+
+
+def list_sessions(db: Session) -> list[SessionRecord]:
+    """Every session with its feedback, oldest first."""
+    feedback = _feedback_by_session(db)
+    rows = db.scalars(select(PracticeSession).order_by(PracticeSession.started_at, PracticeSession.id))
+    return [_record(row, feedback.get(row.id, {})) for row in rows]
+
+
+def session_outcomes(db: Session) -> list[SessionOutcome]:
+    """Every session as ``core.progress`` takes it: techniques, pain before/after, feedback.
+
+    With several ratings of one kind, the first "before" and the last "after" count.
+    """
+    before: dict[int, int] = {}
+    after: dict[int, int] = {}
+    ratings = db.execute(
+        select(PainRatingRow.session_id, PainRatingRow.kind, PainRatingRow.pain)
+        .where(PainRatingRow.session_id.is_not(None))
+        .order_by(PainRatingRow.rated_at, PainRatingRow.id)
+    )
+    for session_id, kind, pain in ratings:
+        if session_id is None:  # pragma: no cover - filtered out by the query
+            continue
+        if kind == "before":
+            before.setdefault(session_id, pain)
+        elif kind == "after":
+            after[session_id] = pain
+    return [
+        SessionOutcome(
+            session_id=record.id,
+            started_at=record.started_at,
+            techniques=record.techniques,
+            pain_before=before.get(record.id),
+            pain_after=after.get(record.id),
+            feedback=record.feedback,
+        )
+        for record in list_sessions(db)
+    ]
+
+
+def flagged_techniques(db: Session) -> set[str]:
+    """Technique ids the planner should leave out next time (rule in ``core.progress``)."""
+    return set(_flagged_from_outcomes(session_outcomes(db)))
