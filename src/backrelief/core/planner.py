@@ -92,13 +92,15 @@ class Profile:
 
     def __post_init__(self) -> None:
         if self.region not in REGION_CHOICES:
-            raise ProfileError("region", f"unknown region {self.region!r}; use {REGION_CHOICES}")
+            raise ProfileError("region", f"unknown region {self.region!r}; use {_listing(REGION_CHOICES)}")
         for item in self.equipment:
             if item not in EQUIPMENT_IDS:
-                raise ProfileError("equipment", f"unknown equipment {item!r}; use {EQUIPMENT_IDS}")
+                raise ProfileError("equipment", f"unknown equipment {item!r}; use {_listing(EQUIPMENT_IDS)}")
         for condition in self.conditions:
             if condition not in CONDITION_IDS:
-                raise ProfileError("condition", f"unknown condition {condition!r}; use {CONDITION_IDS}")
+                raise ProfileError(
+                    "condition", f"unknown condition {condition!r}; use {_listing(CONDITION_IDS)}"
+                )
         _check_int("minutes", self.minutes, MIN_MINUTES, MAX_MINUTES)
         if self.pain is not None:
             _check_int("pain", self.pain, 0, 10)
@@ -124,6 +126,10 @@ class Profile:
     def restrictions(self) -> Restrictions:
         """The conditions in the form the condition rules read."""
         return Restrictions(self.conditions, self.pregnancy_weeks)
+
+
+def _listing(values: Iterable[str]) -> str:
+    return ", ".join(values)
 
 
 def _check_int(name: str, value: object, low: int, high: int) -> None:

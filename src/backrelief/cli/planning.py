@@ -1,0 +1,182 @@
+"""`backrelief plan` and `backrelief timeline`: a routine for a profile, and its cue list.
+
+Both take the same options (DESIGN.md "Contracts"). Bad options exit 2 with one line naming the
+option. ``--pregnancy-weeks`` implies ``--condition pregnancy``: giving the week only makes sense
+in pregnancy, and pregnancy without a week gets the conservative rules of 16 weeks on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from backrelief.cli.common import fail, print_json
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from backrelief.core.catalog import Catalog
+    from backrelief.core.planner import Profile, Routine
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Profile field -> the option that sets it, for error messages.
+OPTION_FOR_FIELD = {
+    "region": "--region",
+    "equipment": "--equipment",
+    "minutes": "--minutes",
+    "condition": "--condition",
+    "pregnancy_weeks": "--pregnancy-weeks",
+    "pain": "--pain",
+}
+
+
+def profile_options(command: F) -> F:
+    """The options `plan`, `timeline` and `session` share, in DESIGN.md's order."""
+    options = [
+        click.option("--json", "as_json", is_flag=True, help="Print one JSON document."),
+        click.option("--region", default=None, metavar="upper|lower|whole",
+                     help="Where it hurts (default: whole back)."),
+        click.option("--equipment", multiple=True, metavar="NAME",
+                     help="Kit at hand; repeat or comma-separate: foam_roller, tennis_ball, "
+                          "lacrosse_ball, chair, wall (default: floor only)."),
+        click.option("--minutes", type=int, default=None, metavar="N",
+                     help="Time you have, 3 to 60 (default 10)."),
+        click.option("--condition", multiple=True, metavar="NAME",
+                     help="A condition that changes what is safe; repeat or comma-separate."),
+        click.option("--pregnancy-weeks", type=int, default=None, metavar="N",
+                     help="Weeks of pregnancy, 0 to 45 (implies --condition pregnancy)."),
+        click.option("--pain", type=int, default=None, metavar="N",
+                     help="Pain right now, 0 to 10 (7 or more: gentle techniques only)."),
+        click.option("--seed", type=int, default=None, metavar="N",
+                     help="Vary the choice between equally good techniques."),
+        click.option("--avoid", multiple=True, metavar="ID",
+                     help="Technique ids to leave out; repeat or comma-separate."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def split_values(values: Iterable[str]) -> list[str]:
+    """`--equipment a,b --equipment c` -> [a, b, c]; hyphens read as underscores."""
+    out: list[str] = []
+    for value in values:
+        out.extend(part.strip().replace("-", "_") for part in value.split(",") if part.strip())
+    return out
+
+
+def build_profile(region: str | None, equipment: Iterable[str], minutes: int | None,
+                  condition: Iterable[str], pregnancy_weeks: int | None,
+                  pain: int | None, gentle_only: bool = False) -> Profile:
+    """A validated Profile from option values; a bad value exits 2 naming its option."""
+    from backrelief.core.planner import Profile, ProfileError
+
+    try:
+        return Profile(
+            region=region or "whole",  # type: ignore[arg-type]
+            equipment=frozenset(split_values(equipment)),  # type: ignore[arg-type]
+            minutes=10 if minutes is None else minutes,
+            conditions=frozenset(split_values(condition)),  # type: ignore[arg-type]
+            pregnancy_weeks=pregnancy_weeks,
+            pain=pain,
+            gentle_only=gentle_only,
+        )
+    except ProfileError as exc:
+        fail(OPTION_FOR_FIELD.get(exc.field, exc.field), exc.problem)
+
+
+def check_avoid(avoid: Iterable[str], catalog: Catalog) -> frozenset[str]:
+    """Technique ids from --avoid, each checked against the catalogue."""
+    ids = frozenset(part.strip() for value in avoid for part in value.split(",") if part.strip())
+    for technique_id in sorted(ids):
+        if technique_id not in catalog.techniques:
+            fail("--avoid", f"unknown technique {technique_id!r}; valid ids: "
+                            f"{', '.join(sorted(catalog.techniques))}")
+    return ids
+
+
+def _plan_from_options(options: dict[str, Any]) -> tuple[Routine, Catalog]:
+    from backrelief.core.catalog import default_catalog
+    from backrelief.core.planner import plan_routine
+
+    profile = build_profile(options["region"], options["equipment"], options["minutes"],
+                            options["condition"], options["pregnancy_weeks"], options["pain"])
+    catalog = default_catalog()
+    avoid = check_avoid(options["avoid"], catalog)
+    return plan_routine(profile, catalog, avoid=avoid, seed=options["seed"]), catalog
+
+
+def clock(seconds: int) -> str:
+    """Seconds as m:ss."""
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def routine_preview(routine: Routine, catalog: Catalog, minutes: int) -> RenderableType:
+    """A readable preview: techniques in order with time and why, what was left out, advice."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    title = f"Your routine: {clock(routine.seconds)} (you asked for {minutes} min)"
+    table = Table(title=title, title_justify="left", show_lines=True, expand=True)
+    table.add_column("#", justify="right", width=2)
+    table.add_column("technique", ratio=2)
+    table.add_column("time", justify="right", width=5)
+    table.add_column("why", ratio=5)
+    for number, item in enumerate(routine.items, start=1):
+        kit = ", ".join(_words(e) for e in item.equipment) or "floor"
+        rounds = "1 round" if item.rounds == 1 else f"{item.rounds} rounds"
+        name = Text.assemble((item.name, "bold"), f"\n{_words(item.position)}, {kit}\n{rounds}")
+        table.add_row(str(number), name, clock(item.seconds), item.why)
+    parts: list[RenderableType] = [table]
+    if routine.excluded:
+        left_out = Text("Left out\n", style="bold")
+        for exclusion in routine.excluded:
+            label = catalog.techniques[exclusion.technique].name
+            left_out.append(f"  {label}: ", style="yellow")
+            left_out.append("; ".join(exclusion.reasons) + "\n")
+        parts.append(left_out)
+    advice = Text("Advice\n", style="bold")
+    for line in routine.advice:
+        advice.append(f"  - {line}\n")
+    parts.append(advice)
+    return Group(*parts)
+
+
+@click.command()
+@profile_options
+def plan(as_json: bool, **options: Any) -> None:
+    """Plan a routine for where it hurts, your kit and your time."""
+    routine, catalog = _plan_from_options(options)
+    if as_json:
+        print_json(routine.to_json())
+        return
+    from rich.console import Console
+
+    console = Console()
+    console.print(routine_preview(routine, catalog, options["minutes"] or 10))
+    if routine.items:
+        console.print("Start it with [bold]backrelief session[/bold] (the safety screen comes first).")
+
+
+@click.command()
+@profile_options
+def timeline(as_json: bool, **options: Any) -> None:
+    """Print the timed cue list of a planned routine (the script every player plays)."""
+    from backrelief.core.timeline import build_timeline, timeline_to_json
+
+    routine, catalog = _plan_from_options(options)
+    cues = build_timeline(routine, catalog)
+    if as_json:
+        print_json(timeline_to_json(cues))
+        return
+    for cue in cues:
+        where = f" [{cue.technique}]" if cue.kind == "technique" else ""
+        click.echo(f"{clock(cue.at):>6}  {cue.kind:<11} {cue.text}{where}")

@@ -1,0 +1,98 @@
+"""`backrelief plan` and `backrelief timeline`: the DESIGN.md contract, run as a real process."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import RunCli
+
+
+def test_plan_json_contract(run_cli: RunCli) -> None:
+    result = run_cli("plan", "--json", "--minutes", "10", "--region", "upper")
+    assert result.returncode == 0, result.stderr
+    routine = json.loads(result.stdout)
+    assert set(routine) == {"items", "seconds", "excluded", "advice"}
+    assert routine["items"], routine
+    for item in routine["items"]:
+        assert {"technique", "name", "position", "equipment", "seconds", "variant"} <= set(item)
+    assert routine["seconds"] == sum(item["seconds"] for item in routine["items"])
+    assert abs(routine["seconds"] - 600) <= 90
+    for exclusion in routine["excluded"]:
+        assert exclusion["reasons"] and exclusion["technique"]
+
+
+def test_plan_reports_conditions_and_variants(run_cli: RunCli) -> None:
+    result = run_cli("plan", "--json", "--minutes", "15", "--condition", "osteoporosis",
+                     "--equipment", "foam_roller,tennis_ball", "--pregnancy-weeks", "20")
+    assert result.returncode == 0, result.stderr
+    routine = json.loads(result.stdout)
+    reasons = {e["technique"]: e["reasons"] for e in routine["excluded"]}
+    assert any(r.startswith("osteoporosis:") for r in reasons.get("thoracic-foam-roll", []))
+    for item in routine["items"]:
+        assert item["position"] not in ("prone", "supine")
+        assert not {"foam_roller", "tennis_ball", "lacrosse_ball"} & set(item["equipment"])
+    assert any("midwife" in line for line in routine["advice"])  # weeks imply pregnancy
+
+
+def test_repeated_and_comma_separated_options(run_cli: RunCli) -> None:
+    a = run_cli("plan", "--json", "--equipment", "chair", "--equipment", "tennis-ball")
+    b = run_cli("plan", "--json", "--equipment", "chair,tennis_ball")
+    assert a.returncode == b.returncode == 0
+    assert json.loads(a.stdout) == json.loads(b.stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--region", "middle"], "--region"),
+        (["--equipment", "kettlebell"], "--equipment"),
+        (["--condition", "flu"], "--condition"),
+        (["--minutes", "2"], "--minutes"),
+        (["--minutes", "61"], "--minutes"),
+        (["--minutes", "ten"], "--minutes"),
+        (["--pain", "11"], "--pain"),
+        (["--pain", "-1"], "--pain"),
+        (["--pregnancy-weeks", "50"], "--pregnancy-weeks"),
+        (["--avoid", "no-such-technique"], "--avoid"),
+        (["--colour", "red"], "--colour"),
+    ],
+)
+@pytest.mark.parametrize("command", ["plan", "timeline"])
+def test_bad_options_exit_2_naming_the_option(run_cli: RunCli, command: str, args: list[str],
+                                              option: str) -> None:
+    result = run_cli(command, "--json", *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and option in lines[0], result.stderr
+
+
+def test_timeline_json_ends_at_the_plan_total(run_cli: RunCli) -> None:
+    args = ("--json", "--minutes", "5", "--region", "lower", "--pain", "3")
+    routine = json.loads(run_cli("plan", *args).stdout)
+    result = run_cli("timeline", *args)
+    assert result.returncode == 0, result.stderr
+    cues = json.loads(result.stdout)
+    assert isinstance(cues, list)
+    assert [c["at"] for c in cues] == sorted(c["at"] for c in cues)
+    assert cues[-1]["kind"] == "end" and cues[-1]["at"] == routine["seconds"]
+    started = [c["technique"] for c in cues if c["kind"] == "technique"]
+    assert started == [item["technique"] for item in routine["items"]]
+    for cue in cues:
+        assert {"at", "kind", "technique", "step", "text", "say"} <= set(cue)
+
+
+def test_plan_preview_explains_choices(run_cli: RunCli) -> None:
+    result = run_cli("plan", "--minutes", "10", "--condition", "stenosis")
+    assert result.returncode == 0, result.stderr
+    assert "Your routine" in result.stdout
+    assert "Left out" in result.stdout and "stenosis" in result.stdout
+    assert "Advice" in result.stdout
+
+
+def test_timeline_readable(run_cli: RunCli) -> None:
+    result = run_cli("timeline", "--minutes", "3")
+    assert result.returncode == 0, result.stderr
+    assert "technique" in result.stdout and result.stdout.strip().splitlines()[-1].split()[1] == "end"
