@@ -76,9 +76,16 @@ class Database:
         """
         if self.dialect != "sqlite":
             return
-        with self.engine.connect() as connection:
-            connection.exec_driver_sql("VACUUM")
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        # VACUUM cannot run in a transaction, and SQLAlchemy always begins one: use the driver
+        # connection directly (its own transaction handling is off, see _on_sqlite_connect).
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("VACUUM")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.close()
+        finally:
+            raw.close()
 
     def close(self) -> None:
         """Close every pooled connection."""

@@ -1,0 +1,429 @@
+"""`backrelief diary`, `advice` and `history`: the pain diary in the terminal.
+
+Thin shells over ``backrelief.store`` and ``backrelief.core.progress``; no rule lives here.
+Every value is checked before the database is opened, so bad input (exit 2, one line naming the
+option) never creates or touches the diary. Times are UTC inside and local on screen; ``--at``
+without an offset is read as local time.
+
+The database and Rich are imported inside the commands so ``backrelief --help`` stays light.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import textwrap
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from backrelief.cli.common import fail, print_json
+
+if TYPE_CHECKING:
+    from backrelief.core.progress import Advice, PainRating, Trend
+    from backrelief.store import Database, RatingRecord, StoreInputError
+
+KINDS = ("before", "after", "daily")
+# Store field -> the option a user typed, so refusals name what the user can fix.
+OPTION_FOR_FIELD = {
+    "pain": "--pain",
+    "kind": "--kind",
+    "at": "--at",
+    "where": "--where",
+    "session_id": "--session",
+}
+_WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,9}$")
+TIER_TITLES = {
+    "emergency": "EMERGENCY: call 999 (112 EU, 911 US) or go to A&E now",
+    "same_day": "See a doctor today",
+    "see_professional": "See a GP or physiotherapist",
+    "self_care": "Keep going",
+}
+_TIER_STYLE: dict[str, dict[str, Any]] = {
+    "emergency": {"fg": "red", "bold": True},
+    "same_day": {"fg": "yellow", "bold": True},
+    "see_professional": {"fg": "yellow", "bold": True},
+    "self_care": {"fg": "green", "bold": True},
+}
+
+
+# ---- shared with cli.transfer -----------------------------------------------------------------
+
+
+def open_store() -> Database:
+    """The configured diary database (config errors exit 2, an unreachable database exit 1)."""
+    from backrelief.config import ConfigError, load_config
+    from backrelief.store import DatabaseUnavailable, SchemaError, open_database
+
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        fail(exc.setting, exc.problem)
+    try:
+        return open_database(config=config)
+    except (DatabaseUnavailable, SchemaError) as exc:
+        raise click.ClickException(f"database: {exc}") from None
+
+
+@contextmanager
+def store_session(*, write: bool = False) -> Iterator[Any]:
+    """Open the diary, yield a Session in one transaction, then close the database."""
+    database = open_store()
+    try:
+        with database.session(write=write) as session:
+            yield session
+    finally:
+        database.close()
+
+
+def refuse(error: StoreInputError, fields: dict[str, str] | None = None) -> NoReturn:
+    """Turn a store refusal into the bad-input contract, naming the user's option."""
+    mapping = OPTION_FOR_FIELD if fields is None else fields
+    fail(mapping.get(error.field, error.field), error.problem)
+
+
+def local_time(when: datetime, *, zone: bool = True) -> str:
+    """An aware time as this machine's local time, e.g. 'Sat 22 Nov 2025 08:15 CET'."""
+    local = when.astimezone()
+    text = f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+    return f"{text} {local.tzname() or ''}".rstrip() if zone else text
+
+
+def local_date(when: datetime) -> str:
+    """An aware time as a short local date, e.g. '3 Nov 2025'."""
+    local = when.astimezone()
+    return f"{local.day} {local:%b %Y}"
+
+
+# ---- parsing options ------------------------------------------------------------------------
+
+
+def parse_pain(text: str) -> int:
+    """``--pain``: a whole number from 0 to 10."""
+    if not _WHOLE_NUMBER.match(text.strip()):
+        fail("--pain", f"must be a whole number from 0 to 10, got {text!r}")
+    value = int(text)
+    if not 0 <= value <= 10:
+        fail("--pain", f"must be from 0 to 10, got {value}")
+    return value
+
+
+def parse_when(text: str, now: datetime) -> datetime:
+    """``--at``: ISO 8601; without an offset it is local time. Returned in UTC, never future."""
+    from backrelief.store.validation import EARLIEST, FUTURE_TOLERANCE
+
+    raw = text.strip()
+    try:
+        parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        fail("--at", f"not an ISO 8601 date and time (e.g. 2025-03-01T08:30+01:00): {text!r}")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        try:
+            parsed = parsed.astimezone()  # naive: this machine's local time, as documented
+        except (OverflowError, OSError, ValueError):
+            fail("--at", f"{text!r} is out of range")
+    when = parsed.astimezone(UTC)
+    if when > now + FUTURE_TOLERANCE:
+        fail("--at", f"{text!r} is in the future")
+    if when < EARLIEST:
+        fail("--at", f"{text!r} is before 1970")
+    return when
+
+
+def parse_session_id(text: str | None) -> int | None:
+    """``--session``: a session id (a positive whole number)."""
+    if text is None:
+        return None
+    if not _WHOLE_NUMBER.match(text.strip()) or int(text) < 1:
+        fail("--session", f"must be a session id (a positive whole number), got {text!r}")
+    return int(text)
+
+
+def parse_where(text: str | None) -> str | None:
+    """``--where``: one line of at most 80 characters."""
+    from backrelief.store import StoreInputError
+    from backrelief.store.diary import WHERE_MAX_LENGTH
+    from backrelief.store.validation import short_text
+
+    try:
+        return short_text("where", text, WHERE_MAX_LENGTH)
+    except StoreInputError as exc:
+        refuse(exc)
+
+
+def parse_count(option: str, text: str | None, low: int, high: int) -> int | None:
+    """A whole-number option such as ``--last`` or ``--days``."""
+    if text is None:
+        return None
+    if not _WHOLE_NUMBER.match(text.strip()) or not low <= int(text) <= high:
+        fail(option, f"must be a whole number from {low} to {high}, got {text!r}")
+    return int(text)
+
+
+# ---- diary ---------------------------------------------------------------------------------
+
+
+@click.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the ratings as one JSON list.")
+@click.option("--last", "last_text", metavar="N", help="Only the N most recent ratings.")
+@click.pass_context
+def diary(ctx: click.Context, as_json: bool, last_text: str | None) -> None:
+    """Record and list pain ratings (0 = no pain, 10 = worst imaginable).
+
+    Without a subcommand, lists the ratings, oldest first, in local time.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    limit = parse_count("--last", last_text, 1, 1_000_000)
+    from backrelief.store import list_ratings
+
+    with store_session() as session:
+        ratings = list_ratings(session, limit=limit)
+    if as_json:
+        print_json([rating.as_dict() for rating in ratings])
+        return
+    _print_table(ratings)
+
+
+def _print_table(ratings: Sequence[RatingRecord]) -> None:
+    if not ratings:
+        click.echo("No ratings yet. Add one with: backrelief diary add --pain N")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    zone = datetime.now(UTC).astimezone().tzname() or "local time"
+    table = Table(title=f"Pain diary (times in {zone})", title_justify="left")
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("When", no_wrap=True)
+    table.add_column("Pain", justify="right")
+    table.add_column("", no_wrap=True)
+    table.add_column("Kind")
+    table.add_column("Where")
+    table.add_column("Session", justify="right")
+    for rating in ratings:
+        table.add_row(
+            str(rating.id),
+            local_time(rating.at, zone=False),
+            f"{rating.pain}/10",
+            "█" * rating.pain + "·" * (10 - rating.pain),
+            rating.kind,
+            rating.where or "",
+            "" if rating.session_id is None else str(rating.session_id),
+        )
+    Console().print(table)
+
+
+@diary.command("add")
+@click.option("--pain", "pain_text", required=True, metavar="N",
+              help="Pain now, a whole number from 0 (none) to 10 (worst imaginable).")
+@click.option("--kind", default="daily", show_default=True, metavar="before|after|daily",
+              help="Before or after a session, or a daily rating.")
+@click.option("--at", "at_text", metavar="ISO-8601",
+              help="When (default: now). Without an offset, e.g. 2025-03-01T08:30, it is read "
+                   "as this computer's local time; may not be in the future.")
+@click.option("--where", "where_text", metavar="TEXT",
+              help="Where it hurts, in a few words (optional).")
+@click.option("--session", "session_text", metavar="ID",
+              help="The session this rating belongs to (for before/after ratings).")
+@click.option("--json", "as_json", is_flag=True, help="Print the stored rating as JSON.")
+def add(pain_text: str, kind: str, at_text: str | None, where_text: str | None,
+        session_text: str | None, as_json: bool) -> None:
+    """Record a pain rating."""
+    pain = parse_pain(pain_text)
+    if kind not in KINDS:
+        fail("--kind", f"must be one of {', '.join(KINDS)}; got {kind!r}")
+    now = datetime.now(UTC)
+    at = parse_when(at_text, now) if at_text is not None else None
+    where = parse_where(where_text)
+    session_id = parse_session_id(session_text)
+
+    from backrelief.store import StoreInputError, add_rating
+
+    try:
+        with store_session(write=True) as session:
+            record = add_rating(session, pain, kind=kind, at=at, where=where, session_id=session_id)
+    except StoreInputError as exc:
+        refuse(exc)
+    # Printed only after the transaction committed: this line is the acknowledgement.
+    if as_json:
+        print_json(record.as_dict())
+    else:
+        click.echo(f"Recorded pain {record.pain}/10 ({record.kind}) at {local_time(record.at)}"
+                   f" as rating #{record.id}.")
+
+
+# ---- advice --------------------------------------------------------------------------------
+
+
+def _current_advice() -> tuple[Advice, list[RatingRecord]]:
+    from backrelief.store import diary_advice, list_ratings
+
+    with store_session() as session:
+        return diary_advice(session), list_ratings(session)
+
+
+def _source_citations() -> dict[str, str]:
+    from importlib import resources
+
+    import yaml
+
+    text = (resources.files("backrelief") / "content" / "sources.yaml").read_text("utf-8")
+    data = yaml.safe_load(text) or {}
+    return {str(key): str(value.get("citation", key)) for key, value in data.items()}
+
+
+def _print_advice(advice: Advice, width: int) -> None:
+    style = _TIER_STYLE.get(advice.tier, {"bold": True})
+    click.echo(click.style(f"Advice: {TIER_TITLES[advice.tier]}", **style))
+    click.echo(textwrap.fill(advice.advice, width))
+    click.echo("")
+    click.echo(click.style("Why:", bold=True))
+    cited: list[str] = []
+    for reason in advice.reasons:
+        cited.extend(source for source in reason.sources if source not in cited)
+        if reason.rule == "safety_net":
+            continue  # its words are already in the advice above
+        tier = reason.tier.replace("_", " ")
+        click.echo(textwrap.fill(f"- {reason.text} [{tier}]", width, subsequent_indent="  "))
+    if cited:
+        citations = _source_citations()
+        click.echo("")
+        click.echo(click.style("Sources:", bold=True))
+        for source in cited:
+            line = f"- {source}: {citations.get(source, '(see sources.yaml)')}"
+            click.echo(textwrap.fill(line, width, subsequent_indent="  "))
+    click.echo("")
+    click.echo("Not a diagnosis. If you are worried, contact a health professional.")
+
+
+def _width() -> int:
+    return max(50, min(100, shutil.get_terminal_size((80, 24)).columns - 2))
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"tier", "reasons", "advice"} as one JSON document.')
+def advice(as_json: bool) -> None:
+    """Advice from your diary: keep going, or see a professional, and why."""
+    result, _ = _current_advice()
+    if as_json:
+        print_json(result.as_dict())
+        return
+    _print_advice(result, _width())
+
+
+# ---- history -------------------------------------------------------------------------------
+
+
+def _bucket_means(ratings: Sequence[PainRating], columns: int) -> tuple[list[float | None], int]:
+    """Mean pain per column of local days; returns the columns and the days per column."""
+    first_day = ratings[0].at.astimezone().date()
+    last_day = ratings[-1].at.astimezone().date()
+    span = (last_day - first_day).days + 1
+    per_column = max(1, -(-span // columns))
+    sums: dict[int, list[int]] = {}
+    for rating in ratings:
+        index = (rating.at.astimezone().date() - first_day).days // per_column
+        sums.setdefault(index, []).append(rating.pain)
+    used = (span + per_column - 1) // per_column
+    return [
+        (sum(values) / len(values)) if (values := sums.get(i)) else None for i in range(used)
+    ], per_column
+
+
+def render_chart(ratings: Sequence[PainRating], width: int) -> list[str]:
+    """A text chart of pain (0-10, rows) over local days (columns), one point per column.
+
+    Each column is one day, or several days when the diary is longer than the chart is wide;
+    a point is the mean of that column's ratings, rounded. The dotted line marks the first
+    rating, so progress is read against where you started.
+    """
+    if not ratings:
+        return ["(no ratings to chart)"]
+    columns = max(10, width - 6)
+    means, per_column = _bucket_means(ratings, columns)
+    # Spread a short diary out so the days are easy to tell apart.
+    step = max(1, min(3, columns // max(1, len(means))))
+    first = ratings[0].pain
+    lines: list[str] = []
+    for level in range(10, -1, -1):
+        row = []
+        for mean in means:
+            cell = "●" if mean is not None and round(mean) == level else (
+                "·" if level == first else " ")
+            row.append(cell + ("·" if level == first else " ") * (step - 1))
+        lines.append(f"{level:>3} │" + "".join(row).rstrip())
+    axis_length = len(means) * step
+    lines.append("    └" + "─" * axis_length)
+    start = local_date(ratings[0].at)
+    end = local_date(ratings[-1].at)
+    labels = start if start == end else start + end.rjust(max(1, axis_length - len(start)))
+    lines.append("     " + labels)
+    unit = "day" if per_column == 1 else f"{per_column} days"
+    lines.append(f"     one column = {unit}; ● mean pain; ···· your first rating ({first}/10)")
+    return lines
+
+
+def describe_trend(trend: Trend) -> str:
+    """The trend in one or two sentences."""
+    if trend.first is None or trend.current is None or trend.first_at is None:
+        return "No ratings yet."
+    words = {
+        "improving": "improving meaningfully (2 points or 30%)",
+        "worsening": "worse by 2 points or more",
+        "steady": "no meaningful change yet",
+        "not_enough_data": "one rating so far; add more to see a trend",
+    }
+    text = (
+        f"First rating {trend.first}/10 on {local_date(trend.first_at)}; recent level "
+        f"{trend.current:g}/10 ({trend.change:+g} points"
+    )
+    if trend.percent_change is not None:
+        text += f", {trend.percent_change:+g}%"
+    text += f"): {words.get(trend.direction, trend.direction)}."
+    if trend.slope_per_week is not None:
+        text += f" Fitted slope {trend.slope_per_week:+.1f} points a week."
+    return text
+
+
+@click.command()
+@click.option("--days", "days_text", metavar="N", help="Only the last N days (default: all).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the ratings, trend and advice as one JSON document.")
+def history(days_text: str | None, as_json: bool) -> None:
+    """Chart your pain ratings over time, with the trend and the advice."""
+    days = parse_count("--days", days_text, 1, 36_500)
+    from backrelief.core.progress import course_ratings
+
+    result, ratings = _current_advice()
+    if days is not None:
+        since = datetime.now(UTC) - timedelta(days=days)
+        ratings = [rating for rating in ratings if rating.at >= since]
+    if as_json:
+        print_json({
+            "ratings": [rating.as_dict() for rating in ratings],
+            "trend": result.trend.as_dict(),
+            "flagged_techniques": sorted(result.flagged_techniques),
+            **result.as_dict(),
+        })
+        return
+    width = _width()
+    course = course_ratings(rating.as_progress() for rating in ratings)
+    left_out = len(ratings) - len(course)
+    title = "Pain over time"
+    if left_out:
+        title += f" (daily and before-session ratings; {left_out} after-session left out)"
+    click.echo(click.style(title, bold=True))
+    for line in render_chart(course, width):
+        click.echo(line)
+    click.echo("")
+    click.echo(textwrap.fill("Trend: " + describe_trend(result.trend), width))
+    if result.flagged_techniques:
+        flagged = ", ".join(sorted(result.flagged_techniques))
+        click.echo(textwrap.fill(f"Left out of your next routine: {flagged}.", width))
+    click.echo("")
+    _print_advice(result, width)
