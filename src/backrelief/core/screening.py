@@ -511,13 +511,17 @@ def _read_yaml(path: Path, label: str) -> Any:
 
 def _format_loc(loc: tuple[int | str, ...]) -> str:
     parts: list[str] = []
+    previous: int | str | None = None
     for item in loc:
+        # pydantic adds the union tag after each condition position; it is not a field of the file
+        is_tag = item in {"leaf", "all_of", "any_of"} and (
+            previous in {"when", "ask_if"} or isinstance(previous, int)
+        )
         if isinstance(item, int):
             parts.append(f"[{item}]")
-        elif item in {"leaf", "all_of", "any_of"} and parts and parts[-1] in {".when", ".ask_if"}:
-            continue  # discriminator tags pydantic adds to the location; not fields of the file
-        else:
+        elif not is_tag:
             parts.append(("." if parts else "") + item)
+        previous = item
     return "".join(parts)
 
 
