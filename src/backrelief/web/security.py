@@ -1,0 +1,126 @@
+"""Security headers on every response, and the loopback Host check.
+
+Decisions, made here so they are reviewed in one place:
+
+- **Content-Security-Policy** allows scripts, styles, images, fetches, the manifest and the
+  service worker from our own origin only. There is no ``'unsafe-inline'`` and no inline
+  script or ``style=""`` attribute anywhere in the templates; data the player needs reaches it
+  through ``data-*`` attributes or JSON endpoints. ``frame-ancestors 'none'`` (and the older
+  ``X-Frame-Options: DENY``) stop click-jacking; ``form-action 'self'`` stops a script that got
+  in from posting the diary elsewhere; ``base-uri 'none'`` and ``object-src 'none'`` close the
+  usual escape hatches.
+- **Referrer-Policy: no-referrer**: page addresses can carry session ids, which are nobody
+  else's business.
+- **Permissions-Policy** switches off what a back-exercise app never needs and keeps the
+  screen wake lock for our own pages.
+- **Host check** (:class:`LoopbackHostMiddleware`): the app is single-user with no accounts and
+  listens on loopback only. A DNS-rebinding page (``evil.example`` resolving to 127.0.0.1)
+  would be same-origin with us in the browser and could read the diary; refusing any request
+  whose ``Host`` is not a loopback name defeats that, as Django's ``ALLOWED_HOSTS`` does.
+
+Both are plain ASGI middleware rather than ``BaseHTTPMiddleware``: they only touch headers,
+so they stay cheap and never buffer a body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "media-src 'self'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+    (
+        b"permissions-policy",
+        b"camera=(), microphone=(), geolocation=(), payment=(), usb=(), screen-wake-lock=(self)",
+    ),
+)
+
+
+class SecurityHeadersMiddleware:
+    """Add :data:`SECURITY_HEADERS` to every HTTP response, errors included."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [item for item in SECURITY_HEADERS if item[0] not in names]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def host_name(host_header: str) -> str:
+    """The host part of a ``Host`` header value, without the port (IPv6 keeps its brackets)."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        end = host.find("]")
+        return host[: end + 1] if end != -1 else host
+    return host.rsplit(":", 1)[0] if ":" in host else host
+
+
+class LoopbackHostMiddleware:
+    """Answer 400 to any request whose ``Host`` header is not one of ``allowed`` names."""
+
+    def __init__(self, app: ASGIApp, allowed: Iterable[str]) -> None:
+        self.app = app
+        self.allowed = frozenset(name.lower() for name in allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        host = ""
+        for name, value in scope.get("headers", []):
+            if name == b"host":
+                host = value.decode("latin-1")
+                break
+        if host_name(host) in self.allowed:
+            await self.app(scope, receive, send)
+            return
+        body = (
+            b"This backrelief server only answers on this computer's loopback address "
+            b"(http://127.0.0.1 or http://localhost).\n"
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 400,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
