@@ -1,0 +1,108 @@
+"""After a session: pain now and how each technique felt, then the summary."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse, Response
+
+from backrelief.core.progress import VERDICTS
+from backrelief.store import add_feedback, add_rating, diary_advice, finish_session, list_ratings
+from backrelief.web.context import render, web
+from backrelief.web.forms import form_int
+from backrelief.web.sessions import load_session, routine_items
+
+router = APIRouter()
+
+VERDICT_LABELS = {
+    "better": "Felt better",
+    "same": "No change",
+    "worse": "Felt worse",
+    "stopped": "Stopped it",
+}
+
+
+def _after_page(request: Request, session_id: int, pain: object, verdicts: Mapping[str, str],
+                errors: dict[str, str], status_code: int = 200) -> Response:
+    context = web(request)
+    with context.database.session() as s:
+        record = load_session(s, session_id)
+    return render(
+        request,
+        "after.html",
+        status_code=status_code,
+        record=record,
+        items=routine_items(record, context.catalog),
+        verdicts=verdicts,
+        verdict_labels=VERDICT_LABELS,
+        pain=pain,
+        errors=errors,
+    )
+
+
+@router.get("/session/{session_id}/after", include_in_schema=False)
+def after(request: Request, session_id: int) -> Response:
+    """Rate pain now and each technique; techniques the player stopped come pre-marked."""
+    with web(request).database.session() as s:
+        record = load_session(s, session_id)
+    verdicts = dict(record.feedback)
+    for technique in request.query_params.get("stopped", "").split(","):
+        if technique in record.techniques:
+            verdicts.setdefault(technique, "stopped")
+    stopped_technique = request.query_params.get("technique", "")
+    if stopped_technique in record.techniques:
+        verdicts.setdefault(stopped_technique, "stopped")
+    return _after_page(request, session_id, "", verdicts, {})
+
+
+@router.post("/session/{session_id}/after", include_in_schema=False)
+async def save_after(request: Request, session_id: int) -> Response:
+    """Store pain after and the feedback; end the session if the player did not already."""
+    form = await request.form()
+    pain = form_int(form, "pain")
+    errors: dict[str, str] = {}
+    if not isinstance(pain, int) or not 0 <= pain <= 10:
+        errors["pain"] = "Please rate your pain now, from 0 to 10."
+    context = web(request)
+    with context.database.session() as s:
+        record = load_session(s, session_id)
+    verdicts: dict[str, str] = {}
+    for technique in record.techniques:
+        raw = form.get(f"verdict-{technique}")
+        value = raw if isinstance(raw, str) else ""
+        if value and value not in VERDICTS:
+            errors[f"verdict-{technique}"] = "Choose one of the answers."
+        elif value:
+            verdicts[technique] = value
+    if errors or not isinstance(pain, int):
+        return _after_page(request, session_id, pain or "", verdicts, errors, 422)
+    with context.database.session(write=True) as s:
+        add_rating(s, pain, kind="after", session_id=session_id)
+        for technique, verdict in verdicts.items():
+            add_feedback(s, session_id, technique, verdict)
+        if record.ended_at is None:
+            finish_session(s, session_id, completed="stopped" not in verdicts.values())
+    return RedirectResponse(f"/session/{session_id}/summary", status_code=303)
+
+
+@router.get("/session/{session_id}/summary", include_in_schema=False)
+def summary(request: Request, session_id: int) -> Response:
+    """Pain before and after, how each technique felt, and the diary's advice."""
+    context = web(request)
+    with context.database.session() as s:
+        record = load_session(s, session_id)
+        ratings = list_ratings(s, session_id=session_id)
+        advice = diary_advice(s)
+    before = next((r.pain for r in ratings if r.kind == "before"), None)
+    after_pain = next((r.pain for r in reversed(ratings) if r.kind == "after"), None)
+    return render(
+        request,
+        "summary.html",
+        record=record,
+        items=routine_items(record, context.catalog),
+        before=before,
+        after=after_pain,
+        verdict_labels=VERDICT_LABELS,
+        advice=advice,
+    )

@@ -1,0 +1,46 @@
+"""The home page: start or continue a session, a glance at progress, the safety note."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from backrelief.core.screening import default_screen
+from backrelief.store import diary_advice, latest_screen, list_ratings, list_sessions
+from backrelief.store.types import utcnow
+from backrelief.web.context import render, web
+
+router = APIRouter()
+
+# A session planned but not finished is offered as "continue" for this long.
+CONTINUE_WITHIN = timedelta(hours=12)
+
+
+@router.get("/", include_in_schema=False)
+def home(request: Request) -> Response:
+    """Home."""
+    now = utcnow()
+    with web(request).database.session() as s:
+        screen = latest_screen(s)
+        sessions = list_sessions(s)
+        ratings = list_ratings(s, limit=1)
+        advice = diary_advice(s, now=now) if ratings or sessions else None
+    unfinished = next(
+        (x for x in reversed(sessions) if x.ended_at is None and now - x.started_at < CONTINUE_WITHIN),
+        None,
+    )
+    urgent = screen if screen is not None and screen.tier in ("emergency", "same_day") else None
+    return render(
+        request,
+        "home.html",
+        deleted=request.query_params.get("deleted") == "1",
+        urgent=urgent,
+        urgent_title=default_screen().tiers["emergency" if urgent and urgent.tier == "emergency"
+                                              else "same_day"].title,
+        unfinished=unfinished,
+        latest_rating=ratings[-1] if ratings else None,
+        advice=advice,
+        session_count=len(sessions),
+    )

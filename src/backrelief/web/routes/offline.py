@@ -1,0 +1,68 @@
+"""What makes the app installable and usable offline, plus the health check.
+
+The service worker must be served from ``/sw.js`` (not ``/static/``) so that its scope is the
+whole site. It is rendered once per process from ``templates/sw.js`` with the static-files
+version in its cache name, so a new release replaces the old cache.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import JSONResponse, Response
+
+from backrelief import __version__
+from backrelief.web.context import render, web
+from backrelief.web.templating import static_files, static_version
+
+router = APIRouter()
+
+# Pages and data worth having before the first session: the shell, the library and the
+# catalogue. The current routine is added by the player itself (a "cache-urls" message).
+SHELL_PAGES = ("/", "/offline", "/library", "/api/techniques", "/manifest.webmanifest")
+
+
+@router.get("/sw.js", include_in_schema=False)
+def service_worker(request: Request) -> Response:
+    """The service worker script, with its cache version and precache list filled in."""
+    version = static_version()
+    precache = [*SHELL_PAGES, *(f"{path}?v={version}" for path in static_files())]
+    body = web(request).templates.get_template("sw.js").render(version=version, precache=precache)
+    return Response(
+        body,
+        media_type="text/javascript",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
+@router.get("/manifest.webmanifest", include_in_schema=False)
+def manifest() -> Response:
+    """The web app manifest: name, colours, icon, start page."""
+    return JSONResponse(
+        {
+            "name": "backrelief: back-relief coach",
+            "short_name": "backrelief",
+            "description": "A safety check first, then a short guided routine for your back.",
+            "start_url": "/",
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#f6f4ef",
+            "theme_color": "#1d5e58",
+            "icons": [
+                {"src": "/static/icons/icon.svg", "sizes": "any", "type": "image/svg+xml",
+                 "purpose": "any"},
+            ],
+        },
+        media_type="application/manifest+json",
+    )
+
+
+@router.get("/offline", include_in_schema=False)
+def offline(request: Request) -> Response:
+    """Shown by the service worker for a page it has not cached while there is no network."""
+    return render(request, "offline.html")
+
+
+@router.get("/healthz", tags=["health"])
+def healthz() -> dict[str, str]:
+    """Liveness check: the process answers and knows its version."""
+    return {"status": "ok", "version": __version__}

@@ -1,0 +1,102 @@
+"""A planned session: its preview, the player, and "this hurts" (all behind the safety gate).
+
+The stop rules are core's (:func:`backrelief.core.stop_rules.decide`). The player page carries
+each response's decision, computed here, in the buttons of its "this hurts" dialog so that it
+applies even offline; a "stop" is then posted back here, where ``decide`` runs again on the
+server before anything is recorded.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from backrelief.core.screening import AnswerError
+from backrelief.core.stop_rules import decide, default_stop_rules
+from backrelief.store import add_feedback, finish_session
+from backrelief.web.context import render, web
+from backrelief.web.figures import step_figure
+from backrelief.web.sessions import gated_session, routine_items, session_conditions
+
+router = APIRouter()
+
+
+@router.get("/session/{session_id}", include_in_schema=False)
+def preview(request: Request, session_id: int) -> Response:
+    """The planned routine: each technique's figure, time and why it was chosen."""
+    context = web(request)
+    with context.database.session() as s:
+        record, gate = gated_session(s, session_id)
+    if not gate.allowed:
+        return RedirectResponse(gate.next_url, status_code=303)
+    routine = record.routine if isinstance(record.routine, dict) else {}
+    return render(
+        request,
+        "preview.html",
+        record=record,
+        routine=routine,
+        items=routine_items(record, context.catalog),
+        finished=record.ended_at is not None,
+    )
+
+
+@router.get("/session/{session_id}/play", include_in_schema=False)
+def play(request: Request, session_id: int) -> Response:
+    """The browser player for a stored, gated session."""
+    context = web(request)
+    with context.database.session() as s:
+        record, gate = gated_session(s, session_id)
+    if not gate.allowed:
+        return RedirectResponse(gate.next_url, status_code=303)
+    if record.ended_at is not None:
+        return RedirectResponse(f"/session/{session_id}/summary", status_code=303)
+    conditions = session_conditions(record)
+    items = routine_items(record, context.catalog)
+    figures = []
+    for view in items:
+        technique = view.technique
+        if technique is None:
+            continue
+        steps = [(index + 1, step_figure(technique, index)) for index in range(len(technique.steps))]
+        figures.append((technique, [(n, svg) for n, svg in steps if svg is not None]))
+    responses = [decide(r.id, conditions) for r in default_stop_rules().responses]
+    routine = record.routine if isinstance(record.routine, dict) else {}
+    return render(
+        request,
+        "player.html",
+        record=record,
+        routine=routine,
+        items=items,
+        figures=figures,
+        responses=responses,
+        time_scale=context.config.time_scale,
+    )
+
+
+@router.post("/session/{session_id}/hurt", include_in_schema=False)
+async def hurt(request: Request, session_id: int) -> Response:
+    """Apply a stop rule to a "this hurts" response; record a stop or a skipped technique."""
+    form = await request.form()
+    response_id = str(form.get("response", ""))
+    technique = str(form.get("technique", ""))
+    context = web(request)
+    with context.database.session(write=True) as s:
+        record, _ = gated_session(s, session_id)
+        try:
+            decision = decide(response_id, session_conditions(record))
+        except AnswerError as exc:
+            raise HTTPException(422, f"{exc.field}: {exc.problem}") from None
+        in_routine = technique in record.techniques
+        if decision.action in ("skip", "stop") and in_routine:
+            add_feedback(s, session_id, technique, "stopped")
+        if decision.action == "stop" and record.ended_at is None:
+            finish_session(s, session_id, completed=False, stop_reason=decision.label[:200])
+    if decision.rescreen:
+        target, label = f"/check/recheck?session={session_id}", "Answer the safety questions again"
+    elif decision.action == "stop":
+        target, label = f"/session/{session_id}/after", "Rate how you feel now"
+    else:
+        target, label = f"/session/{session_id}/play", "Back to the session"
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({**decision.to_json(), "next": target, "next_label": label})
+    return RedirectResponse(target, status_code=303)

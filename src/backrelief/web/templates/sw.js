@@ -1,0 +1,75 @@
+/* backrelief service worker, rendered by web/routes/offline.py (cache name and file list are
+   filled in on the server so they change whenever a static file does).
+   Strategy: static files cache-first (their URLs carry a version); pages and API reads
+   network-first with the cache as fallback, so a session that has started keeps playing and a
+   reload without a network still opens the player. Writes (POST) are never cached. */
+const CACHE = "backrelief-{{ version }}";
+const PRECACHE = {{ precache | tojson }};
+const NEVER_CACHE = ["/sw.js", "/api/export", "/progress/export"];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("backrelief-") && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim())
+  );
+});
+
+// The player asks for its routine (page and timeline) to be cached as soon as it opens.
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "cache-urls" && Array.isArray(data.urls)) {
+    const urls = data.urls.filter((u) => typeof u === "string" && u.startsWith("/"));
+    event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(urls)).catch(() => undefined));
+  }
+});
+
+function cacheable(url) {
+  return !NEVER_CACHE.some((prefix) => url.pathname.startsWith(prefix));
+}
+
+async function networkFirst(request, fallbackToOffline) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.type === "basic") {
+      cache.put(request, response.clone());
+    }
+    return response;
+  } catch (error) {
+    const cached = await cache.match(request);
+    if (cached) return cached;
+    if (fallbackToOffline) {
+      const offline = await cache.match("/offline");
+      if (offline) return offline;
+    }
+    throw error;
+  }
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) cache.put(request, response.clone());
+  return response;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || !cacheable(url)) return;
+  if (url.pathname.startsWith("/static/")) {
+    event.respondWith(cacheFirst(request));
+  } else {
+    event.respondWith(networkFirst(request, request.mode === "navigate"));
+  }
+});
