@@ -8,6 +8,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from backrelief.core.catalog import Catalog, Step, Technique
+from backrelief.core.conditions import effective_contraindications
 
 _BREATH = {"in": "breathe in", "out": "breathe out", "steady": "keep breathing"}
 _SIDE = {"each": "each side", "alternate": "alternating sides"}
@@ -62,8 +63,10 @@ def technique_markup(technique: Technique, catalog: Catalog) -> Group:
     parts.append(Panel(steps, title="Steps", border_style="green"))
     parts.append(_bullets("Common mistakes", technique.common_mistakes))
     parts.append(_bullets("Cautions", technique.cautions))
-    if technique.contraindications:
-        parts.append(Text("Not offered with: " + ", ".join(technique.contraindications), style="red"))
+    excluded = effective_contraindications(technique)
+    if excluded:
+        names = ", ".join(c.replace("_", " ") for c in excluded)
+        parts.append(Text(f"Standard form not offered with: {names}", style="red"))
     for variant in technique.variants:
         conditions = ", ".join(c.replace("_", " ") for c in variant.for_conditions)
         heading = f"**Safer variant: {variant.name}** (for {conditions})"

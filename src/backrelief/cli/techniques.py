@@ -31,7 +31,8 @@ def _print_table() -> None:
     from backrelief.core.catalog import default_catalog
 
     table = Table(title="backrelief technique library", title_justify="left")
-    for column in ("id", "name", "back", "position", "equipment", "intensity"):
+    table.add_column("id", no_wrap=True, style="bold")
+    for column in ("name", "back", "position", "equipment", "intensity"):
         table.add_column(column)
     for technique in default_catalog().ordered():
         kit = (" or " if technique.equipment_needs == "any" else ", ").join(technique.equipment)
