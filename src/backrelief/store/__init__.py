@@ -62,38 +62,108 @@ Migrations (``migrate``)
 
 from __future__ import annotations
 
-from backrelief.store.advice import diary_advice
-from backrelief.store.db import Database, open_database
-from backrelief.store.diary import (
-    RatingRecord,
-    add_rating,
-    count_ratings,
-    delete_rating,
-    list_ratings,
-)
-from backrelief.store.errors import DatabaseUnavailable, SchemaError, StoreError, StoreInputError
-from backrelief.store.formats import fhir_bundle, ratings_csv
-from backrelief.store.screens import ScreenRecord, latest_screen, list_screens, record_screen
-from backrelief.store.sessions import (
-    SessionRecord,
-    add_feedback,
-    finish_session,
-    flagged_techniques,
-    get_session,
-    list_sessions,
-    session_outcomes,
-    start_session,
-)
-from backrelief.store.settings import all_settings, delete_setting, get_setting, set_setting
-from backrelief.store.transfer import (
-    ExportDocument,
-    ImportSummary,
-    export_diary,
-    forget_everything,
-    import_diary,
-    is_empty,
-    parse_export,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from backrelief.store.advice import diary_advice
+    from backrelief.store.db import Database, open_database
+    from backrelief.store.diary import (
+        RatingRecord,
+        add_rating,
+        count_ratings,
+        delete_rating,
+        list_ratings,
+    )
+    from backrelief.store.errors import (
+        DatabaseUnavailable,
+        SchemaError,
+        StoreError,
+        StoreInputError,
+    )
+    from backrelief.store.formats import fhir_bundle, ratings_csv
+    from backrelief.store.screens import ScreenRecord, latest_screen, list_screens, record_screen
+    from backrelief.store.sessions import (
+        SessionRecord,
+        add_feedback,
+        finish_session,
+        flagged_techniques,
+        get_session,
+        list_sessions,
+        session_outcomes,
+        start_session,
+    )
+    from backrelief.store.settings import (
+        all_settings,
+        delete_setting,
+        get_setting,
+        set_setting,
+    )
+    from backrelief.store.transfer import (
+        ExportDocument,
+        ImportSummary,
+        export_diary,
+        forget_everything,
+        import_diary,
+        is_empty,
+        parse_export,
+    )
+
+# Public name -> submodule. Loaded on first use (PEP 562), so a command that only adds a
+# rating does not pay for building the import models, and so on: CLI start-up time matters.
+_EXPORTS = {
+    "diary_advice": "advice",
+    "Database": "db",
+    "open_database": "db",
+    "RatingRecord": "diary",
+    "add_rating": "diary",
+    "count_ratings": "diary",
+    "delete_rating": "diary",
+    "list_ratings": "diary",
+    "DatabaseUnavailable": "errors",
+    "SchemaError": "errors",
+    "StoreError": "errors",
+    "StoreInputError": "errors",
+    "fhir_bundle": "formats",
+    "ratings_csv": "formats",
+    "ScreenRecord": "screens",
+    "latest_screen": "screens",
+    "list_screens": "screens",
+    "record_screen": "screens",
+    "SessionRecord": "sessions",
+    "add_feedback": "sessions",
+    "finish_session": "sessions",
+    "flagged_techniques": "sessions",
+    "get_session": "sessions",
+    "list_sessions": "sessions",
+    "session_outcomes": "sessions",
+    "start_session": "sessions",
+    "all_settings": "settings",
+    "delete_setting": "settings",
+    "get_setting": "settings",
+    "set_setting": "settings",
+    "ExportDocument": "transfer",
+    "ImportSummary": "transfer",
+    "export_diary": "transfer",
+    "forget_everything": "transfer",
+    "import_diary": "transfer",
+    "is_empty": "transfer",
+    "parse_export": "transfer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
 
 __all__ = [
     "Database",

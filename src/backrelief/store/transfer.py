@@ -169,14 +169,16 @@ def _location(errors: list[Any]) -> tuple[str, str]:
 
 
 def parse_export(raw: str | bytes) -> ExportDocument:
-    """Parse and validate an export file's text (StoreInputError naming the field if bad)."""
+    """Parse and fully validate an export file's text (StoreInputError naming the field)."""
     try:
-        return ExportDocument.model_validate_json(raw)
+        document = ExportDocument.model_validate_json(raw)
     except ValidationError as exc:
         field, problem = _location(exc.errors())
         if exc.errors()[0]["type"] == "json_invalid":
             field = "file"
         raise StoreInputError(field, problem) from None
+    _check_document(document, utcnow())  # all checks that need no database, before opening it
+    return document
 
 
 def _check_document(document: ExportDocument, now: datetime) -> None:
