@@ -122,11 +122,12 @@ class Player {
     switch (cue.kind) {
       case "technique":
         this.showTechnique(cue);
-        $("p-step").textContent = "Get into position.";
+        this.words("Get into position.", "");
         this.hideGauges();
         break;
       case "step":
-        $("p-step").textContent = cue.text;
+        // The short spoken form in large type, the full instruction under it.
+        this.words(cue.say || cue.text, cue.say && cue.say !== cue.text ? cue.text : "");
         this.hideGauges();
         this.showFigure(cue.technique, cue.step);
         break;
@@ -145,15 +146,15 @@ class Player {
         this.breathe(cue);
         break;
       case "switch_side":
-        $("p-step").textContent = cue.text;
+        this.words(cue.text, "");
         $("p-reps").hidden = true;
         break;
       case "check_in":
-        $("p-step").textContent = cue.text;
+        this.words(cue.text, "If something hurts, press This hurts.");
         this.hideGauges();
         break;
       case "rest":
-        $("p-step").textContent = cue.text;
+        this.words(cue.text, "");
         this.hideGauges();
         break;
       case "end":
@@ -169,6 +170,11 @@ class Player {
     }
     this.showNext(index);
     this.draw();
+  }
+
+  words(big, detail) {
+    $("p-step").textContent = big;
+    $("p-detail").textContent = detail;
   }
 
   showTechnique(cue) {
@@ -252,7 +258,7 @@ class Player {
     this.hideGauges();
     this.draw();
     $("p-technique").textContent = "Well done";
-    $("p-step").textContent = cue.text;
+    this.words(cue.text, "");
     $("p-next").textContent = "";
     $("p-controls").hidden = true;
     $("p-extra").hidden = true;
