@@ -57,7 +57,8 @@ def _kind(value: str) -> RatingKind:
     raise ValueError(f"unknown rating kind {value!r}")  # pragma: no cover - CHECK constraint
 
 
-def _record(row: PainRatingRow) -> RatingRecord:
+def _record(row: Any) -> RatingRecord:
+    """A record from an ORM row or a row of :data:`_COLUMNS` (same attribute names)."""
     return RatingRecord(
         id=row.id,
         at=row.rated_at,
@@ -66,6 +67,18 @@ def _record(row: PainRatingRow) -> RatingRecord:
         where=row.location,
         session_id=row.session_id,
     )
+
+
+# Reads select plain columns, not ORM entities: building a few thousand ORM objects (identity
+# map, instrumentation) took most of the time of `backrelief advice` on a two-year diary.
+_COLUMNS = (
+    PainRatingRow.id,
+    PainRatingRow.rated_at,
+    PainRatingRow.pain,
+    PainRatingRow.kind,
+    PainRatingRow.location,
+    PainRatingRow.session_id,
+)
 
 
 def add_rating(
@@ -101,16 +114,16 @@ def list_ratings(
     limit: int | None = None,
 ) -> list[RatingRecord]:
     """Ratings oldest first; ``limit`` keeps the most recent ones."""
-    query = select(PainRatingRow)
+    query = select(*_COLUMNS)
     if since is not None:
         query = query.where(PainRatingRow.rated_at >= since)
     if session_id is not None:
         query = query.where(PainRatingRow.session_id == session_id)
     if limit is not None:
         newest = query.order_by(PainRatingRow.rated_at.desc(), PainRatingRow.id.desc()).limit(limit)
-        return [_record(row) for row in reversed(db.scalars(newest).all())]
+        return [_record(row) for row in reversed(db.execute(newest).all())]
     ordered = query.order_by(PainRatingRow.rated_at, PainRatingRow.id)
-    return [_record(row) for row in db.scalars(ordered)]
+    return [_record(row) for row in db.execute(ordered)]
 
 
 def count_ratings(db: Session) -> int:
