@@ -32,7 +32,7 @@ def _on_ci() -> bool:
 def _unavailable(reason: str) -> NoReturn:
     if _on_ci():
         pytest.fail(f"{reason} (CI=true: the PostgreSQL tests are mandatory)", pytrace=False)
-    pytest.skip(f"{reason}; set {PG_ENV} (e.g. {PG_EXAMPLE}) to run the PostgreSQL store tests")
+    pytest.skip(f"PostgreSQL tests skipped: {reason} (to run them, set {PG_ENV}, e.g. {PG_EXAMPLE})")
 
 
 @pytest.fixture(scope="session")

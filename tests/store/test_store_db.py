@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from backrelief.config import load_config
 from backrelief.store import Database, DatabaseUnavailable, add_rating, list_ratings, open_database
@@ -27,6 +27,22 @@ def test_sqlite_pragmas_make_commits_durable(tmp_path: Path) -> None:
             assert int(str(pragma("busy_timeout"))) >= 1000
     finally:
         database.close()
+
+
+def test_sqlite_write_sessions_take_the_write_lock_up_front(tmp_path: Path) -> None:
+    database = open_database(f"sqlite:///{tmp_path}/lock.db")
+    statements: list[str] = []
+    event.listen(database.engine, "before_cursor_execute",
+                 lambda _c, _cur, statement, *_rest: statements.append(statement))
+    try:
+        with database.session(write=True) as session:
+            add_rating(session, 1)
+        with database.session() as session:
+            list_ratings(session)
+    finally:
+        database.close()
+    begins = [s for s in statements if s.startswith("BEGIN")]
+    assert begins == ["BEGIN IMMEDIATE", "BEGIN"]
 
 
 def test_default_database_is_an_owner_only_file_in_the_data_dir(tmp_path: Path) -> None:

@@ -11,6 +11,21 @@ database once, then run each unit of work in a transaction::
     with db.session() as s:
         advice = diary_advice(s)              # core.progress.Advice
 
+A guided session, as ``backrelief session`` records it::
+
+    with db.session() as s:
+        avoid = flagged_techniques(s)         # pass to the planner
+        defaults = all_settings(s)            # remembered region, equipment, minutes, ...
+    with db.session(write=True) as s:
+        screen_id = record_screen(s, answers=..., tier=..., exercise_allowed=...)
+        session_id = start_session(s, routine_json, screen_id=screen_id)
+        add_rating(s, 5, kind="before", session_id=session_id)
+    ...                                       # play the routine; commit as you go
+    with db.session(write=True) as s:
+        add_feedback(s, session_id, "cat-cow", "better")
+        add_rating(s, 3, kind="after", session_id=session_id)
+        finish_session(s, session_id, completed=True)
+
 Every repository function takes a ``sqlalchemy.orm.Session`` first and returns plain frozen
 records (never ORM rows), so results stay usable after the session closes. Bad values raise
 :class:`StoreInputError` naming the field, before anything is written.
@@ -25,6 +40,10 @@ Safety screens (``screens``)
     ``record_screen(s, *, answers, tier, exercise_allowed, reasons=(), advice=None,
     taken_at=None) -> int``; ``latest_screen(s) -> ScreenRecord | None``;
     ``list_screens(s)``. ``ScreenRecord.snapshot()`` is the input ``core.progress`` takes.
+    From a ``core.screening.ScreenResult``: ``record_screen(s, answers=answers,
+    tier=result.tier, exercise_allowed=result.exercise_allowed,
+    reasons=[r.to_json() for r in result.reasons], advice=result.advice)``; a reason's
+    ``text`` and ``sources`` are what the diary's advice quotes.
 
 Sessions (``sessions``)
     ``start_session(s, routine_json, *, started_at=None, screen_id=None) -> int``;
