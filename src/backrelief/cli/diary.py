@@ -391,7 +391,9 @@ def describe_trend(trend: Trend) -> str:
 
 
 @click.command()
-@click.option("--days", "days_text", metavar="N", help="Only the last N days (default: all).")
+@click.option("--days", "days_text", metavar="N",
+              help="Chart only the last N days (the trend and advice still read the whole "
+                   "diary).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the ratings, trend and advice as one JSON document.")
 def history(days_text: str | None, as_json: bool) -> None:
