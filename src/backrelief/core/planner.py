@@ -50,6 +50,7 @@ MAX_PREGNANCY_WEEKS = 45
 GENTLE_ONLY_FROM_PAIN = 7
 FIT_TOLERANCE = 0.15
 SECONDS_PER_TECHNIQUE = 120
+SEARCH_BUDGET = 4000  # nodes; a few milliseconds at most
 
 _POSITION_FLOW: tuple[Position, ...] = (
     "supine", "side_lying", "prone", "all_fours", "kneeling", "seated", "standing",
@@ -359,7 +360,7 @@ def _fit(priority: list[_Candidate], target: int) -> int:
             step = candidate.next_step()
             if candidate.rounds and step is not None and total + step <= target:
                 candidate.rounds, total, grew = candidate.rounds + 1, total + step, True
-    while True:  # finally the single move that lands closest to the target, up to +15%
+    while True:  # then the single move that lands closest to the target, up to +15%
         best: tuple[int, _Candidate] | None = None
         for candidate in priority:
             step = candidate.next_step()
@@ -368,9 +369,59 @@ def _fit(priority: list[_Candidate], target: int) -> int:
             if best is None or abs(total + step - target) < abs(total + best[0] - target):
                 best = (step, candidate)
         if best is None or abs(total + best[0] - target) >= abs(total - target):
-            return total
+            break
         best[1].rounds += 1
         total += best[0]
+    low = math.ceil(target * (1 - FIT_TOLERANCE))
+    if total < low:  # greedy steps too coarse (short routines): search for a combination
+        found = _search(priority, low, high)
+        if found is not None:
+            for candidate, rounds in zip(priority, found, strict=True):
+                candidate.rounds = rounds
+            total = sum(candidate.seconds for candidate in priority)
+    return total
+
+
+class _SearchBudget(Exception):
+    pass
+
+
+def _search(priority: list[_Candidate], low: int, high: int,
+            budget: int = SEARCH_BUDGET) -> list[int] | None:
+    """Rounds per candidate with a total in [low, high], most important techniques first.
+
+    Depth-first in order of importance, fewest rounds first, so the first answer found keeps the
+    routine's shape; bounded by ``budget`` nodes so planning stays fast when there is none.
+    """
+    count = len(priority)
+    most = [0] * (count + 1)
+    for index in range(count - 1, -1, -1):
+        most[index] = most[index + 1] + priority[index].durations[-1]
+    rounds = [0] * count
+    visited = 0
+
+    def visit(index: int, total: int) -> bool:
+        nonlocal visited
+        visited += 1
+        if visited > budget:
+            raise _SearchBudget
+        if low <= total <= high:
+            return True
+        if index == count or total + most[index] < low:
+            return False
+        for chosen, seconds in enumerate(priority[index].durations, start=1):
+            if total + seconds > high:
+                break
+            rounds[index] = chosen
+            if visit(index + 1, total + seconds):
+                return True
+        rounds[index] = 0
+        return visit(index + 1, total)
+
+    try:
+        return rounds if visit(0, 0) else None
+    except _SearchBudget:
+        return None
 
 
 def _routine_position(candidate: _Candidate) -> tuple[int, int, str]:

@@ -265,7 +265,20 @@ def technique_durations(steps: Sequence[Step], max_rounds: int) -> list[int]:
     The planner's only clock: it runs the very expansion the timeline plays, without keeping the
     cues, so a routine's seconds and its timeline's end cannot disagree.
     """
-    return _expand("", "", steps, max_rounds, 0, False, record=False)[1]
+    key = (max_rounds, tuple((s.text, s.say, s.seconds, s.reps, s.breath, s.side) for s in steps))
+    durations = _DURATIONS.get(key)
+    if durations is None:
+        durations = _expand("", "", steps, max_rounds, 0, False, record=False)[1]
+        if len(_DURATIONS) >= _DURATIONS_KEPT:
+            _DURATIONS.clear()
+        _DURATIONS[key] = durations
+    return list(durations)
+
+
+# Memo of technique_durations by step content (a pure function): planning asks for the same
+# techniques again and again, and the expansion is most of its cost.
+_DURATIONS: dict[tuple[int, tuple[tuple[object, ...], ...]], list[int]] = {}
+_DURATIONS_KEPT = 1024
 
 
 def item_seconds(steps: Sequence[Step], rounds: int) -> int:
