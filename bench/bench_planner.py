@@ -1,0 +1,100 @@
+"""Benchmark: planning time over many random profiles, and `backrelief --help` start-up time.
+
+Prints numbers, asserts nothing (DESIGN.md: measured by bench/, never by timed tests).
+Run: .venv/bin/python bench/bench_planner.py [--profiles N] [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import time
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+def bench_planning(count: int, seed: int) -> None:
+    from backrelief.core.catalog import default_catalog
+    from backrelief.core.planner import Profile, plan_routine
+    from backrelief.core.timeline import build_timeline
+    from backrelief.core.vocabulary import CONDITION_IDS, EQUIPMENT
+
+    catalog = default_catalog()
+    rng = random.Random(seed)
+    profiles = [
+        Profile(
+            region=rng.choice(["upper", "lower", "whole"]),  # type: ignore[arg-type]
+            equipment=frozenset(rng.sample(EQUIPMENT, rng.randint(0, len(EQUIPMENT)))),  # type: ignore[arg-type]
+            minutes=rng.randint(3, 60),
+            conditions=frozenset(rng.sample(CONDITION_IDS, rng.randint(0, 3))),  # type: ignore[arg-type]
+            pregnancy_weeks=rng.choice([None, None, 8, 24]),
+            pain=rng.choice([None, 2, 5, 8]),
+        )
+        for _ in range(count)
+    ]
+    start = time.perf_counter()
+    plan_routine(profiles[0], catalog)
+    cold = (time.perf_counter() - start) * 1000
+
+    plans: list[float] = []
+    timelines: list[float] = []
+    for profile in profiles:
+        start = time.perf_counter()
+        routine = plan_routine(profile, catalog)
+        middle = time.perf_counter()
+        build_timeline(routine, catalog)
+        plans.append((middle - start) * 1000)
+        timelines.append((time.perf_counter() - middle) * 1000)
+    print(f"catalogue: {len(catalog.techniques)} techniques; {count} random profiles")
+    print(f"plan_routine  first call {cold:.2f} ms (loads the condition rules)")
+    print(f"plan_routine  median {statistics.median(plans):.3f} ms  "
+          f"p95 {_percentile(plans, 0.95):.3f} ms  max {max(plans):.3f} ms")
+    print(f"build_timeline median {statistics.median(timelines):.3f} ms  "
+          f"p95 {_percentile(timelines, 0.95):.3f} ms  max {max(timelines):.3f} ms")
+
+
+def bench_startup(runs: int) -> None:
+    command = [sys.executable, "-m", "backrelief", "--help"]
+    subprocess.run(command, capture_output=True, check=True)  # warm the file cache
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True)
+        times.append((time.perf_counter() - start) * 1000)
+    baseline = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], capture_output=True, check=True)
+        baseline.append((time.perf_counter() - start) * 1000)
+    print(f"backrelief --help  median {statistics.median(times):.0f} ms  "
+          f"min {min(times):.0f} ms over {runs} runs "
+          f"(bare python start-up: median {statistics.median(baseline):.0f} ms)")
+    check = ("import sys, runpy; sys.argv = ['backrelief', '--help']\n"
+             "try:\n    runpy.run_module('backrelief', run_name='__main__')\n"
+             "except SystemExit:\n    pass\n"
+             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('sqlalchemy', 'fastapi', 'uvicorn', 'rich', 'pydantic', 'yaml', 'alembic'))\n"
+             "sys.stderr.write('heavy modules imported by --help: ' + (', '.join(heavy) or 'none')"
+             " + '\\n')\n")
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    print(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "(no report)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--profiles", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=4)
+    args = parser.parse_args()
+    bench_planning(args.profiles, args.seed)
+    bench_startup(args.runs)
+
+
+if __name__ == "__main__":
+    main()
