@@ -1,0 +1,67 @@
+"""Step illustrations drawn from our own articulated body model (no third-party images).
+
+A 3D stick figure dressed in capsules is posed by joint angles (``poses.yaml``), settled on its
+contacts with the floor and the props (``solver``), and drawn as small deterministic SVG: a
+still for each key pose and an animated loop between them (``render``). Technique steps name
+their key poses in the content YAML.
+
+Public API (importable without web or database code)::
+
+    from backrelief.figures import render_step_svg, render_pose_svg, figure_for_step
+
+    svg = render_step_svg("cat-cow", 1)            # step 2 of cat-cow, animated
+    svg = render_step_svg("cat-cow", 1, animated=False, variant_id="cat-cow-seated")
+    info = figure_for_step("cat-cow", 1)           # poses, title, text alternative, slug
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from backrelief.figures.steps import FigureError, StepFigure, every_step, figure_for_step
+
+if TYPE_CHECKING:
+    from backrelief.core.catalog import Catalog
+
+__all__ = [
+    "FigureError",
+    "StepFigure",
+    "every_step",
+    "figure_for_step",
+    "pose_ids",
+    "render_pose_svg",
+    "render_step_svg",
+]
+
+
+def render_step_svg(
+    technique_id: str,
+    step_index: int,
+    catalog: Catalog | None = None,
+    animated: bool = True,
+    variant_id: str | None = None,
+) -> str:
+    """The SVG figure of one step (0-based index): an animated loop, or a still."""
+    from backrelief.figures.render import render_poses
+
+    figure = figure_for_step(technique_id, step_index, catalog, variant_id)
+    return render_poses(figure.poses, title=figure.title, description=figure.description, animated=animated)
+
+
+def render_pose_svg(pose_id: str) -> str:
+    """A still SVG of one key pose from the library."""
+    from backrelief.figures.poses import pose_library
+    from backrelief.figures.render import render_poses
+
+    library = pose_library()
+    if pose_id not in library:
+        raise FigureError(f"unknown pose {pose_id!r}")
+    pose = library[pose_id]
+    return render_poses([pose_id], title=pose.label, description=pose.alt, animated=False)
+
+
+def pose_ids() -> list[str]:
+    """Every key pose in the library, in file order."""
+    from backrelief.figures.poses import pose_library
+
+    return list(pose_library())

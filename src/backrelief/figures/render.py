@@ -1,0 +1,448 @@
+"""SVG for key poses and movements: a still for each key pose and an animated loop between them.
+
+The loop is a handful of pre-solved frames (joint angles interpolated, kinematics re-run) shown
+one at a time by CSS opacity keyframes: articulated limbs cannot be tweened by CSS, but frames
+can. With ``prefers-reduced-motion: reduce`` (or no CSS at all) only the still shows: the last
+key pose, the earlier ones as a faint silhouette, and an arrow along the movement.
+
+Colours are CSS variables with light and dark defaults (``prefers-color-scheme``); a page can
+override them with ``--brfig-line``, ``--brfig-body`` and friends. Outline widths do not scale
+with the figure (``vector-effect``), so every figure has the same line weight on screen. A page
+player can pace the loop with ``--brfig-period`` (seconds per cycle) and pause it with
+``--brfig-play: paused``; restarting the animation at a cue keeps it in step with the timeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html import escape
+from itertools import pairwise
+
+from backrelief.figures.body import Skeleton
+from backrelief.figures.geometry import Vec, add, dot, scale, sub
+from backrelief.figures.highlight import bands
+from backrelief.figures.poses import ArrowModel, Pose, pose_library
+from backrelief.figures.props import MAT_THICKNESS, Primitive
+from backrelief.figures.scene import FRAMES_PER_MOVE, solved_pose, transition
+from backrelief.figures.solver import Solved
+from backrelief.figures.svg import (
+    Point,
+    Projector,
+    View,
+    capsule_path,
+    circle_path,
+    convex_hull,
+    num,
+    polygon_path,
+    pt,
+    smooth_path,
+)
+
+PX_PER_CM = 2.4
+MIN_ARROW = 12.0
+MOVE_SECONDS = 1.4
+FIRST_HOLD_SECONDS = 0.8
+HOLD_SECONDS = 1.4
+
+STYLE = (
+    ".brfig{--l:var(--brfig-line,#34495e);--b:var(--brfig-body,#dbe5ee);--f:var(--brfig-far,#b4c4d2);"
+    "--p:var(--brfig-prop,#e9dcc7);--s:var(--brfig-soft,#efe3f0);--y:var(--brfig-ball,#d5dc7c);"
+    "--m:var(--brfig-mat,#c7ddd0);--w:var(--brfig-wall,#e8e4dc);--h:var(--brfig-highlight,#f0924c);"
+    "--a:var(--brfig-arrow,#1f8a7d)}"
+    "@media (prefers-color-scheme:dark){.brfig{--l:var(--brfig-line,#d3dee8);--b:var(--brfig-body,#3d5468);"
+    "--f:var(--brfig-far,#2b3c4c);--p:var(--brfig-prop,#6b5f4d);--s:var(--brfig-soft,#5c4a5e);"
+    "--y:var(--brfig-ball,#97a23f);--m:var(--brfig-mat,#35503f);--w:var(--brfig-wall,#4a4741);"
+    "--h:var(--brfig-highlight,#f4a261);--a:var(--brfig-arrow,#5fd0c0)}}"
+    ".brfig .bd,.brfig .fr{fill:var(--b);stroke:var(--l);stroke-width:2.8;paint-order:stroke;"
+    "stroke-linejoin:round;vector-effect:non-scaling-stroke}"
+    ".brfig .fr{fill:var(--f)}"
+    ".brfig .pr,.brfig .sf,.brfig .bl,.brfig .wl{fill:var(--p);stroke:var(--l);stroke-width:1.4;"
+    "stroke-linejoin:round;vector-effect:non-scaling-stroke}"
+    ".brfig .sf{fill:var(--s)}.brfig .bl{fill:var(--y)}.brfig .wl{fill:var(--w)}"
+    ".brfig .dt{fill:none;stroke:var(--l);stroke-width:1;vector-effect:non-scaling-stroke}"
+    ".brfig .mt{fill:var(--m)}"
+    ".brfig .fl{stroke:var(--l);stroke-width:1.6;vector-effect:non-scaling-stroke}"
+    ".brfig .gh{fill:var(--l);fill-opacity:.13}"
+    ".brfig .hl{fill:none;stroke:var(--h);stroke-linecap:round;stroke-linejoin:round;opacity:.75}"
+    ".brfig .ar{fill:none;stroke:var(--a);stroke-width:3;stroke-linecap:round;"
+    "vector-effect:non-scaling-stroke}"
+    ".brfig .ah{fill:var(--a)}"
+)
+
+
+@dataclass
+class Bounds:
+    x0: float = math.inf
+    y0: float = math.inf
+    x1: float = -math.inf
+    y1: float = -math.inf
+
+    def add(self, p: Point, pad: float = 0.0) -> None:
+        self.x0, self.x1 = min(self.x0, p[0] - pad), max(self.x1, p[0] + pad)
+        self.y0, self.y1 = min(self.y0, p[1] - pad), max(self.y1, p[1] + pad)
+
+
+@dataclass
+class Drawing:
+    """SVG fragments with their depth, collected for painter's-order output."""
+
+    items: list[tuple[float, int, str]] = field(default_factory=list)
+
+    def add(self, depth: float, rank: int, svg: str) -> None:
+        self.items.append((depth, rank, svg))
+
+    def svg(self) -> str:
+        return "".join(svg for _, _, svg in sorted(self.items, key=lambda item: (item[0], item[1])))
+
+
+def _parts(skeleton: Skeleton, proj: Projector, bounds: Bounds | None) -> dict[str, tuple[float, str]]:
+    """Each body part as (depth, outline path of the union of its capsules)."""
+    paths: dict[str, list[str]] = {}
+    depths: dict[str, list[float]] = {}
+    for capsule in skeleton.capsules:
+        if capsule.part == "contact":
+            continue
+        a, b = proj.point(capsule.a), proj.point(capsule.b)
+        paths.setdefault(capsule.part, []).append(capsule_path(a, b, capsule.ra, capsule.rb))
+        if capsule.name not in ("nose", "jaw"):
+            depths.setdefault(capsule.part, []).extend((proj.depth(capsule.a), proj.depth(capsule.b)))
+        if bounds is not None:
+            bounds.add(a, capsule.ra)
+            bounds.add(b, capsule.rb)
+    return {part: (sum(depths[part]) / len(depths[part]), "".join(paths[part])) for part in paths}
+
+
+def _body(solved: Solved, proj: Projector, highlight: Sequence[str], bounds: Bounds) -> str:
+    parts = _parts(solved.skeleton, proj, bounds)
+    torso_depth = parts["torso"][0]
+    glow = ""
+    for region in highlight:
+        for points, width in bands(solved.skeleton, region):
+            d = smooth_path([proj.point(p) for p in points])
+            glow += f'<path class="hl" stroke-width="{num(width)}" d="{d}"/>'
+    drawing = Drawing()
+    for part, (depth, d) in parts.items():
+        klass = "fr" if depth < torso_depth - 4.0 and part not in ("torso", "head") else "bd"
+        rank = {"torso": 0, "head": 2}.get(part, 1)
+        drawing.add(depth, rank, f'<path class="{klass}" d="{d}"/>')
+    # Highlights go over every limb: where to feel it matters more than what is in front.
+    return drawing.svg() + glow
+
+
+def _ghost(solved: Solved, proj: Projector, bounds: Bounds) -> str:
+    d = "".join(d for _, d in _parts(solved.skeleton, proj, bounds).values())
+    return f'<path class="gh" d="{d}"/>'
+
+
+def _box_corners(prim: Primitive) -> list[Vec]:
+    cx, cy, cz = prim.a
+    hx, hy, hz = prim.b
+    return [(cx + sx * hx, cy + sy * hy, cz + sz * hz) for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)]
+
+
+def _ring(centre: Vec, axis: Vec, radius: float, count: int = 20) -> list[Vec]:
+    """Points round a circle in the plane perpendicular to ``axis``."""
+    helper = (0.0, 1.0, 0.0) if abs(axis[1]) < 0.9 else (1.0, 0.0, 0.0)
+    e1 = _unit(_cross(axis, helper))
+    e2 = _unit(_cross(axis, e1))
+    return [
+        add(centre, add(scale(e1, radius * math.cos(2 * math.pi * k / count)),
+                        scale(e2, radius * math.sin(2 * math.pi * k / count))))
+        for k in range(count)
+    ]
+
+
+def _cross(a: Vec, b: Vec) -> Vec:
+    return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
+
+
+def _unit(a: Vec) -> Vec:
+    n = math.sqrt(dot(a, a))
+    return scale(a, 1.0 / n)
+
+
+def _props(props: Sequence[Primitive], proj: Projector, bounds: Bounds, view: View) -> str:
+    drawing = Drawing()
+    classes = {"prop": "pr", "soft": "sf", "ball": "bl", "mat": "mt", "wall": "wl"}
+    for prim in props:
+        klass = classes[prim.style]
+        rank = -1 if prim.style in ("mat", "wall") else 0
+        if prim.shape == "sphere":
+            c = proj.point(prim.a)
+            bounds.add(c, prim.radius)
+            svg = f'<path class="{klass}" d="{circle_path(c, prim.radius)}"/>'
+            drawing.add(proj.depth(prim.a), rank, svg)
+            continue
+        if prim.shape == "box":
+            corners = _box_corners(prim)
+            centre = prim.a
+        else:
+            axis = _unit(sub(prim.b, prim.a))
+            corners = _ring(prim.a, axis, prim.radius) + _ring(prim.b, axis, prim.radius)
+            centre = scale(add(prim.a, prim.b), 0.5)
+        hull = convex_hull([proj.point(p) for p in corners])
+        if prim.style not in ("mat", "wall"):
+            for p in hull:
+                bounds.add(p)
+        svg = f'<path class="{klass}" d="{polygon_path(hull)}"/>'
+        if prim.shape == "cylinder":
+            svg += _cylinder_detail(prim, proj)
+        depth = proj.depth(centre) if rank == 0 else -1e6
+        drawing.add(depth, rank, svg)
+    return drawing.svg()
+
+
+def _cylinder_detail(prim: Primitive, proj: Projector) -> str:
+    """The near end of a roller: its rim and core, so it reads as a roller from any side."""
+    axis = _unit(sub(prim.b, prim.a))
+    near = prim.b if proj.depth(prim.b) >= proj.depth(prim.a) else prim.a
+    rim = [proj.point(p) for p in _ring(near, axis, prim.radius * 0.999)]
+    core = [proj.point(p) for p in _ring(near, axis, prim.radius * 0.4)]
+    return f'<path class="dt" d="{polygon_path(rim)}{polygon_path(core)}"/>'
+
+
+@dataclass(frozen=True)
+class Arrow:
+    points: tuple[Point, ...]
+
+
+def _arrow_points(frames: Sequence[Solved], spec: ArrowModel, proj: Projector) -> list[Point]:
+    out = []
+    for solved in frames:
+        pts = [solved.skeleton.points[name] for name in spec.points]
+        mid = scale(_sum(pts), 1.0 / len(pts))
+        x, y = proj.point(mid)
+        out.append((x + spec.offset[0], y - spec.offset[1]))
+    return out
+
+
+def _sum(points: Sequence[Vec]) -> Vec:
+    total: Vec = (0.0, 0.0, 0.0)
+    for p in points:
+        total = add(total, p)
+    return total
+
+
+def _arrow_svg(points: list[Point], bounds: Bounds) -> str:
+    """A curved arrow along ``points``, trimmed at both ends, with a filled head."""
+    lengths = [0.0]
+    for p, q in pairwise(points):
+        lengths.append(lengths[-1] + math.dist(p, q))
+    total = lengths[-1]
+    if total < 1.0:
+        return ""
+    if total < MIN_ARROW:
+        # A small movement still gets a readable arrow: straight, centred on the movement.
+        (x0, y0), (x1, y1) = points[0], points[-1]
+        span = math.hypot(x1 - x0, y1 - y0) or 1.0
+        dx, dy = (x1 - x0) / span, (y1 - y0) / span
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        half = MIN_ARROW / 2
+        points = [(mx - dx * half, my - dy * half), (mx + dx * half, my + dy * half)]
+        lengths, total = [0.0, MIN_ARROW], MIN_ARROW
+    start, end = total * 0.08, total - max(total * 0.06, 1.0)
+
+    def at(s: float) -> Point:
+        for i in range(1, len(lengths)):
+            if lengths[i] >= s:
+                span = lengths[i] - lengths[i - 1] or 1.0
+                t = (s - lengths[i - 1]) / span
+                p, q = points[i - 1], points[i]
+                return (p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t)
+        return points[-1]
+
+    samples = [at(start + (end - start) * k / 10) for k in range(11)]
+    tip, before = samples[-1], samples[-2]
+    dx, dy = tip[0] - before[0], tip[1] - before[1]
+    norm = math.hypot(dx, dy) or 1.0
+    dx, dy = dx / norm, dy / norm
+    size = 4.0
+    base = (tip[0] - dx * size, tip[1] - dy * size)
+    left = (base[0] - dy * size * 0.6, base[1] + dx * size * 0.6)
+    right = (base[0] + dy * size * 0.6, base[1] - dx * size * 0.6)
+    shaft = [*samples[:-1], base]
+    for p in samples:
+        bounds.add(p, 4.0)
+    return (
+        f'<path class="ar" d="{smooth_path(shaft)}"/>'
+        f'<path class="ah" d="M{pt(tip)}L{pt(left)}L{pt(right)}Z"/>'
+    )
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Seconds for each part of one loop (the player may stretch the whole loop)."""
+
+    first_hold: float = FIRST_HOLD_SECONDS
+    hold: float = HOLD_SECONDS
+    move: float = MOVE_SECONDS
+
+
+def _uid(pose_ids: Sequence[str], animated: bool) -> str:
+    digest = hashlib.sha1(("|".join(pose_ids) + f"|{animated}").encode()).hexdigest()
+    return "bf" + digest[:8]
+
+
+def render_poses(
+    pose_ids: Sequence[str],
+    *,
+    title: str,
+    description: str,
+    animated: bool = True,
+    timing: Timing | None = None,
+) -> str:
+    """One figure for a sequence of key poses: a still, plus a loop when ``animated``."""
+    library = pose_library()
+    poses = [library[pose_id] for pose_id in pose_ids]
+    if not poses:
+        raise ValueError("a figure needs at least one pose")
+    view = View(*poses[0].view)
+    proj = view.projector()
+    uid = _uid(pose_ids, animated)
+    bounds = Bounds()
+    keys = [solved_pose(pose.id) for pose in poses]
+    moves = [transition(a.id, b.id, FRAMES_PER_MOVE) for a, b in pairwise(poses)]
+
+    arrows = ""
+    for index, pose in enumerate(poses[1:], start=1):
+        if pose.arrow is not None:
+            path = [keys[index - 1], *moves[index - 1], keys[index]]
+            arrows += _arrow_svg(_arrow_points(path, pose.arrow, proj), bounds)
+
+    final = keys[-1]
+    ghosts: dict[str, Solved] = {}
+    if poses[-1].ghost:
+        for key, pose in zip(keys[:-1], poses[:-1], strict=True):
+            if pose.id != poses[-1].id:
+                ghosts.setdefault(pose.id, key)
+    still = "".join(_ghost(key, proj, bounds) for key in ghosts.values())
+    still += _body(final, proj, poses[-1].highlight, bounds)
+
+    frames_svg, css = "", ""
+    animate = animated and len(poses) > 1
+    shared_props = _same_props(poses) or not animate
+    props_svg = _props(final.props, proj, bounds, view) if shared_props else ""
+    if animate:
+        frames_svg, css, period = _animation(uid, poses, keys, proj, bounds, view, shared_props,
+                                             timing or Timing())
+    ground = _ground(poses, final.props, bounds, view)
+
+    pad = 6.0
+    x0, y0 = bounds.x0 - pad, bounds.y0 - pad
+    width, height = bounds.x1 - bounds.x0 + 2 * pad, bounds.y1 - bounds.y0 + 2 * pad
+    attrs = [
+        'xmlns="http://www.w3.org/2000/svg"',
+        f'viewBox="{num(x0)} {num(y0)} {num(width)} {num(height)}"',
+        f'width="{round(width * PX_PER_CM)}" height="{round(height * PX_PER_CM)}"',
+        f'class="brfig {uid}"',
+        'role="img"',
+        f'aria-labelledby="{uid}-t {uid}-d"',
+        f'data-poses="{" ".join(pose_ids)}"',
+    ]
+    if animate:
+        attrs.append(f'data-period="{num(period)}"')
+    head = (
+        f"<svg {' '.join(attrs)}><title id=\"{uid}-t\">{escape(title)}</title>"
+        f'<desc id="{uid}-d">{escape(description)}</desc><style>{STYLE}{css}</style>'
+    )
+    still_group = f'<g class="st">{still}</g>' if animate else still
+    return head + ground + props_svg + frames_svg + still_group + arrows + "</svg>"
+
+
+def _same_props(poses: Sequence[Pose]) -> bool:
+    return all(pose.props == poses[0].props for pose in poses)
+
+
+def _ground(poses: Sequence[Pose], props: Sequence[Primitive], bounds: Bounds, view: View) -> str:
+    """The floor as a line under a side or front view (under the mat when there is one)."""
+    if view.pitch > 1.0:
+        return ""
+    mat = any(p.style == "mat" for p in props)
+    y = MAT_THICKNESS if mat else 0.0
+    bounds.add((bounds.x0, y), 2.0)
+    return f'<path class="fl" d="M{num(bounds.x0 - 20)} {num(y)}H{num(bounds.x1 + 20)}"/>'
+
+
+def _animation(
+    uid: str,
+    poses: Sequence[Pose],
+    keys: Sequence[Solved],
+    proj: Projector,
+    bounds: Bounds,
+    view: View,
+    shared_props: bool,
+    timing: Timing,
+) -> tuple[str, str, float]:
+    """Frame groups and the CSS that shows each in its time window; returns the loop period."""
+    n = len(poses)
+    groups: list[str] = []
+    windows: list[list[tuple[float, float]]] = []
+    clock = 0.0
+
+    def group(solved: Solved, highlight: Sequence[str]) -> int:
+        body = _body(solved, proj, highlight, bounds)
+        props = "" if shared_props else _props(solved.props, proj, bounds, view)
+        groups.append(props + body)
+        windows.append([])
+        return len(groups) - 1
+
+    def show(index: int, seconds: float) -> None:
+        nonlocal clock
+        windows[index].append((clock, clock + seconds))
+        clock += seconds
+
+    # A pose that comes back (start, left, start, right) and a move that is undone (A to B, then
+    # B to A) reuse the frames already drawn: smaller files, same picture.
+    key_groups: dict[str, int] = {}
+    move_groups: dict[tuple[str, str], list[int]] = {}
+
+    def key_group(i: int) -> int:
+        if poses[i].id not in key_groups:
+            key_groups[poses[i].id] = group(keys[i], poses[i].highlight)
+        return key_groups[poses[i].id]
+
+    def move_group(i: int, j: int) -> list[int]:
+        a, b = poses[i].id, poses[j].id
+        if (a, b) not in move_groups:
+            if (b, a) in move_groups:
+                return list(reversed(move_groups[(b, a)]))
+            frames = transition(a, b, FRAMES_PER_MOVE)
+            move_groups[(a, b)] = [group(f, poses[i if k < len(frames) / 2 else j].highlight)
+                                   for k, f in enumerate(frames)]
+        return move_groups[(a, b)]
+
+    per_frame = timing.move / FRAMES_PER_MOVE
+    for i in range(n):
+        show(key_group(i), timing.first_hold if i == 0 else timing.hold)
+        for index in move_group(i, (i + 1) % n):
+            show(index, per_frame)
+    period = clock
+
+    svg, css = "", []
+    for index, body in enumerate(groups):
+        svg += f'<g class="fm f{index}">{body}</g>'
+        stops = []
+        for start, end in windows[index]:
+            stops.append(f"{_pct(start / period)}{{opacity:1}}{_pct(end / period)}{{opacity:0}}")
+        if not windows[index] or windows[index][0][0] > 0:
+            stops.insert(0, "0%{opacity:0}")
+        css.append(f"@keyframes {uid}-{index}{{{''.join(stops)}}}")
+    animation = "".join(
+        f".{uid} .f{index}{{animation-name:{uid}-{index}}}" for index in range(len(groups))
+    )
+    css_text = (
+        f".{uid} .fm{{opacity:0}}"
+        f"@media (prefers-reduced-motion:no-preference){{.{uid} .st{{opacity:0}}"
+        f".{uid} .fm{{animation-duration:var(--brfig-period,{num(period)}s);"
+        "animation-timing-function:step-end;animation-iteration-count:infinite;"
+        f"animation-play-state:var(--brfig-play,running)}}{animation}}}" + "".join(css)
+    )
+    return svg, css_text, period
+
+
+def _pct(fraction: float) -> str:
+    text = f"{fraction * 100:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"

@@ -1,0 +1,101 @@
+"""Figures for technique steps: which key poses a step shows, its title and text alternative.
+
+Each step in a technique YAML names its key poses (``poses:``). A step of a safer variant with
+its own steps uses those; a variant without steps uses the technique's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from backrelief.core.catalog import Catalog, Step, Technique, default_catalog
+from backrelief.figures.poses import pose_library
+
+
+class FigureError(LookupError):
+    """No figure for this request: names what was asked for and what exists."""
+
+
+@dataclass(frozen=True)
+class StepFigure:
+    """What one step's figure shows."""
+
+    technique_id: str
+    variant_id: str | None
+    step_index: int  # 0-based
+    poses: tuple[str, ...]
+    title: str
+    description: str
+
+    @property
+    def slug(self) -> str:
+        """``<technique>-<step>`` (1-based step), or ``<technique>-<variant>-<step>``."""
+        middle = f"-{self.variant_id}" if self.variant_id else ""
+        return f"{self.technique_id}{middle}-{self.step_index + 1}"
+
+
+def steps_of(technique: Technique, variant_id: str | None = None) -> list[Step]:
+    """The steps a technique is done with, in its standard form or a safer variant."""
+    if variant_id is None:
+        return list(technique.steps)
+    try:
+        variant = technique.variant(variant_id)
+    except KeyError:
+        valid = ", ".join(v.id for v in technique.variants) or "none"
+        raise FigureError(f"{technique.id} has no variant {variant_id!r}; variants: {valid}") from None
+    return list(variant.steps or technique.steps)
+
+
+def figure_for_step(
+    technique_id: str,
+    step_index: int,
+    catalog: Catalog | None = None,
+    variant_id: str | None = None,
+) -> StepFigure:
+    """The key poses, title and text alternative of one step's figure (0-based index)."""
+    catalog = catalog or default_catalog()
+    if technique_id not in catalog.techniques:
+        raise FigureError(f"unknown technique {technique_id!r}")
+    technique = catalog.techniques[technique_id]
+    steps = steps_of(technique, variant_id)
+    if not 0 <= step_index < len(steps):
+        raise FigureError(f"{technique_id} has steps 0..{len(steps) - 1}, not {step_index}")
+    step = steps[step_index]
+    if not step.poses:
+        raise FigureError(f"{technique_id} step {step_index + 1} names no poses")
+    library = pose_library()
+    missing = [pose for pose in step.poses if pose not in library]
+    if missing:
+        raise FigureError(f"{technique_id} step {step_index + 1}: unknown poses {', '.join(missing)}")
+    poses = [library[pose_id] for pose_id in step.poses]
+    name = technique.name
+    if variant_id is not None:
+        name = f"{name} ({technique.variant(variant_id).name})"
+    title = f"{name}, step {step_index + 1}: " + " / ".join(_unique(p.label for p in poses))
+    if len(poses) == 1:
+        description = poses[0].alt
+    else:
+        labels = _unique(p.alt for p in poses)
+        description = "Moving between these positions. " + " Then: ".join(labels)
+    return StepFigure(technique_id, variant_id, step_index, tuple(step.poses), title, description)
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def every_step(catalog: Catalog | None = None) -> list[tuple[str, str | None, int]]:
+    """(technique, variant or None, step index) for every step that has a figure to draw."""
+    catalog = catalog or default_catalog()
+    out: list[tuple[str, str | None, int]] = []
+    for technique in catalog.ordered():
+        out += [(technique.id, None, index) for index in range(len(technique.steps))]
+        for variant in technique.variants:
+            if variant.steps:
+                out += [(technique.id, variant.id, index) for index in range(len(variant.steps))]
+    return out
