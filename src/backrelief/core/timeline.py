@@ -101,12 +101,12 @@ def step_lead(step: Step) -> int:
     return min(STEP_LEAD_MAX, max(STEP_LEAD_MIN, math.ceil(words / WORDS_PER_SECOND)))
 
 
-def _move_phrase(step: Step) -> str:
+def _exhale_words(step: Step) -> str:
     """'and round your back as you breathe out' from a short spoken step, else a plain cue."""
     spoken = step_say(step).rstrip(".!")
     if len(spoken.split()) <= 8 and not any(mark in spoken for mark in ".;:,"):
-        return spoken[0].lower() + spoken[1:]
-    return "move"
+        return f"and {spoken[0].lower() + spoken[1:]} as you breathe out"
+    return "and breathe out as you move"
 
 
 class _Writer:
@@ -192,7 +192,7 @@ def _dose(w: _Writer, step: Step, number: int, round_no: int) -> None:
                 w.add("breathe_in", "Breathe in", "Breathe in..." if first else None, 2,
                       side=side, **where)
                 w.add("breathe_out", "Breathe out as you move",
-                      f"and {_move_phrase(step)} as you breathe out" if first else None, 3,
+                      _exhale_words(step) if first else None, 3,
                       at=start + 2, side=side, **where)
             elif breath == "in":
                 w.add("breathe_in", "Breathe in as you move",
