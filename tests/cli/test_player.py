@@ -283,3 +283,32 @@ def test_missing_espeak_is_said_once(monkeypatch: pytest.MonkeyPatch) -> None:
     speaker = speech.make_speaker(True, notify=notes.append)
     speaker.say("hello")
     assert isinstance(speaker, SilentSpeaker) and len(notes) == 1 and "espeak-ng" in notes[0]
+
+
+def test_rich_view_shows_hold_rep_breath_menu_and_advice() -> None:
+    from rich.console import Console
+
+    from backrelief.cli.session import render_view
+
+    def text(view: PlayerView, controls: Controls) -> str:
+        console = Console(record=True, width=100, color_system=None)
+        console.print(render_view(view, controls, {"b": "B"}, {"a": "Intro to A"}))
+        return console.export_text()
+
+    clock = FakeClock()
+    cues = two_techniques()
+    player = Player(cues, clock)
+    player.start()
+    clock.advance(2)
+    player.due()
+    assert "Intro to A" in text(player.view(), Controls())  # getting into position
+    hold = next(c for c in cues if c.kind == "hold")
+    clock.advance(hold.at + 3 - 2)
+    player.due()
+    shown = text(player.view(), Controls())
+    assert "Hold" in shown and "Next: B" in shown and "this hurts" in shown and "1/2" in shown
+    menu = text(player.view(), Controls(mode="menu", menu=MENU))
+    assert "[2] Sharp" in menu
+    advice = text(player.view(), Controls(mode="advice", message="Stop this one.",
+                                          pending="skip"))
+    assert "Stop this one." in advice and "next technique" in advice
