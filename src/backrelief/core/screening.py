@@ -148,7 +148,7 @@ class Leaf(_Strict):
         return value < self.below
 
     def describe(self) -> str:
-        """Plain text for the generated docs: ``age at least 65``."""
+        """Plain text for the generated docs, e.g. ``age is at least 65``."""
         if self.equals is not None:
             shown = ("yes" if self.equals else "no") if isinstance(self.equals, bool) else self.equals
             return f"{self.question} is {shown}"
