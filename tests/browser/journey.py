@@ -1,0 +1,47 @@
+"""Steps of the user journey shared by the browser tests (all through the real pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+OTHER_NO = ("pregnant", "first_episode", "cancer_history", "infection_risk", "fragility_risk",
+            "inflammatory_features", "recent_spinal_surgery", "severe_not_coping")
+
+
+def pass_safety_check(page: Any, base: str) -> None:
+    """Answer the full check with no red flag and land on the result page."""
+    page.goto(base + "/check")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Continue").click()
+    for name in OTHER_NO:
+        page.check(f"input[name={name}][value=no]")
+    page.fill("input[name=age]", "40")
+    page.fill("input[name=duration_weeks]", "1")
+    page.locator(".pain-scale label").filter(has_text="4").first.click()
+    page.get_by_role("button", name="See my result").click()
+    page.wait_for_url("**/check/result/*")
+
+
+def build_routine(page: Any, minutes: str = "5") -> str:
+    """From the result page, build a routine; returns the session's preview URL."""
+    page.get_by_role("link", name="Build my routine").click()
+    page.wait_for_url("**/build")
+    page.locator(".segmented label").filter(has_text=minutes).first.click()
+    page.get_by_role("button", name="Show my routine").click()
+    page.wait_for_url("**/session/*")
+    return str(page.url)
+
+
+def start_player(page: Any) -> None:
+    """From the preview, open the player and press Start."""
+    page.get_by_role("link", name="Start the session").first.click()
+    page.wait_for_url("**/play")
+    page.wait_for_selector("#p-begin:not([disabled])")
+    page.click("#p-begin")
+    page.wait_for_selector("#player[data-state=playing]")
+
+
+def cue_index(page: Any) -> int:
+    """Index of the last cue the player showed (-1 before the first)."""
+    value = page.evaluate("document.getElementById('player').dataset.cue ?? '-1'")
+    return int(value)
