@@ -251,3 +251,32 @@ def test_help_lists_both_commands(run_cli: RunCli) -> None:
     result = run_cli("--help")
     assert "check" in result.stdout and "screen" in result.stdout
     assert "--recheck" in run_cli("check", "--help").stdout
+
+
+# ---- the answers the guided session stores -------------------------------------------------------
+
+
+def test_ask_screen_returns_the_answers_its_result_rests_on() -> None:
+    from click.testing import CliRunner
+
+    from backrelief.cli.screening import ask_screen
+    from backrelief.core.screening import evaluate
+
+    with CliRunner().isolation(input=piped("n", "n", *ALICE_OTHER)):
+        result, answers = ask_screen(show=False)
+    assert result.tier == "self_care"
+    assert set(SCREEN.required_ids()) <= set(answers)
+    assert evaluate(answers) == result
+
+
+def test_a_recheck_returns_the_new_answers_not_the_old_ones() -> None:
+    from click.testing import CliRunner
+
+    from backrelief.cli.screening import ask_screen
+
+    first = SCREEN.in_group("emergency")[0].id
+    assert ALICE[first] is False
+    with CliRunner().isolation(input=piped("o", "y")):
+        result, answers = ask_screen(recheck=True, known=ALICE, show=False)
+    assert result.tier == "emergency"
+    assert answers[first] is True

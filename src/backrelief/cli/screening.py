@@ -293,14 +293,14 @@ class _Flow:
             return value
 
 
-def run_interactive_screen(
+def ask_screen(
     recheck: bool = False,
     known: Mapping[str, object] | None = None,
     *,
     err: bool = False,
     show: bool = True,
-) -> ScreenResult:
-    """Ask the screen in the terminal and return the result (the guided session calls this).
+) -> tuple[ScreenResult, dict[str, object]]:
+    """Ask the screen in the terminal; return the result and every answer it rests on.
 
     ``recheck`` asks only the emergency and same-day questions ("anything new since last
     time?"). ``known`` are earlier answers: skipped in a full check, and kept in a re-check so that
@@ -311,7 +311,18 @@ def run_interactive_screen(
     result = flow.run()
     if show:
         show_result(result, err=err)
-    return result
+    return result, dict(flow.answers)
+
+
+def run_interactive_screen(
+    recheck: bool = False,
+    known: Mapping[str, object] | None = None,
+    *,
+    err: bool = False,
+    show: bool = True,
+) -> ScreenResult:
+    """Ask the screen in the terminal and return the result (see :func:`ask_screen`)."""
+    return ask_screen(recheck, known, err=err, show=show)[0]
 
 
 @click.command("check")

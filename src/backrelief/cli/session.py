@@ -383,17 +383,15 @@ def _screen(answers_path: str | None, pain: int | None, recorder: Recorder) -> S
         show_result(result)
         recorder.record_screen(result, answers)
         return result
-    from backrelief.cli.screening import run_interactive_screen
+    from backrelief.cli.screening import ask_screen
 
     earlier = recorder.recent_screen()
     if earlier is not None:
         click.echo("You took the full safety screen recently: just a quick re-check.")
-        result = run_interactive_screen(recheck=True, known={**earlier, **known})
-        recorder.record_screen(result, {**earlier, **known})
+        result, answers = ask_screen(recheck=True, known={**earlier, **known})
     else:
-        result = run_interactive_screen(recheck=False, known=known)
-        # The interactive flow returns the result only, so the stored answers are what we knew.
-        recorder.record_screen(result, known)
+        result, answers = ask_screen(recheck=False, known=known)
+    recorder.record_screen(result, answers)
     return result
 
 
@@ -545,11 +543,11 @@ def _after(outcome: Outcome, recorder: Recorder, console: Console, assume_yes: b
     if outcome.rescreen:
         # A stop rule saw a possible new red flag: the warning-sign questions come first.
         if sys.stdin.isatty():
-            from backrelief.cli.screening import run_interactive_screen
+            from backrelief.cli.screening import ask_screen
 
             console.print("[bold]Some warning-sign questions again, to be safe:[/bold]")
-            result = run_interactive_screen(recheck=True, known=recorder.recent_screen() or {})
-            recorder.record_screen(result, {})
+            result, answers = ask_screen(recheck=True, known=recorder.recent_screen() or {})
+            recorder.record_screen(result, answers)
         else:
             console.print("[bold]Please answer the warning-sign questions again now:[/bold] "
                           "backrelief check --recheck")
