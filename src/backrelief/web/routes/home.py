@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from backrelief.core.screening import default_screen
-from backrelief.store import diary_advice, latest_screen, list_ratings, list_sessions
+from backrelief.store import latest_screen, list_ratings, list_sessions
 from backrelief.store.types import utcnow
 from backrelief.web.context import render, web
 
@@ -26,7 +26,6 @@ def home(request: Request) -> Response:
         screen = latest_screen(s)
         sessions = list_sessions(s)
         ratings = list_ratings(s, limit=1)
-        advice = diary_advice(s, now=now) if ratings or sessions else None
     unfinished = next(
         (x for x in reversed(sessions) if x.ended_at is None and now - x.started_at < CONTINUE_WITHIN),
         None,
@@ -41,6 +40,5 @@ def home(request: Request) -> Response:
                                               else "same_day"].title,
         unfinished=unfinished,
         latest_rating=ratings[-1] if ratings else None,
-        advice=advice,
         session_count=len(sessions),
     )
