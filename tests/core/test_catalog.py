@@ -174,3 +174,13 @@ def test_a_missing_sources_file_is_named(tmp_path: Path) -> None:
     (tmp_path / "techniques").mkdir()
     with pytest.raises(ContentError, match=r"sources.yaml: file is missing"):
         load_catalog(tmp_path)
+
+
+def test_dose_text_reads_as_words() -> None:
+    from backrelief.core.catalog import Step
+
+    assert Step(text="Lift and lower", reps=8, seconds=5, side="each", breath="out").dose_text() == (
+        "8 reps, hold 5 s, each side, breathe out"
+    )
+    assert Step(text="Rest here", seconds=30, breath="steady").dose_text() == "30 s, keep breathing"
+    assert Step(text="Alternate", reps=6, side="alternate").dose_text() == "6 reps, alternating sides"

@@ -7,25 +7,8 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.text import Text
 
-from backrelief.core.catalog import Catalog, Step, Technique
+from backrelief.core.catalog import Catalog, Technique
 from backrelief.core.conditions import effective_contraindications
-
-_BREATH = {"in": "breathe in", "out": "breathe out", "steady": "keep breathing"}
-_SIDE = {"each": "each side", "alternate": "alternating sides"}
-
-
-def dose_text(step: Step) -> str:
-    """A step's dose in words: '8 reps, hold 5 s, each side, breathe out'."""
-    parts = []
-    if step.reps:
-        parts.append(f"{step.reps} reps")
-    if step.seconds:
-        parts.append(f"hold {step.seconds} s" if step.reps else f"{step.seconds} s")
-    if step.side:
-        parts.append(_SIDE[step.side])
-    if step.breath:
-        parts.append(_BREATH[step.breath])
-    return ", ".join(parts)
 
 
 def _bullets(title: str, items: list[str]) -> Markdown:
@@ -57,7 +40,7 @@ def technique_markup(technique: Technique, catalog: Catalog) -> Group:
     for number, step in enumerate(technique.steps, start=1):
         steps.append(f"{number}. ", style="bold")
         steps.append(step.text)
-        steps.append(f"  [{dose_text(step)}]\n", style="cyan")
+        steps.append(f"  [{step.dose_text()}]\n", style="cyan")
         if step.tip:
             steps.append(f"   Tip: {step.tip}\n", style="dim")
     parts.append(Panel(steps, title="Steps", border_style="green"))

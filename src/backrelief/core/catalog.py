@@ -37,6 +37,9 @@ Role = Literal["settle", "mobility", "release", "strength", "finish"]
 _Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_BREATH_WORDS = {"in": "breathe in", "out": "breathe out", "steady": "keep breathing"}
+
+
 class _Strict(BaseModel):
     """Unknown keys are errors: a typo in a content file must not pass silently."""
 
@@ -66,6 +69,19 @@ class Step(_Strict):
     side: Side | None = None
     tip: str | None = Field(default=None, max_length=300)
     poses: list[Slug] = Field(default_factory=list, description="Key poses for the figure")
+
+    def dose_text(self) -> str:
+        """The dose in words, as every page and command shows it: '8 reps, hold 5 s, each side'."""
+        parts = []
+        if self.reps:
+            parts.append(f"{self.reps} reps")
+        if self.seconds:
+            parts.append(f"hold {self.seconds} s" if self.reps else f"{self.seconds} s")
+        if self.side:
+            parts.append("each side" if self.side == "each" else "alternating sides")
+        if self.breath:
+            parts.append(_BREATH_WORDS[self.breath])
+        return ", ".join(parts)
 
     @model_validator(mode="after")
     def _has_dose(self) -> Step:

@@ -2,22 +2,7 @@
 
 from __future__ import annotations
 
-from backrelief.core.catalog import Catalog, Step, default_catalog
-
-_BREATH = {"in": "breathe in", "out": "breathe out", "steady": "keep breathing"}
-
-
-def _dose(step: Step) -> str:
-    parts = []
-    if step.reps:
-        parts.append(f"{step.reps} reps")
-    if step.seconds:
-        parts.append(f"hold {step.seconds} s" if step.reps else f"{step.seconds} s")
-    if step.side:
-        parts.append("each side" if step.side == "each" else "alternating sides")
-    if step.breath:
-        parts.append(_BREATH[step.breath])
-    return "; ".join(parts)
+from backrelief.core.catalog import Catalog, default_catalog
 
 
 def render(catalog: Catalog | None = None) -> str:
@@ -44,7 +29,7 @@ def render(catalog: Catalog | None = None) -> str:
         if t.safety_note:
             lines += [f"> **Why we teach it this way.** {t.safety_note}", ""]
         for number, step in enumerate(t.steps, start=1):
-            lines.append(f"{number}. {step.text} *({_dose(step)})*")
+            lines.append(f"{number}. {step.text} *({step.dose_text()})*")
         lines += ["", "**Common mistakes**", ""] + [f"- {m}" for m in t.common_mistakes]
         lines += ["", "**Cautions**", ""] + [f"- {c}" for c in t.cautions]
         excluded = effective_contraindications(t)
