@@ -35,6 +35,7 @@ class Audit:
         self.checked: list[str] = []
 
     def check(self, name: str) -> None:
+        self.page.wait_for_load_state()
         results = self.axe.run(self.page, options=AXE_OPTIONS)
         self.checked.append(name)
         if results.violations_count:

@@ -94,6 +94,7 @@ def _include_routes(app: FastAPI) -> None:
         after,
         builder,
         check,
+        figures,
         home,
         library,
         offline,
@@ -103,5 +104,6 @@ def _include_routes(app: FastAPI) -> None:
     )
 
     for module in (home, check, builder, session, after, progress, library, settings, offline,
+                   figures,
                    api_catalog, api_screen, api_plan, api_sessions, api_diary, api_settings):
         app.include_router(module.router)

@@ -1,37 +1,99 @@
-"""The slot for step figures.
+"""Step figures from :mod:`backrelief.figures`, shown as SVG images served by the app.
 
-Step illustrations come from ``backrelief.figures`` (another issue). Until it offers a renderer,
-:func:`step_figure` returns None and the templates draw a simple position pictogram in the same
-slot (``templates/_figure.html``), so wiring the real figures in is a change to this file only.
+Why ``<img src="/figures/...svg">`` rather than SVG inline in the page: every figure carries its
+own ``<style>`` (its colours, its animation, and its reduced-motion and dark-mode rules). Inline,
+that would need ``style-src 'unsafe-inline'`` on the page, which the security policy rules out
+(:mod:`backrelief.web.security`). Served on its own, each figure gets its own
+Content-Security-Policy instead: nothing may load or run, and styles only if their SHA-256 hash
+matches the figure's own ``<style>`` blocks (:func:`figure_csp`). An SVG shown through ``<img>``
+can never run script in any case: browsers load it as a static image.
+
+If the figure package cannot draw a step (an unknown pose, a figure still being made), the
+templates fall back to a simple position pictogram in the same slot, so a page never breaks.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from functools import cache
+import base64
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from urllib.parse import urlencode
 
-from markupsafe import Markup
+from backrelief import __version__
+from backrelief.core.catalog import Catalog
 
-from backrelief.core.catalog import Technique
+_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
 
-# The renderer's expected name in backrelief.figures: (technique, step index) -> SVG text.
-RENDERER_NAME = "step_svg"
+
+@dataclass(frozen=True)
+class FigureRef:
+    """Where a step's figure is and what it shows (its text alternative)."""
+
+    url: str
+    alt: str
+    step: int  # 1-based, like the timeline's cue.step
 
 
 @cache
-def _renderer() -> Callable[[Technique, int], str] | None:
+def figures_version() -> str:
+    """Changes whenever the figures could: the app version and the figure model's fingerprint."""
     try:
-        module = importlib.import_module("backrelief.figures")
-    except ImportError:  # pragma: no cover - the package ships an empty figures/ today
-        return None
-    renderer = getattr(module, RENDERER_NAME, None)
-    return renderer if callable(renderer) else None
+        from backrelief.figures.bake import fingerprint
+
+        return f"{__version__}-{fingerprint()[:12]}"
+    except (ImportError, OSError):
+        return __version__
 
 
-def step_figure(technique: Technique, step_index: int = 0) -> Markup | None:
-    """The SVG figure of one step, or None while no figure renderer exists."""
-    renderer = _renderer()
-    if renderer is None:
+def figure_ref(catalog: Catalog, technique_id: str, step_index: int,
+               variant_id: str | None = None, *, animated: bool = True) -> FigureRef | None:
+    """The figure of one step (0-based index), or None when there is none to show."""
+    try:
+        from backrelief.figures import figure_for_step
+
+        figure = figure_for_step(technique_id, step_index, catalog, variant_id)
+    except Exception:  # FigureError, or the figure package failing: show the pictogram instead
         return None
-    return Markup(renderer(technique, step_index))  # our own generated SVG
+    query = {"v": figures_version()}
+    if variant_id:
+        query["variant"] = variant_id
+    if not animated:
+        query["still"] = "1"
+    url = f"/figures/{technique_id}/{step_index + 1}.svg?{urlencode(query)}"
+    return FigureRef(url=url, alt=figure.description, step=step_index + 1)
+
+
+def step_figures(catalog: Catalog, technique_id: str, variant_id: str | None = None,
+                 *, animated: bool = True) -> list[FigureRef]:
+    """The figure of every step of a technique (or of its safer variant) that has one."""
+    technique = catalog.techniques.get(technique_id)
+    if technique is None:
+        return []
+    steps = technique.steps
+    if variant_id is not None:
+        variants = {variant.id: variant for variant in technique.variants}
+        if variant_id in variants and variants[variant_id].steps:
+            steps = variants[variant_id].steps or steps
+    refs = [figure_ref(catalog, technique_id, index, variant_id, animated=animated)
+            for index in range(len(steps))]
+    return [ref for ref in refs if ref is not None]
+
+
+@lru_cache(maxsize=512)
+def figure_svg(technique_id: str, step_index: int, variant_id: str | None, animated: bool) -> str:
+    """The SVG text of one step's figure (FigureError if there is none)."""
+    from backrelief.figures import render_step_svg
+
+    return render_step_svg(technique_id, step_index, animated=animated, variant_id=variant_id)
+
+
+def figure_csp(svg: str) -> str:
+    """The policy a figure is served with: nothing loads or runs; only its own styles apply."""
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(block.encode()).digest()).decode() + "'"
+        for block in _STYLE.findall(svg)
+    ]
+    style = " ".join(hashes) if hashes else "'none'"
+    return f"default-src 'none'; style-src {style}; img-src data:; frame-ancestors 'none'"

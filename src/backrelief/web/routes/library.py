@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
 from backrelief.web.context import render, web
-from backrelief.web.figures import step_figure
+from backrelief.web.figures import figure_ref
 
 router = APIRouter()
 
@@ -15,9 +15,11 @@ router = APIRouter()
 def library(request: Request) -> Response:
     """Every technique, then the education pages."""
     catalog = web(request).catalog
+    thumbs = {t.id: figure_ref(catalog, t.id, 0, animated=False) for t in catalog.ordered()}
     return render(
         request,
         "library.html",
+        thumbs=thumbs,
         techniques=catalog.ordered(),
         education=list(catalog.education.values()),
     )
@@ -37,7 +39,7 @@ def technique_page(request: Request, technique_id: str) -> Response:
         "technique.html",
         technique=technique,
         data=technique_to_json(technique, catalog),
-        figures=[step_figure(technique, index) for index in range(len(technique.steps))],
+        figures=[figure_ref(catalog, technique.id, index) for index in range(len(technique.steps))],
     )
 
 

@@ -15,7 +15,7 @@ from backrelief.core.screening import AnswerError
 from backrelief.core.stop_rules import decide, default_stop_rules
 from backrelief.store import add_feedback, finish_session
 from backrelief.web.context import render, web
-from backrelief.web.figures import step_figure
+from backrelief.web.figures import figure_ref, step_figures
 from backrelief.web.sessions import gated_session, routine_items, session_conditions
 
 router = APIRouter()
@@ -30,12 +30,16 @@ def preview(request: Request, session_id: int) -> Response:
     if not gate.allowed:
         return RedirectResponse(gate.next_url, status_code=303)
     routine = record.routine if isinstance(record.routine, dict) else {}
+    items = routine_items(record, context.catalog)
+    previews = [figure_ref(context.catalog, str(view.item.get("technique")), 0,
+                           view.item.get("variant"), animated=False) for view in items]
     return render(
         request,
         "preview.html",
         record=record,
         routine=routine,
-        items=routine_items(record, context.catalog),
+        items=items,
+        previews=previews,
         finished=record.ended_at is not None,
     )
 
@@ -52,13 +56,11 @@ def play(request: Request, session_id: int) -> Response:
         return RedirectResponse(f"/session/{session_id}/summary", status_code=303)
     conditions = session_conditions(record)
     items = routine_items(record, context.catalog)
-    figures = []
-    for view in items:
-        technique = view.technique
-        if technique is None:
-            continue
-        steps = [(index + 1, step_figure(technique, index)) for index in range(len(technique.steps))]
-        figures.append((technique, [(n, svg) for n, svg in steps if svg is not None]))
+    figures = [
+        (view.technique, step_figures(context.catalog, view.technique.id, view.item.get("variant")))
+        for view in items
+        if view.technique is not None
+    ]
     responses = [decide(r.id, conditions) for r in default_stop_rules().responses]
     routine = record.routine if isinstance(record.routine, dict) else {}
     return render(

@@ -26,7 +26,9 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "cache-urls" && Array.isArray(data.urls)) {
     const urls = data.urls.filter((u) => typeof u === "string" && u.startsWith("/"));
-    event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(urls)).catch(() => undefined));
+    // One by one: a figure that fails must not keep the page and its timeline out of the cache.
+    event.waitUntil(caches.open(CACHE).then((cache) =>
+      Promise.allSettled(urls.map((url) => cache.add(url)))));
   }
 });
 
@@ -67,7 +69,8 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || !cacheable(url)) return;
-  if (url.pathname.startsWith("/static/")) {
+  // Static files and figures carry a version in their URL, so a cached copy is never stale.
+  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/figures/")) {
     event.respondWith(cacheFirst(request));
   } else {
     event.respondWith(networkFirst(request, request.mode === "navigate"));

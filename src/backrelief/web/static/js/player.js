@@ -104,7 +104,8 @@ class Player {
     let target = 0;
     if (current) {
       const position = this.techniqueStarts.findIndex(([cue]) => cue === current[0]);
-      if (t - current[0].at > BACK_GRACE_SECONDS || position === 0) target = current[0].at;
+      // The grace is human reaction time, so it is measured in real seconds.
+      if (this.clock.realSeconds(t - current[0].at) > BACK_GRACE_SECONDS || position === 0) target = current[0].at;
       else target = this.techniqueStarts[position - 1][0].at;
     }
     this.voice.cancel();
@@ -452,7 +453,8 @@ async function main() {
   // Ask the service worker to keep this routine, so it plays on (and reloads) offline.
   if (navigator.serviceWorker) {
     navigator.serviceWorker.ready.then((registration) => {
-      registration.active?.postMessage({ type: "cache-urls", urls: [window.location.pathname, url] });
+      const figures = [...root.querySelectorAll(".player-figure img")].map((img) => img.getAttribute("src"));
+      registration.active?.postMessage({ type: "cache-urls", urls: [window.location.pathname, url, ...figures] });
     }).catch(() => undefined);
   }
   const player = new Player(root, cues);
