@@ -175,6 +175,17 @@ def test_recheck_without_a_recent_full_screen_is_the_full_check(client: TestClie
     assert client.get("/check/recheck", follow_redirects=False).headers["location"] == "/check"
 
 
+@pytest.mark.parametrize(("answers", "days"), [
+    (CLEAR_ANSWERS, 8),  # a week on: every question again, as `backrelief session` does
+    ({**CLEAR_ANSWERS, "recent_spinal_surgery": True}, 1),  # it did not allow exercise
+])
+def test_when_the_recheck_is_not_enough(client: TestClient, database: Database,
+                                        answers: dict[str, Any], days: int) -> None:
+    store_screen(database, answers, taken_at=utcnow() - timedelta(days=days))
+    assert client.get("/start", follow_redirects=False).headers["location"] == "/check"
+    assert client.get("/check/recheck", follow_redirects=False).headers["location"] == "/check"
+
+
 def test_after_an_urgent_result_start_asks_everything_again(client: TestClient,
                                                            database: Database) -> None:
     store_screen(database, CLEAR_ANSWERS, taken_at=utcnow() - timedelta(days=1))

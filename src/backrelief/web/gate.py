@@ -15,7 +15,7 @@ A routine is allowed only when the **latest** screen
 Kept simple on purpose: these windows are web-flow policy, not clinical rules, and each is a
 constant here. A screen describes how the back is *now*; two hours covers planning and doing
 one session, and anything later asks again (the short re-check when a full screen exists from
-the last :data:`FULL_SCREEN_VALID_FOR`, else the full screen).
+the last :data:`RECHECK_WITHIN`, else the full screen).
 """
 
 from __future__ import annotations
@@ -33,11 +33,12 @@ from backrelief.core.screening import (
     evaluate,
     evaluate_recheck,
 )
-from backrelief.store import ScreenRecord, latest_screen, list_screens
+from backrelief.store import ScreenRecord, latest_screen
 from backrelief.store.types import utcnow
 
 SCREEN_FRESH_FOR = timedelta(hours=2)
-FULL_SCREEN_VALID_FOR = timedelta(days=28)
+#: As ``backrelief session``'s RECHECK_WITHIN: after a week, every question again.
+RECHECK_WITHIN = timedelta(days=7)
 #: Answers not carried from an old full screen into a re-check: they describe a single day.
 NOT_CARRIED_OVER = frozenset({"pain_now"})
 
@@ -70,24 +71,23 @@ def allows_exercise(record: ScreenRecord, result: ScreenResult) -> bool:
     return True
 
 
-def last_full_screen(db: Session, now: datetime) -> ScreenRecord | None:
-    """The latest screen with every full-screen question answered, if recent enough to re-check."""
-    required = set(default_screen().required_ids())
-    for record in reversed(list_screens(db)):
-        if now - record.taken_at > FULL_SCREEN_VALID_FOR:
-            return None
-        if required <= set(record.answers):
-            return record
-    return None
+def recheck_base(db: Session, now: datetime) -> ScreenRecord | None:
+    """The screen a short re-check can build on, or None when the full screen is needed.
+
+    The same rule as ``backrelief session``: the latest screen, if it was a full screen (every
+    question answered) that allowed exercise and was taken in the last :data:`RECHECK_WITHIN`.
+    """
+    record = latest_screen(db)
+    if record is None or now - record.taken_at > RECHECK_WITHIN:
+        return None
+    if not set(default_screen().required_ids()) <= set(record.answers):
+        return None
+    return record if allows_exercise(record, reevaluate(record)) else None
 
 
 def start_url(db: Session, now: datetime | None = None) -> str:
-    """Where "start a session" leads: the short re-check if a recent full screen exists."""
-    now = now or utcnow()
-    latest = latest_screen(db)
-    if latest is not None and latest.tier in ("emergency", "same_day"):
-        return "/check"  # after an urgent result, every question again
-    return "/check/recheck" if last_full_screen(db, now) is not None else "/check"
+    """Where "start a session" leads: the short re-check when it can build on a recent screen."""
+    return "/check/recheck" if recheck_base(db, now or utcnow()) is not None else "/check"
 
 
 def exercise_gate(db: Session, now: datetime | None = None) -> Gate:

@@ -36,7 +36,7 @@ from backrelief.store import get_session, list_screens, record_screen
 from backrelief.store.errors import StoreInputError
 from backrelief.store.types import utcnow
 from backrelief.web.context import render, web
-from backrelief.web.gate import NOT_CARRIED_OVER, exercise_gate, last_full_screen
+from backrelief.web.gate import NOT_CARRIED_OVER, exercise_gate, recheck_base
 
 router = APIRouter()
 
@@ -109,7 +109,7 @@ def recheck_start(request: Request) -> Response:
     """The short re-check, or the full screen when there is no recent full one to build on."""
     database = web(request).database
     with database.session() as s:
-        full = last_full_screen(s, utcnow())
+        full = recheck_base(s, utcnow())
     session = _session_param(request.query_params.get("session"))
     if full is None:
         target = "/check" + (f"?session={session}" if session else "")
