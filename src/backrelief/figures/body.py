@@ -11,7 +11,8 @@ Body frame (the pelvis, standing in anatomical position): x points forward (ante
 
 - spine ``flex`` rounds forward, ``bend`` leans to the right, ``rotate`` turns the chest left;
 - hip/shoulder ``flex`` swings the limb forward, ``abduct`` out to the side, ``rotate`` turns
-  it outwards (external rotation); knee/elbow ``flex`` bends them; ankle ``flex`` lifts the toes
+  it outwards (external rotation); shoulder ``protract`` slides the shoulder blade forward
+  round the chest (degrees about the neck); knee/elbow ``flex`` bends them; ankle ``flex`` lifts the toes
   (dorsiflexion; negative points the foot); wrist ``flex`` bends the palm forward.
 
 Because every point is computed from fixed lengths and angles, limb lengths cannot change
@@ -80,8 +81,9 @@ RANGES: dict[str, tuple[float, float]] = {
     "neck.rotate": (-70.0, 70.0),
     "head.flex": (-25.0, 25.0),
     "shoulder.flex": (-50.0, 180.0),
-    "shoulder.abduct": (-30.0, 180.0),
+    "shoulder.abduct": (-45.0, 180.0),  # below 0: across the body (horizontal adduction)
     "shoulder.rotate": (-70.0, 90.0),
+    "shoulder.protract": (-15.0, 25.0),  # the shoulder blade sliding forward round the chest
     "elbow.flex": (0.0, 150.0),
     "elbow.pronate": (0.0, 170.0),  # from palms forward (0) to palms back
     "wrist.flex": (-90.0, 80.0),  # -90: a flat palm on the floor under a vertical forearm
@@ -100,7 +102,7 @@ DOFS: dict[str, tuple[str, ...]] = {
     "thoracic": ("flex", "bend", "rotate"),
     "neck": ("flex", "bend", "rotate"),
     "head": ("flex",),
-    "shoulder": ("flex", "abduct", "rotate"),
+    "shoulder": ("flex", "abduct", "rotate", "protract"),
     "elbow": ("flex", "pronate"),
     "wrist": ("flex",),
     "hip": ("flex", "abduct", "rotate"),
@@ -253,7 +255,9 @@ def forward_kinematics(angles: Mapping[str, float], origin: Vec, orientation: Ma
     for side in SIDES:
         sign = 1.0 if side == "r" else -1.0
         sx, sy, sz = SHOULDER_OFFSET
-        shoulder = at(pts["C7"], shoulder_frame, (sx, sy, sz * sign))
+        # Protraction slides the shoulder forward round the chest (reaching, arms together).
+        girdle = mat_mul(shoulder_frame, rot_y(sign * _angle(angles, f"{side}_shoulder.protract")))
+        shoulder = at(pts["C7"], girdle, (sx, sy, sz * sign))
         upper = _limb_root(
             shoulder_frame,
             side,
@@ -416,7 +420,8 @@ LANDMARKS: dict[str, tuple[str, str, Vec]] = {
     "belly": ("L3", "L3", (19.0, 0.0, 0.0)),
     "chest": ("T8", "T8", (21.0, 0.0, 0.0)),
     "breastbone": ("T4", "T4", (17.5, -2.0, 0.0)),
-    "small_of_back": ("L3", "L3", (-6.0, 0.0, 0.0)),
+    # The far hand tucked under the edge of the lower back (pelvic tilt: feel the back press).
+    "small_of_back_l": ("L3", "L3", (-2.0, 0.0, -21.0)),
     # The other palm, a hand's thickness to the person's right (palms together in side-lying).
     "l_palm_right": ("l_palm", "pelvis", (0.0, 0.0, 3.5)),
     # On top of the left knee when lying on the left side (knees stacked).
@@ -424,14 +429,19 @@ LANDMARKS: dict[str, tuple[str, str, Vec]] = {
 }
 for _side, _sign in (("r", 1.0), ("l", -1.0)):
     LANDMARKS[f"head_back_{_side}"] = ("head", "head", (-HEAD_RADIUS - 1.5, -1.0, 4.0 * _sign))
-    LANDMARKS[f"under_forehead_{_side}"] = ("head", "head", (HEAD_RADIUS + 1.5, 2.0, 5.0 * _sign))
+    LANDMARKS[f"under_forehead_{_side}"] = ("head", "head", (HEAD_RADIUS + 3.0, 1.0, 5.0 * _sign))
     LANDMARKS[f"belly_{_side}"] = ("L3", "L3", (18.0, -5.0, 6.0 * _sign))
-    LANDMARKS[f"{_side}_shoulder_front"] = (f"{_side}_shoulder", "C7", (7.0, 1.0, -3.0 * _sign))
+    LANDMARKS[f"{_side}_shoulder_front"] = ("C7", "C7", (9.0, -8.0, 12.0 * _sign))
     LANDMARKS[f"{_side}_thigh_back"] = (f"{_side}_knee", f"{_side}_thigh", (-7.5, 11.0, 3.0 * _sign))
     LANDMARKS[f"{_side}_thigh_back_inner"] = (f"{_side}_knee", f"{_side}_thigh", (-7.5, 11.0, -3.0 * _sign))
+    _thigh = (f"{_side}_knee", f"{_side}_thigh")
+    LANDMARKS[f"{_side}_thigh_back_mid"] = (*_thigh, (-8.0, 27.0, 3.0 * _sign))
+    LANDMARKS[f"{_side}_thigh_back_mid_inner"] = (*_thigh, (-8.0, 27.0, -3.0 * _sign))
     LANDMARKS[f"{_side}_thigh_top"] = (f"{_side}_knee", f"{_side}_thigh", (7.5, 12.0, 0.0))
     LANDMARKS[f"{_side}_thigh_mid_top"] = (f"{_side}_knee", f"{_side}_thigh", (8.0, 22.0, 0.0))
     LANDMARKS[f"{_side}_back_of_hip"] = ("S1", "S1", (-6.0, 2.0, 8.0 * _sign))
+    # Elbows wide, level with the ears, when the hands hold the back of the head.
+    LANDMARKS[f"{_side}_elbow_wide"] = ("C0", "neck", (-9.0, 6.0, 34.0 * _sign))
 
 
 def landmark(skeleton: Skeleton, name: str) -> Vec:

@@ -93,7 +93,7 @@ def interpolate(a: Pose, b: Pose, t: float) -> Solved:
             if distance(pa_, pb_) < 1.5:
                 pins.append((point, lerp(pa_, pb_, 0.5)))
     root = tuple(dict.fromkeys(a.root + b.root))
-    free = tuple(dict.fromkeys(a.free + b.free)) if pins else ()
+    free = tuple(dict.fromkeys(a.free + b.free))
     return solve(start, shared, free, props, root=root, pins=pins, iterations=20)
 
 

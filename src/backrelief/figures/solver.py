@@ -29,6 +29,10 @@ from backrelief.figures.props import FAR, Primitive, floor_gap, gap
 CONTACT_TOLERANCE = 1.0
 PENETRATION_TOLERANCE = 0.6
 ROOT_DOFS = ("tx", "ty", "tz", "rx", "ry", "rz")
+# Landmarks that only say which way a limb should point (elbows out wide): a gentle pull, so
+# they never stop the hand reaching where it must.
+SOFT_LANDMARKS = frozenset({"r_elbow_wide", "l_elbow_wide", "small_of_back_l"})
+SOFT_REACH = 0.3
 
 
 @dataclass(frozen=True)
@@ -142,8 +146,17 @@ def solve(
     Arms that ``reach`` for a place on the body are fitted afterwards, one at a time, with the
     body held still: small separate problems converge far more reliably than one big one.
     """
-    reaching = sorted({point[0] for point, _ in reach if point[:2] in ("r_", "l_")})
-    arm_keys = {side: [k for k in free if k.split(".")[0] in ARM_JOINTS[side]] for side in reaching}
+    reaching = sorted({p[0] for p, _ in reach if p[:2] in ("r_", "l_") and p[2:] in ARM_POINTS})
+    # A reaching arm is placed by its reach: its shoulder and elbow are solved whatever ``free``
+    # says (its wrist, forearm turn or shoulder-blade slide too when listed).
+    arm_keys = {
+        side: list(dict.fromkeys(
+            [f"{side}_shoulder.{dof}" for dof in ("flex", "abduct", "rotate")]
+            + [f"{side}_elbow.flex"]
+            + [k for k in free if k.split(".")[0] in ARM_JOINTS[side]]
+        ))
+        for side in reaching
+    }
     arm_capsules = {side: ARM_CAPSULES[side] for side in reaching}
     held = {name for names in arm_capsules.values() for name in names}
 
@@ -159,13 +172,30 @@ def solve(
     def not_held(name: str) -> bool:
         return name not in held
 
-    placement = _fit(start, root, body_keys, body_contacts, body_reach, pins, props, not_held, iterations)
+    placement, _ = _fit(start, root, body_keys, body_contacts, body_reach, pins, props, not_held, iterations)
     for side in reaching:
-        placement = _fit(
-            placement, (), arm_keys[side], [c for c in contacts if arm_side(c[0]) == side],
-            [r for r in reach if r[0].startswith(f"{side}_")], (), props,
-            arm_capsules[side].__contains__, iterations,
-        )
+        # An arm can wind round its shoulder more than one way: try a few turns of the upper arm
+        # and keep the best fit (cheap, since only the arm's few angles move).
+        best: tuple[float, Placement] | None = None
+        for turn in ARM_TURNS:
+            trial = placement
+            key = f"{side}_shoulder.rotate"
+            if turn and key in arm_keys[side]:
+                low, high = range_for(key)
+                angles = dict(placement.angles)
+                angles[key] = max(low, min(high, angles[key] + turn))
+                trial = Placement(placement.origin, placement.orientation, angles)
+            elif turn:
+                continue
+            fitted, cost = _fit(
+                trial, (), arm_keys[side], [c for c in contacts if arm_side(c[0]) == side],
+                [r for r in reach if r[0].startswith(f"{side}_")], (), props,
+                arm_capsules[side].__contains__, iterations,
+            )
+            if best is None or cost < best[0] - 1e-6:
+                best = (cost, fitted)
+        assert best is not None
+        placement = best[1]
     return measure(placement, contacts, reach, props)
 
 
@@ -184,6 +214,8 @@ def measure(
     return Solved(placement, skeleton, tuple(props), tuple(contacts), gaps, worst, where, misses)
 
 
+ARM_TURNS = (0.0, 60.0, -60.0, 120.0)
+ARM_POINTS = frozenset({"shoulder", "elbow", "wrist", "hand", "palm"})
 ARM_JOINTS = {side: {f"{side}_shoulder", f"{side}_elbow", f"{side}_wrist"} for side in ("r", "l")}
 ARM_CAPSULES = {
     side: {f"{side}_{name}" for name in ("upper_arm", "forearm", "hand", "wrist", "fingers", "elbow")}
@@ -201,7 +233,7 @@ def _fit(
     props: Sequence[Primitive],
     checked: Callable[[str], bool],
     iterations: int,
-) -> Placement:
+) -> tuple[Placement, float]:
     """One least-squares fit over some root moves and some joint angles."""
     solids = [p for p in props if p.style != "mat"]
     bounds = [range_for(key) for key in free]
@@ -232,7 +264,8 @@ def _fit(
         capsules = [c for c in skeleton.capsules if checked(c.name)]
         out += [4.0 * value for value in _penetrations(capsules, solids)]
         for point, target in reach:
-            out += list(sub(skeleton.points[point], landmark(skeleton, target)))
+            weight = SOFT_REACH if target in SOFT_LANDMARKS else 1.0
+            out += [weight * v for v in sub(skeleton.points[point], landmark(skeleton, target))]
         for point, where in pins:
             out += list(sub(skeleton.points[point], where))
         # Weak priors keep whatever the contacts leave undetermined where the pose put it.
@@ -242,12 +275,12 @@ def _fit(
 
     params = [0.0] * count + [start.angles[key] for key in free]
     if not params:
-        return start
+        return start, 0.0
     # First with soft contacts (to find the way), then sharper ones (to land on the surface).
     for softness in (1.5, 0.3, 0.0):
         sharpness["softness"] = softness
         params = _levenberg_marquardt(residuals, params, count, bounds, iterations // 2)
-    return place(params)
+    return place(params), sum(r * r for r in residuals(params))
 
 
 def _levenberg_marquardt(
