@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import re
+import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from urllib.parse import urlencode
@@ -25,6 +27,10 @@ from backrelief import __version__
 from backrelief.core.catalog import Catalog
 
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
+# Figures are drawn in the server's worker threads; drawing is pure-Python CPU work, so one at
+# a time costs nothing, and the figure package's caches need not be thread-safe.
+_DRAWING = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,8 @@ def figure_svg(technique_id: str, step_index: int, variant_id: str | None, anima
     """The SVG text of one step's figure (FigureError if there is none)."""
     from backrelief.figures import render_step_svg
 
-    return render_step_svg(technique_id, step_index, animated=animated, variant_id=variant_id)
+    with _DRAWING:
+        return render_step_svg(technique_id, step_index, animated=animated, variant_id=variant_id)
 
 
 def figure_csp(svg: str) -> str:

@@ -7,6 +7,7 @@ keeps a route's own policy and adds the other headers.
 
 from __future__ import annotations
 
+import logging
 import re
 
 from fastapi import APIRouter, HTTPException, Request
@@ -17,6 +18,7 @@ from backrelief.web.figures import figure_csp, figure_svg, figures_version
 
 router = APIRouter()
 
+log = logging.getLogger(__name__)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -31,6 +33,8 @@ def figure(request: Request, technique_id: str, step: int, variant: str | None =
     try:
         svg = figure_svg(technique_id, step - 1, variant, not still)
     except Exception:  # FigureError or a figure still being made: a missing image, not a 500
+        log.warning("no figure for %s step %s (variant %s)", technique_id, step, variant,
+                    exc_info=True)
         raise HTTPException(404, "There is no such figure.") from None
     # A versioned URL never changes; an unversioned one is checked again each time.
     cache_control = ("public, max-age=31536000, immutable" if v == figures_version()
