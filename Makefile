@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test test-fast lint docs docs-check bench clean
+.PHONY: setup run session test test-fast lint docs bench figures clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# The web app on SQLite (the diary lives in the platform's user data directory unless
+# BACKRELIEF_DATA_DIR says otherwise); it prints the address to open.
 run: setup
+	$(BIN)/backrelief serve
+
+# The same guided session in the terminal.
+session: setup
 	$(BIN)/backrelief session
 
 test: setup
@@ -32,6 +38,10 @@ lint: setup
 
 docs: setup
 	$(BIN)/python -m backrelief.docsgen
+
+# Every step figure rendered through Chromium, one contact sheet per technique, to look at.
+figures: setup
+	$(BIN)/python -m backrelief.figures.contact_sheet --out artifacts/figures
 
 bench: setup
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
