@@ -23,6 +23,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from backrelief.figures.geometry import Vec, mat_to_quat, quat_to_mat
 from backrelief.figures.solver import Placement
 
@@ -48,9 +50,12 @@ def fingerprint() -> str:
     digest = hashlib.sha256(f"frames={FRAMES_PER_MOVE}".encode())
     for name in _SOURCES:
         text = (_package_dir() / name).read_text(encoding="utf-8")
+        # The syntax tree and the data, not the text: comments and line wrapping do not make it
+        # stale.
         if name.endswith(".py"):
-            # The syntax tree, not the text: comments and line wrapping do not make it stale.
             text = ast.dump(ast.parse(text))
+        else:
+            text = json.dumps(yaml.safe_load(text), sort_keys=True)
         digest.update(name.encode())
         digest.update(text.encode())
     return digest.hexdigest()

@@ -417,7 +417,7 @@ def split_surface(name: str) -> tuple[str, ...]:
 # belly or behind a thigh without hand-tuning every arm angle.
 LANDMARKS: dict[str, tuple[str, str, Vec]] = {
     "forehead": ("head", "head", (HEAD_RADIUS + 2.5, 3.0, 0.0)),
-    "belly": ("L3", "L3", (19.0, 0.0, 0.0)),
+    "belly": ("L3", "L3", (19.0, -3.0, 0.0)),
     "chest": ("T8", "T8", (21.0, 0.0, 0.0)),
     "breastbone": ("T4", "T4", (17.5, -2.0, 0.0)),
     # The far hand tucked under the edge of the lower back (pelvic tilt: feel the back press).
@@ -430,8 +430,8 @@ LANDMARKS: dict[str, tuple[str, str, Vec]] = {
 for _side, _sign in (("r", 1.0), ("l", -1.0)):
     LANDMARKS[f"head_back_{_side}"] = ("head", "head", (-HEAD_RADIUS - 1.5, -1.0, 4.0 * _sign))
     LANDMARKS[f"under_forehead_{_side}"] = ("head", "head", (HEAD_RADIUS + 3.0, 1.0, 5.0 * _sign))
-    LANDMARKS[f"belly_{_side}"] = ("L3", "L3", (18.0, -5.0, 6.0 * _sign))
-    LANDMARKS[f"{_side}_shoulder_front"] = ("C7", "C7", (9.0, -8.0, 12.0 * _sign))
+    LANDMARKS[f"belly_{_side}"] = ("L3", "L3", (18.5, -6.0, 7.0 * _sign))
+    LANDMARKS[f"{_side}_shoulder_front"] = ("C7", "C7", (14.0, -8.0, 11.0 * _sign))
     LANDMARKS[f"{_side}_thigh_back"] = (f"{_side}_knee", f"{_side}_thigh", (-7.5, 11.0, 3.0 * _sign))
     LANDMARKS[f"{_side}_thigh_back_inner"] = (f"{_side}_knee", f"{_side}_thigh", (-7.5, 11.0, -3.0 * _sign))
     _thigh = (f"{_side}_knee", f"{_side}_thigh")
@@ -440,6 +440,8 @@ for _side, _sign in (("r", 1.0), ("l", -1.0)):
     LANDMARKS[f"{_side}_thigh_top"] = (f"{_side}_knee", f"{_side}_thigh", (7.5, 12.0, 0.0))
     LANDMARKS[f"{_side}_thigh_mid_top"] = (f"{_side}_knee", f"{_side}_thigh", (8.0, 22.0, 0.0))
     LANDMARKS[f"{_side}_back_of_hip"] = ("S1", "S1", (-6.0, 2.0, 8.0 * _sign))
+    # Elbows in front of the chest when the arms are folded across it.
+    LANDMARKS[f"{_side}_elbow_front"] = ("T8", "T8", (27.0, -6.0, 9.0 * _sign))
     # Elbows wide, level with the ears, when the hands hold the back of the head.
     LANDMARKS[f"{_side}_elbow_wide"] = ("C0", "neck", (-9.0, 6.0, 34.0 * _sign))
 

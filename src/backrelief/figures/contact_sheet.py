@@ -34,11 +34,11 @@ body{font:13px/1.4 system-ui,sans-serif;margin:16px;background:#fff;color:#1d2b3
 @media (prefers-color-scheme:dark){body{background:#111a22;color:#dbe5ee}}
 h1{font-size:18px;margin:0 0 4px} h2{font-size:15px;margin:18px 0 6px}
 .row{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-end;margin-bottom:10px}
-figure{margin:0;border:1px solid #8884;border-radius:6px;padding:6px;max-width:560px}
-figcaption{font-size:11px;max-width:540px;opacity:.8}
-figure svg{max-width:540px;height:auto}
+figure{margin:0;border:1px solid #8884;border-radius:6px;padding:6px;width:440px}
+figcaption{font-size:11px;opacity:.8}
+figure svg{max-width:100%;max-height:300px;height:auto;width:auto;display:block;margin:auto}
 .strip{display:flex;flex-wrap:wrap;gap:4px}
-.strip svg{max-width:150px;height:auto}
+.strip svg{max-width:140px;max-height:100px}
 .frame .st{opacity:0!important}
 .frame .fm{animation:none!important;opacity:0!important}
 """
@@ -61,13 +61,15 @@ def technique_page(technique_id: str, catalog: Catalog, frames: bool) -> str:
         if tech != technique_id:
             continue
         if variant != current:
+            if current != "-":
+                sections.append("</div>")
             current = variant
             heading = "Standard form" if variant is None else f"Variant: {technique.variant(variant).name}"
-            sections.append(f"<h2>{escape(heading)}</h2>")
+            sections.append(f'<h2>{escape(heading)}</h2><div class="row">')
         try:
             figure = figure_for_step(tech, index, catalog, variant)
         except FigureError as exc:
-            sections.append(f"<p><strong>No figure:</strong> {escape(str(exc))}</p>")
+            sections.append(f"<figure><strong>No figure:</strong> {escape(str(exc))}</figure>")
             continue
         still = render_step_svg(tech, index, catalog, animated=False, variant_id=variant)
         poses = escape(" → ".join(figure.poses))
@@ -80,7 +82,8 @@ def technique_page(technique_id: str, catalog: Catalog, frames: bool) -> str:
             strip = "".join(f'<div class="frame show-{k}">{animated}</div>' for k in range(count))
             cells.append(f'<figure><div class="strip">{strip}</div><figcaption>{count} animation '
                          "frames</figcaption></figure>")
-        sections.append('<div class="row">' + "".join(cells) + "</div>")
+        sections.append("".join(cells))
+    sections.append("</div>")
     return _page(f"{technique.name} ({technique_id})", "".join(sections), _frame_css(most_frames))
 
 

@@ -42,7 +42,7 @@ from backrelief.figures.svg import (
 )
 
 PX_PER_CM = 2.4
-MIN_ARROW = 12.0
+MIN_ARROW = 16.0
 MOVE_SECONDS = 1.4
 FIRST_HOLD_SECONDS = 0.8
 HOLD_SECONDS = 1.4
@@ -306,20 +306,24 @@ def render_poses(
     keys = [solved_pose(pose.id) for pose in poses]
     moves = [transition(a.id, b.id, FRAMES_PER_MOVE) for a, b in pairwise(poses)]
 
+    # The still shows the last new pose of the sequence (in "kneel, lift, rest, lift" that is
+    # the rest), the earlier ones as faint silhouettes, and the moves that lead up to it.
+    shown = max(i for i, pose in enumerate(poses) if pose.id not in [p.id for p in poses[:i]])
     arrows = ""
-    for index, pose in enumerate(poses[1:], start=1):
+    for index in range(1, shown + 1):
+        pose = poses[index]
         if pose.arrow is not None:
             path = [keys[index - 1], *moves[index - 1], keys[index]]
             arrows += _arrow_svg(_arrow_points(path, pose.arrow, proj), bounds)
 
-    final = keys[-1]
+    final = keys[shown]
     ghosts: dict[str, Solved] = {}
-    if poses[-1].ghost:
-        for key, pose in zip(keys[:-1], poses[:-1], strict=True):
-            if pose.id != poses[-1].id:
+    if poses[shown].ghost:
+        for key, pose in zip(keys[:shown], poses[:shown], strict=True):
+            if pose.id != poses[shown].id:
                 ghosts.setdefault(pose.id, key)
     still = "".join(_ghost(key, proj, bounds) for key in ghosts.values())
-    still += _body(final, proj, poses[-1].highlight, bounds)
+    still += _body(final, proj, poses[shown].highlight, bounds)
 
     frames_svg, css = "", ""
     animate = animated and len(poses) > 1

@@ -2,7 +2,8 @@
 
 In-between frames interpolate the joint angles and the pelvis placement of two solved key poses
 (never the drawn outlines, which would shrink limbs) and settle the result again on the contacts
-both poses share, so a knee roll keeps the shoulders on the floor all the way across.
+both poses share (and out of the floor and props), so a knee roll keeps the shoulders on the
+floor all the way across.
 
 Solving takes a fraction of a second per pose in pure Python, so the results ship precomputed
 in ``solved.json`` (see ``bake.py``); anything missing or out of date is solved live instead.
@@ -82,8 +83,6 @@ _PLANTED = {f"{side}_{name}": f"{side}_{point}" for side in ("r", "l") for name,
 def interpolate(a: Pose, b: Pose, t: float) -> Solved:
     """The frame a fraction ``t`` of the way from key pose ``a`` to key pose ``b``, settled."""
     start, props, shared = blend(a, b, t)
-    if not shared:
-        return measure(start, (), (), props)
     sa, sb = solved_pose(a.id), solved_pose(b.id)
     pins = []
     for surface, _ in shared:

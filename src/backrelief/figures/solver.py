@@ -21,7 +21,19 @@ from backrelief.figures.body import (
     landmark,
     range_for,
 )
-from backrelief.figures.geometry import Mat, Vec, add, distance, mat_mul, rot_x, rot_y, rot_z, sub
+from backrelief.figures.geometry import (
+    Mat,
+    Vec,
+    add,
+    closest_on_segment,
+    distance,
+    lerp,
+    mat_mul,
+    rot_x,
+    rot_y,
+    rot_z,
+    sub,
+)
 from backrelief.figures.props import FAR, Primitive, floor_gap, gap
 
 # Contacts closer than this count as touching; a body part may press this far into a surface
@@ -31,7 +43,9 @@ PENETRATION_TOLERANCE = 0.6
 ROOT_DOFS = ("tx", "ty", "tz", "rx", "ry", "rz")
 # Landmarks that only say which way a limb should point (elbows out wide): a gentle pull, so
 # they never stop the hand reaching where it must.
-SOFT_LANDMARKS = frozenset({"r_elbow_wide", "l_elbow_wide", "small_of_back_l"})
+SOFT_LANDMARKS = frozenset(
+    {"r_elbow_wide", "l_elbow_wide", "r_elbow_front", "l_elbow_front", "small_of_back_l"}
+)
 SOFT_REACH = 0.3
 
 
@@ -101,6 +115,23 @@ def _penetrations(capsules: Sequence[Capsule], solids: Sequence[Primitive]) -> l
         for prim in solids:
             value = min(value, gap(capsule, prim, margin=2.0, precise=False))
         out.append(min(0.0, value))
+    return out
+
+
+def _through_trunk(skeleton: Skeleton, limbs: Sequence[Capsule]) -> list[float]:
+    torso = [c for c in skeleton.capsules if c.name.startswith("torso.")]
+    out = []
+    for limb in limbs:
+        if not limb.name.endswith(("upper_arm", "forearm")):
+            continue
+        worst = 0.0
+        for k in (0.4, 0.6, 0.8):
+            point = lerp(limb.a, limb.b, k)
+            for part in torso:
+                t = closest_on_segment(point, part.a, part.b)
+                depth = part.ra + (part.rb - part.ra) * t - distance(point, lerp(part.a, part.b, t))
+                worst = max(worst, depth - 2.0)
+        out.append(-worst)
     return out
 
 
@@ -263,6 +294,10 @@ def _fit(
             out = [surface_gap(skeleton, body, surface, props) for body, surface in contacts]
         capsules = [c for c in skeleton.capsules if checked(c.name)]
         out += [4.0 * value for value in _penetrations(capsules, solids)]
+        if not root:
+            # Fitting a limb on its own: keep it out of the trunk (an arm folds over the chest,
+            # it does not pass through it).
+            out += [2.0 * value for value in _through_trunk(skeleton, capsules)]
         for point, target in reach:
             weight = SOFT_REACH if target in SOFT_LANDMARKS else 1.0
             out += [weight * v for v in sub(skeleton.points[point], landmark(skeleton, target))]
