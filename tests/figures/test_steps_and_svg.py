@@ -55,6 +55,14 @@ def test_each_step_renders_an_accessible_animated_svg(
         assert root.get("data-period")
 
 
+def test_ball_steps_show_a_close_up_of_the_back() -> None:
+    svg = render_step_svg("ball-massage-lower-back", 0)
+    assert '<g class="in">' in svg and "clip-path=" in svg
+    root = ET.fromstring(svg)
+    assert root.find(f"{SVG}desc").text is not None
+    assert "beside" in (root.find(f"{SVG}desc").text or "")
+
+
 def test_rendering_is_deterministic() -> None:
     assert render_step_svg("cat-cow", 1) == render_step_svg("cat-cow", 1)
     assert render_pose_svg("all-fours") == render_pose_svg("all-fours")

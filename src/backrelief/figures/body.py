@@ -43,6 +43,7 @@ SIDES = ("r", "l")
 # Segment lengths (cm).
 PELVIS_TO_SACRUM: Vec = (-5.0, 9.0, 0.0)  # hip-joint centre to the top of the sacrum (S1)
 HIP_HALF_WIDTH = 8.5
+PUBIS: Vec = (9.0, -3.0, 0.0)  # hip-joint centre to the front of the pelvis (shows its tilt)
 LUMBAR_SEGMENT = 9.0  # S1-L3, L3-T12
 THORACIC_SEGMENT = 9.5  # T12-T8, T8-T4, T4-C7
 NECK = 10.0  # C7 to the base of the skull
@@ -122,7 +123,7 @@ def all_angle_keys() -> list[str]:
 ANGLE_KEYS: tuple[str, ...] = tuple(all_angle_keys())
 
 POINT_NAMES: frozenset[str] = frozenset(
-    ["hip", "S1", "L3", "T12", "T8", "T4", "C7", "C0", "head", "nose", "chin"]
+    ["hip", "pubis", "S1", "L3", "T12", "T8", "T4", "C7", "C0", "head", "nose", "chin"]
     + [f"{side}_{name}" for side in ("r", "l") for name in (
         "shoulder", "elbow", "wrist", "hand", "palm", "hip", "knee", "ankle", "heel", "instep", "toe")]
 )
@@ -218,6 +219,7 @@ def forward_kinematics(angles: Mapping[str, float], origin: Vec, orientation: Ma
 
     # Spine: pelvis -> S1 -> L3 -> T12 -> T8 -> T4 -> C7, the motion shared out evenly.
     pts["S1"] = at(origin, orientation, PELVIS_TO_SACRUM)
+    pts["pubis"] = at(origin, orientation, PUBIS)
     frame = orientation
     frames["hip"] = orientation
     chain = [("S1", "L3", "lumbar", 2), ("L3", "T12", "lumbar", 2)]

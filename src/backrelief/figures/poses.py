@@ -113,6 +113,7 @@ class PoseModel(_Strict):
     highlight: list[Region] | None = None
     arrow: str | list[str] | ArrowModel | None = None
     ghost: bool | None = None  # draw the previous key pose faintly behind this one
+    inset: Literal["lower_back", "buttock"] | None = None  # a close-up of the back, seen from behind
     keep: list[str] | None = None  # body points that stay where they were in keep_from
     keep_from: str | None = None  # defaults to the pose this one extends
 
@@ -141,6 +142,7 @@ class Pose:
     highlight: tuple[str, ...]
     arrow: ArrowModel | None
     ghost: bool
+    inset: str | None
     keep: tuple[str, ...]
     keep_from: str | None
 
@@ -285,6 +287,7 @@ def _build(pose_id: str, data: dict[str, Any]) -> Pose:
         highlight=tuple(data.get("highlight", [])),
         arrow=arrow,
         ghost=bool(data.get("ghost", True)),
+        inset=data.get("inset"),
         keep=keep,
         keep_from=keep_from,
     )

@@ -70,6 +70,10 @@ STYLE = (
     ".brfig .ar{fill:none;stroke:var(--a);stroke-width:3;stroke-linecap:round;"
     "vector-effect:non-scaling-stroke}"
     ".brfig .ah{fill:var(--a)}"
+    ".brfig .ib{fill:var(--brfig-inset,#fff);fill-opacity:.9}"
+    "@media (prefers-color-scheme:dark){.brfig .ib{fill:var(--brfig-inset,#16212b)}}"
+    ".brfig .io{fill:none;stroke:var(--l);stroke-width:1.4;vector-effect:non-scaling-stroke}"
+    ".brfig .sp{fill:var(--l)}"
 )
 
 
@@ -204,6 +208,64 @@ def _cylinder_detail(prim: Primitive, proj: Projector) -> str:
     return f'<path class="dt" d="{polygon_path(rim)}{polygon_path(core)}"/>'
 
 
+INSET_RADIUS = 20.0  # cm of body shown either side of the inset's centre
+INSET_CENTRES = {"lower_back": "L3", "buttock": "hip"}
+
+
+def _inset(solved: Solved, kind: str | None, proj: Projector, bounds: Bounds, uid: str) -> str:
+    """A round close-up of the back seen from behind, to show where a ball sits: beside the
+    spine (the row of dots), on the muscle, never on the bony midline."""
+    if kind is None:
+        return ""
+    station = INSET_CENTRES[kind]
+    frame = solved.skeleton.frames[station]
+    # Looking at the back: right of the picture is the person's right, up is towards the head.
+    behind = Projector(frame[2], frame[1], scale(frame[0], -1.0))
+    centre = behind.point(solved.skeleton.points[station])
+    anchor = proj.point(solved.skeleton.points[station])
+    radius = INSET_RADIUS
+    cx, cy = anchor[0], bounds.y0 - radius - 6.0
+    dx, dy = cx - centre[0], cy - centre[1]
+
+    def at(p: Vec) -> Point:
+        x, y = behind.point(p)
+        return (x + dx, y + dy)
+
+    torso = "".join(
+        capsule_path(at(c.a), at(c.b), c.ra, c.rb)
+        for c in solved.skeleton.capsules
+        if c.part == "torso" or c.name.endswith("thigh")
+    )
+    spine = "".join(
+        f'<path class="sp" d="{circle_path(at(_spinous(solved, name)), 1.3)}"/>'
+        for name in ("S1", "L3", "T12", "T8")
+    )
+    balls = "".join(
+        f'<path class="bl" d="{circle_path(at(p.a), p.radius)}"/>'
+        for p in solved.props
+        if p.shape == "sphere"
+    )
+    clip = f"{uid}-inset"
+    bounds.add((cx, cy), radius + 1.5)
+    return (
+        f'<g class="in"><clipPath id="{clip}"><path d="{circle_path((cx, cy), radius)}"/></clipPath>'
+        f'<path class="ib" d="{circle_path((cx, cy), radius)}"/>'
+        f'<g clip-path="url(#{clip})"><path class="bd" d="{torso}"/>{spine}{balls}</g>'
+        f'<path class="io" d="{circle_path((cx, cy), radius)}"/></g>'
+    )
+
+
+def _spinous(solved: Solved, station: str) -> Vec:
+    """The bony bump of the spine at a station, on the back surface."""
+    from backrelief.figures.body import TORSO_STATIONS
+
+    forward, radius, half_width = TORSO_STATIONS[station]
+    frame = solved.skeleton.frames[station]
+    # Between the two halves of the back the surface dips: the bump sits at that dip.
+    depth = forward - (radius * radius - half_width * half_width) ** 0.5
+    return add(solved.skeleton.points[station], scale(frame[0], depth))
+
+
 @dataclass(frozen=True)
 class Arrow:
     points: tuple[Point, ...]
@@ -333,6 +395,7 @@ def render_poses(
         frames_svg, css, period = _animation(uid, poses, keys, proj, bounds, view, shared_props,
                                              timing or Timing())
     ground = _ground(poses, final.props, bounds, view)
+    inset = _inset(final, poses[shown].inset, proj, bounds, uid)
 
     pad = 6.0
     x0, y0 = bounds.x0 - pad, bounds.y0 - pad
@@ -353,7 +416,7 @@ def render_poses(
         f'<desc id="{uid}-d">{escape(description)}</desc><style>{STYLE}{css}</style>'
     )
     still_group = f'<g class="st">{still}</g>' if animate else still
-    return head + ground + props_svg + frames_svg + still_group + arrows + "</svg>"
+    return head + ground + props_svg + frames_svg + still_group + arrows + inset + "</svg>"
 
 
 def _same_props(poses: Sequence[Pose]) -> bool:
