@@ -63,6 +63,16 @@ def test_ball_steps_show_a_close_up_of_the_back() -> None:
     assert "beside" in (root.find(f"{SVG}desc").text or "")
 
 
+def test_the_loop_can_follow_the_cue_timeline() -> None:
+    natural = ET.fromstring(render_step_svg("bridge", 1))
+    paced = render_step_svg("bridge", 1, period=9.5)
+    root = ET.fromstring(paced)
+    assert root.get("data-period") == "9.50" and "var(--brfig-period,9.50s)" in paced
+    times = [float(t) for t in (root.get("data-key-times") or "").split()]
+    assert times == [float(t) for t in (natural.get("data-key-times") or "").split()]
+    assert times[0] == 0.0 and 0 < times[1] < 1
+
+
 def test_rendering_is_deterministic() -> None:
     assert render_step_svg("cat-cow", 1) == render_step_svg("cat-cow", 1)
     assert render_pose_svg("all-fours") == render_pose_svg("all-fours")

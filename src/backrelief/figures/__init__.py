@@ -40,12 +40,18 @@ def render_step_svg(
     catalog: Catalog | None = None,
     animated: bool = True,
     variant_id: str | None = None,
+    period: float | None = None,
 ) -> str:
-    """The SVG figure of one step (0-based index): an animated loop, or a still."""
+    """The SVG figure of one step (0-based index): an animated loop, or a still.
+
+    ``period`` (seconds) paces the loop, e.g. to one repetition of the step's cue timeline; the
+    SVG's ``data-key-times`` say when in the loop each key pose is reached.
+    """
     from backrelief.figures.render import render_poses
 
     figure = figure_for_step(technique_id, step_index, catalog, variant_id)
-    return render_poses(figure.poses, title=figure.title, description=figure.description, animated=animated)
+    return render_poses(figure.poses, title=figure.title, description=figure.description, animated=animated,
+                        period=period)
 
 
 def render_pose_svg(pose_id: str) -> str:

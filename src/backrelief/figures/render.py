@@ -343,8 +343,8 @@ class Timing:
     move: float = MOVE_SECONDS
 
 
-def _uid(pose_ids: Sequence[str], animated: bool) -> str:
-    digest = hashlib.sha1(("|".join(pose_ids) + f"|{animated}").encode()).hexdigest()
+def _uid(pose_ids: Sequence[str], animated: bool, period: float | None) -> str:
+    digest = hashlib.sha1(("|".join(pose_ids) + f"|{animated}|{period}").encode()).hexdigest()
     return "bf" + digest[:8]
 
 
@@ -355,15 +355,21 @@ def render_poses(
     description: str,
     animated: bool = True,
     timing: Timing | None = None,
+    period: float | None = None,
 ) -> str:
-    """One figure for a sequence of key poses: a still, plus a loop when ``animated``."""
+    """One figure for a sequence of key poses: a still, plus a loop when ``animated``.
+
+    ``period`` sets the loop's length in seconds (default: a calm pace from ``timing``); the
+    root element carries it as ``data-period`` and, as ``data-key-times``, the fraction of the
+    loop at which each key pose is reached.
+    """
     library = pose_library()
     poses = [library[pose_id] for pose_id in pose_ids]
     if not poses:
         raise ValueError("a figure needs at least one pose")
     view = View(*poses[0].view)
     proj = view.projector()
-    uid = _uid(pose_ids, animated)
+    uid = _uid(pose_ids, animated, period)
     bounds = Bounds()
     keys = [solved_pose(pose.id) for pose in poses]
     moves = [transition(a.id, b.id, FRAMES_PER_MOVE) for a, b in pairwise(poses)]
@@ -392,8 +398,9 @@ def render_poses(
     shared_props = _same_props(poses) or not animate
     props_svg = _props(final.props, proj, bounds, view) if shared_props else ""
     if animate:
-        frames_svg, css, period = _animation(uid, poses, keys, proj, bounds, view, shared_props,
-                                             timing or Timing())
+        frames_svg, css, loop, key_times = _animation(
+            uid, poses, keys, proj, bounds, view, shared_props, timing or Timing(), period
+        )
     ground = _ground(poses, final.props, bounds, view)
     inset = _inset(final, poses[shown].inset, proj, bounds, uid)
 
@@ -410,7 +417,8 @@ def render_poses(
         f'data-poses="{" ".join(pose_ids)}"',
     ]
     if animate:
-        attrs.append(f'data-period="{num(period)}"')
+        attrs.append(f'data-period="{loop:.2f}"')
+        attrs.append(f'data-key-times="{" ".join(f"{t:.3f}" for t in key_times)}"')
     head = (
         f"<svg {' '.join(attrs)}><title id=\"{uid}-t\">{escape(title)}</title>"
         f'<desc id="{uid}-d">{escape(description)}</desc><style>{STYLE}{css}</style>'
@@ -442,8 +450,13 @@ def _animation(
     view: View,
     shared_props: bool,
     timing: Timing,
-) -> tuple[str, str, float]:
-    """Frame groups and the CSS that shows each in its time window; returns the loop period."""
+    period_override: float | None = None,
+) -> tuple[str, str, float, list[float]]:
+    """Frame groups and the CSS that shows each in its time window.
+
+    Returns the SVG, the CSS, the loop period in seconds and, for each key pose in order, the
+    fraction of the loop at which it is reached (a player lines its cues up with these).
+    """
     n = len(poses)
     groups: list[str] = []
     windows: list[list[tuple[float, float]]] = []
@@ -482,18 +495,23 @@ def _animation(
         return move_groups[(a, b)]
 
     per_frame = timing.move / FRAMES_PER_MOVE
+    reached = []
     for i in range(n):
+        reached.append(clock)
         show(key_group(i), timing.first_hold if i == 0 else timing.hold)
         for index in move_group(i, (i + 1) % n):
             show(index, per_frame)
-    period = clock
+    # Windows are kept as fractions of the loop, so any period keeps the same choreography.
+    natural = clock
+    key_times = [t / natural for t in reached]
+    period = period_override or natural
 
     svg, css = "", []
     for index, body in enumerate(groups):
         svg += f'<g class="fm f{index}">{body}</g>'
         stops = []
         for start, end in windows[index]:
-            stops.append(f"{_pct(start / period)}{{opacity:1}}{_pct(end / period)}{{opacity:0}}")
+            stops.append(f"{_pct(start / natural)}{{opacity:1}}{_pct(end / natural)}{{opacity:0}}")
         if not windows[index] or windows[index][0][0] > 0:
             stops.insert(0, "0%{opacity:0}")
         css.append(f"@keyframes {uid}-{index}{{{''.join(stops)}}}")
@@ -503,11 +521,11 @@ def _animation(
     css_text = (
         f".{uid} .fm{{opacity:0}}"
         f"@media (prefers-reduced-motion:no-preference){{.{uid} .st{{opacity:0}}"
-        f".{uid} .fm{{animation-duration:var(--brfig-period,{num(period)}s);"
+        f".{uid} .fm{{animation-duration:var(--brfig-period,{period:.2f}s);"
         "animation-timing-function:step-end;animation-iteration-count:infinite;"
         f"animation-play-state:var(--brfig-play,running)}}{animation}}}" + "".join(css)
     )
-    return svg, css_text, period
+    return svg, css_text, period, key_times
 
 
 def _pct(fraction: float) -> str:
