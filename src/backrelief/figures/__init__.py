@@ -11,7 +11,17 @@ Public API (importable without web or database code)::
 
     svg = render_step_svg("cat-cow", 1)            # step 2 of cat-cow, animated
     svg = render_step_svg("cat-cow", 1, animated=False, variant_id="cat-cow-seated")
+    svg = render_step_svg("cat-cow", 3, period=8.0)  # loop paced to 8 s (one rep of the cues)
     info = figure_for_step("cat-cow", 1)           # poses, title, text alternative, slug
+
+An animated SVG shows, with ``prefers-reduced-motion: reduce`` or without CSS, only its still
+(the step's main pose, earlier key poses as a faint silhouette, the movement arrow). Its root
+carries ``data-period`` (seconds per loop) and ``data-key-times`` (when in the loop each key
+pose is reached); inline in a page, ``--brfig-period`` and ``--brfig-play: paused`` pace and
+pause it, and ``--brfig-body``, ``--brfig-line``... override the light/dark palette.
+
+Poses live in ``poses.yaml``; after editing it (or the model), run
+``python -m backrelief.figures.bake`` so the shipped solutions stay current (a test checks).
 """
 
 from __future__ import annotations
