@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import RunCli
 
@@ -106,3 +107,14 @@ def test_help_imports_no_web_database_or_tui_code() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_show_writes_the_step_figures_on_request(run_cli: RunCli, tmp_path: Path) -> None:
+    out = tmp_path / "figs"
+    result = run_cli("techniques", "show", "bridge", "--figures", str(out))
+    assert result.returncode == 0, result.stderr
+    steps = json.loads(run_cli("techniques", "show", "bridge", "--json").stdout)["steps"]
+    written = sorted(p.name for p in out.glob("*.svg"))
+    assert written == sorted(f"bridge-{n}.svg" for n in range(1, len(steps) + 1))
+    svg = (out / "bridge-2.svg").read_text()
+    assert svg.startswith("<svg") and "<title" in svg and 'role="img"' in svg

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from backrelief.cli.common import fail, print_json
@@ -52,7 +54,9 @@ def _print_table() -> None:
 @techniques.command("show")
 @click.argument("technique_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print the technique as JSON.")
-def show(technique_id: str, as_json: bool) -> None:
+@click.option("--figures", "figures_dir", type=click.Path(file_okay=False), default=None,
+              metavar="DIR", help="Also write the step figures (SVG) to DIR and open the first.")
+def show(technique_id: str, as_json: bool, figures_dir: str | None) -> None:
     """Show every step, caution, safer variant and source of one technique."""
     from backrelief.core.catalog import default_catalog
     from backrelief.core.catalog_json import technique_to_json
@@ -69,4 +73,28 @@ def show(technique_id: str, as_json: bool) -> None:
 
     from backrelief.cli.render import technique_markup
 
-    Console().print(technique_markup(technique, catalog))
+    console = Console()
+    console.print(technique_markup(technique, catalog))
+    if figures_dir is None:
+        console.print(f"Figures of every step: backrelief techniques show {technique_id} --figures DIR")
+        return
+    paths = _write_figures(technique_id, len(technique.steps), figures_dir)
+    console.print(f"Wrote {len(paths)} figures to {figures_dir}")
+    if sys.stdout.isatty():
+        click.launch(paths[0])
+
+
+def _write_figures(technique_id: str, step_count: int, directory: str) -> list[str]:
+    """Write one animated SVG per step as <technique>-<step>.svg; return their paths."""
+    from pathlib import Path
+
+    from backrelief.figures import render_step_svg
+
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(step_count):
+        path = out / f"{technique_id}-{index + 1}.svg"
+        path.write_text(render_step_svg(technique_id, index), encoding="utf-8")
+        paths.append(str(path))
+    return paths
