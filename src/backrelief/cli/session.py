@@ -1,11 +1,11 @@
 """`backrelief session`: the whole guided flow in the terminal.
 
-Pain now -> the safety screen (or the short re-check when a full screen allowing exercise was
-taken in the last ``RECHECK_WITHIN``) -> the planner's questions (remembered answers offered as
-defaults) -> a preview -> the player: a Rich live view driven by :mod:`backrelief.cli.player`,
-spoken cues through :mod:`backrelief.cli.speech` -> pain afterwards. Everything is recorded in
-the diary through a :class:`Recorder`; when the diary cannot be opened the session still runs,
-says so once, and records nothing.
+Pain now -> the safety screen (or the short re-check when core.screen_policy allows building on
+a recent full screen) -> the planner's questions (remembered answers offered as defaults) ->
+a preview -> the player: a Rich live view driven by :mod:`backrelief.cli.player`, spoken cues
+through :mod:`backrelief.cli.speech` -> pain afterwards. Everything is recorded in the diary
+through a :class:`Recorder`; when the diary cannot be opened the session still runs, says so
+once, and records nothing.
 
 No routine is shown or played unless the screen allows exercise (DESIGN.md "Safety first").
 """
@@ -17,7 +17,7 @@ import os
 import select
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -34,9 +34,6 @@ if TYPE_CHECKING:
     from backrelief.core.planner import Routine
     from backrelief.core.screening import ScreenResult
 
-# A full screen this recent is followed by the short re-check instead (anything new since?).
-# Kept simple on purpose: a week, the span over which the brief expects an acute episode to change.
-RECHECK_WITHIN = timedelta(days=7)
 TIME_SCALE_ENV = "BACKRELIEF_TIME_SCALE"  # test-only speed-up of the session clock
 
 
@@ -101,18 +98,16 @@ class StoreRecorder:
         self._screen_id: int | None = None
 
     def recent_screen(self) -> dict[str, object] | None:
-        from backrelief.core.screening import default_screen
+        from backrelief.core.screen_policy import carried_over, recheck_can_build_on
         from backrelief.store import latest_screen
 
         with self._db.session() as s:
             record = latest_screen(s)
-        if record is None or not record.exercise_allowed:
+        if record is None or not recheck_can_build_on(
+            record.answers, record.tier, record.exercise_allowed, record.taken_at, datetime.now(UTC)
+        ):
             return None
-        if datetime.now(UTC) - record.taken_at > RECHECK_WITHIN:
-            return None
-        if not set(default_screen().required_ids()) <= set(record.answers):
-            return None  # not a full screen: ask it all again
-        return dict(record.answers)
+        return carried_over(record.answers)
 
     def record_screen(self, result: ScreenResult, answers: Mapping[str, object]) -> None:
         from backrelief.store import record_screen
