@@ -148,7 +148,7 @@ class PageErrors:
 def new_page(browser: Any, viewport: dict[str, int] = PHONE, **options: Any) -> tuple[Any, Any, PageErrors]:
     """A fresh context and page that records console errors."""
     context = browser.new_context(viewport=viewport, **options)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # generous: CI runs other tests beside these
     page = context.new_page()
     errors = PageErrors()
     page.on("console", lambda m: errors.messages.append(m.text) if m.type == "error" else None)
