@@ -12,10 +12,10 @@ A routine is allowed only when the **latest** screen
   never be more permissive than today's rules); and
 * was taken within :data:`SCREEN_FRESH_FOR`.
 
-Kept simple on purpose: these windows are web-flow policy, not clinical rules, and each is a
-constant here. A screen describes how the back is *now*; two hours covers planning and doing
-one session, and anything later asks again (the short re-check when a full screen exists from
-the last :data:`RECHECK_WITHIN`, else the full screen).
+Kept simple on purpose: the two-hour window is web-flow policy, not a clinical rule. A screen
+describes how the back is *now*; two hours covers planning and doing one session, and anything
+later asks again (the short re-check when core's screen policy allows building on a recent full
+screen, else the full screen).
 """
 
 from __future__ import annotations
@@ -25,22 +25,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from backrelief.core.screening import (
-    NO_EXERCISE_TIERS,
-    TIER_ORDER,
-    ScreenResult,
-    default_screen,
-    evaluate,
-    evaluate_recheck,
-)
+from backrelief.core.screen_policy import recheck_can_build_on, reevaluate, still_allows_exercise
+from backrelief.core.screening import TIER_ORDER, ScreenResult
 from backrelief.store import ScreenRecord, latest_screen
 from backrelief.store.types import utcnow
 
 SCREEN_FRESH_FOR = timedelta(hours=2)
-#: As ``backrelief session``'s RECHECK_WITHIN: after a week, every question again.
-RECHECK_WITHIN = timedelta(days=7)
-#: Answers not carried from an old full screen into a re-check: they describe a single day.
-NOT_CARRIED_OVER = frozenset({"pain_now"})
 
 
 @dataclass(frozen=True)
@@ -54,35 +44,18 @@ class Gate:
     next_url: str
 
 
-def reevaluate(record: ScreenRecord) -> ScreenResult:
-    """Core's verdict on stored answers today: a full screen, or else a re-check."""
-    full = evaluate(record.answers)
-    if full.tier != "incomplete":
-        return full
-    return evaluate_recheck(record.answers)
-
-
-def allows_exercise(record: ScreenRecord, result: ScreenResult) -> bool:
-    """Stored and re-evaluated results must both allow exercise; the stricter one wins."""
-    for tier, allowed in ((record.tier, record.exercise_allowed),
-                          (result.tier, result.exercise_allowed)):
-        if tier in NO_EXERCISE_TIERS or not allowed:
-            return False
-    return True
-
-
 def recheck_base(db: Session, now: datetime) -> ScreenRecord | None:
     """The screen a short re-check can build on, or None when the full screen is needed.
 
-    The same rule as ``backrelief session``: the latest screen, if it was a full screen (every
-    question answered) that allowed exercise and was taken in the last :data:`RECHECK_WITHIN`.
+    The rule is core's (:func:`backrelief.core.screen_policy.recheck_can_build_on`), shared with
+    ``backrelief session``.
     """
     record = latest_screen(db)
-    if record is None or now - record.taken_at > RECHECK_WITHIN:
+    if record is None or not recheck_can_build_on(
+        record.answers, record.tier, record.exercise_allowed, record.taken_at, now
+    ):
         return None
-    if not set(default_screen().required_ids()) <= set(record.answers):
-        return None
-    return record if allows_exercise(record, reevaluate(record)) else None
+    return record
 
 
 def start_url(db: Session, now: datetime | None = None) -> str:
@@ -96,8 +69,8 @@ def exercise_gate(db: Session, now: datetime | None = None) -> Gate:
     record = latest_screen(db)
     if record is None:
         return Gate(False, None, None, "Answer the safety questions first.", "/check")
-    result = reevaluate(record)
-    if not allows_exercise(record, result):
+    result = reevaluate(record.answers)
+    if not still_allows_exercise(record.tier, record.exercise_allowed, record.answers):
         urgent = min((record.tier, result.tier), key=TIER_ORDER.index)
         return Gate(False, record, result,
                     f"Your latest safety check does not allow exercise ({urgent}).",

@@ -21,6 +21,7 @@ from fastapi import APIRouter, HTTPException, Request
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from backrelief.core.screen_policy import carried_over
 from backrelief.core.screening import (
     AnswerError,
     Group,
@@ -36,7 +37,7 @@ from backrelief.store import get_session, list_screens, record_screen
 from backrelief.store.errors import StoreInputError
 from backrelief.store.types import utcnow
 from backrelief.web.context import render, web
-from backrelief.web.gate import NOT_CARRIED_OVER, exercise_gate, recheck_base
+from backrelief.web.gate import exercise_gate, recheck_base
 
 router = APIRouter()
 
@@ -116,7 +117,7 @@ def recheck_start(request: Request) -> Response:
         return RedirectResponse(target, status_code=303)
     screen = default_screen()
     asked = {q.id for q in screen.recheck_questions()}
-    carried = {k: v for k, v in full.answers.items() if k not in asked | NOT_CARRIED_OVER}
+    carried = {k: v for k, v in carried_over(full.answers).items() if k not in asked}
     view = StepView("recheck", "emergency", _questions(screen, "emergency", carried), carried, {},
                     {}, session)
     return _show(request, view)
