@@ -119,3 +119,18 @@ def test_reduced_motion_stops_the_breathing_animation(browser: Any, server: Serv
         transform = page.evaluate(script)
         assert (transform != "none") is expected_scaled, (motion, transform)
         context.close()
+
+
+def test_reduced_motion_is_served_still_figures(browser: Any, server: Server) -> None:
+    """An animated SVG inside <img> does not always see the page's motion setting."""
+    for motion, still in (("reduce", True), ("no-preference", False)):
+        context, page, _ = new_page(browser, reduced_motion=motion)
+        page.goto(f"{server.url}/library/bridge")
+        image = page.locator("figure.figure-slot img").first
+        image.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+        )
+        source = image.evaluate("(img) => img.currentSrc")
+        assert ("still=1" in source) is still, (motion, source)
+        context.close()
