@@ -81,6 +81,21 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+async def send_refusal(send: Send, status: int, body: bytes) -> None:
+    """Answer a refused request with a short plain-text explanation (no page, no scripts)."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 def host_name(host_header: str) -> str:
     """The host part of a ``Host`` header value, without the port (IPv6 keeps its brackets)."""
     host = host_header.strip().lower()
@@ -113,14 +128,4 @@ class LoopbackHostMiddleware:
             b"This backrelief server only answers on this computer's loopback address "
             b"(http://127.0.0.1 or http://localhost).\n"
         )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 400,
-                "headers": [
-                    (b"content-type", b"text/plain; charset=utf-8"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_refusal(send, 400, body)
