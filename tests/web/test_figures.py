@@ -64,7 +64,9 @@ def test_preview_and_player_use_the_figures(client: TestClient, database: Databa
     preview = client.get(f"/session/{session_id}").text
     assert preview.count('<img src="/figures/') >= 2
     player = client.get(f"/session/{session_id}/play").text
-    assert re.search(r'data-technique="[a-z-]+" data-step="1">\s*<img src="/figures/', player)
+    assert re.search(
+        r'data-technique="[a-z-]+" data-step="1">\s*(<picture><source[^>]*>)?<img src="/figures/', player
+    )
 
 
 def test_a_step_without_a_figure_falls_back_to_the_pictogram(client: TestClient,
