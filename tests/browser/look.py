@@ -1,0 +1,135 @@
+"""What a person sees, measured in the page: figures whole in their frames, nothing covered, no
+sideways scroll, no tiny text. Shared by the look-test and the figure-frame tests.
+
+Every check runs as one script in the page and returns a list of plain-language problems, so a
+failing test says what is wrong where ("figure 2 of /library: drawn box 12 px below its frame").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# A figure's drawn box is measured on the SVG itself, not on the <img>: the script fetches the
+# image the browser chose (currentSrc), parses it, and measures the union of the bounding boxes
+# of everything drawn (getBBox, in viewBox units) in a hidden copy. Its <style> blocks are
+# dropped first: geometry does not depend on them, and the page's policy would refuse them.
+# The drawn box is then placed where the <img> shows it: object-fit scales the viewBox into the
+# image's box the way preserveAspectRatio "xMidYMid meet" does (contain) or "slice" (cover).
+FIGURE_BOXES_JS = r"""
+async () => {
+  // The union of what is drawn, in the SVG's viewBox units: every shape, through its transforms,
+  // cut to its clip path (the close-up inset draws a whole torso and shows a circle of it).
+  // The ground (the floor line and the mat) is scenery that runs off the edges by design.
+  const SHAPES = "path, circle, ellipse, rect, line, polyline, polygon, text, use, image";
+  const SCENERY = ".fl, .mt";
+  function boxIn(root, el) {
+    const b = el.getBBox();
+    const m = root.getScreenCTM().inverse().multiply(el.getScreenCTM());
+    const xs = [], ys = [];
+    for (const [x, y] of [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height],
+                          [b.x + b.width, b.y + b.height]]) {
+      xs.push(m.a * x + m.c * y + m.e); ys.push(m.b * x + m.d * y + m.f);
+    }
+    return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  }
+  function drawnBox(root) {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const el of root.querySelectorAll(SHAPES)) {
+      if (el.closest("clipPath, mask, defs, symbol, marker, pattern") || el.matches(SCENERY)) continue;
+      let [a, b, c, d] = boxIn(root, el);
+      for (let up = el; up && up !== root; up = up.parentElement) {
+        const ref = up.getAttribute("clip-path");
+        const clip = ref && root.querySelector(ref.replace(/^url\(["']?|["']?\)$/g, ""));
+        if (!clip) continue;
+        for (const shape of clip.querySelectorAll(SHAPES)) {
+          const [p, q, r, s] = boxIn(root, shape);
+          a = Math.max(a, p); b = Math.max(b, q); c = Math.min(c, r); d = Math.min(d, s);
+        }
+      }
+      if (c <= a && d <= b) continue;  // nothing left (a zero-size or wholly clipped shape)
+      x0 = Math.min(x0, a); y0 = Math.min(y0, b); x1 = Math.max(x1, c); y1 = Math.max(y1, d);
+    }
+    return isFinite(x0) ? [x0, y0, x1, y1] : null;
+  }
+  const problems = [];
+  const frames = [...document.querySelectorAll("figure.figure-slot")];
+  let measured = 0;
+  const host = document.createElement("div");
+  host.setAttribute("aria-hidden", "true");
+  host.className = "visually-hidden";  // the page's own class: no inline style, which CSP refuses
+  document.body.appendChild(host);
+  try {
+    for (const [index, frame] of frames.entries()) {
+      const name = `figure ${index + 1} (${frame.dataset.technique || "?"}` +
+                   `${frame.dataset.step ? " step " + frame.dataset.step : ""})`;
+      const seen = frame.getBoundingClientRect();
+      if (seen.width === 0 || seen.height === 0) continue;  // hidden (the player's other steps)
+      const img = frame.querySelector("img");
+      if (!img) continue;  // the position pictogram: inline, sized by the frame
+      if (!img.complete || img.naturalWidth === 0) {
+        img.scrollIntoView({block: "center"});  // a lazy image loads once it is near the view
+        await new Promise((resolve) => {
+          img.addEventListener("load", resolve, {once: true});
+          img.addEventListener("error", resolve, {once: true});
+          setTimeout(resolve, 15000);
+        });
+      }
+      if (img.naturalWidth === 0) { problems.push(`${name}: the image did not load`); continue; }
+      // The <style> blocks go before parsing: even a parsed document is held to the page's CSP.
+      const text = (await (await fetch(img.currentSrc || img.src)).text())
+        .replace(/<style[^>]*>[\s\S]*?<\/style>/g, "");
+      const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+      const svg = doc.documentElement;
+      if (svg.nodeName !== "svg") { problems.push(`${name}: not an SVG`); continue; }
+      const copy = document.importNode(svg, true);
+      host.replaceChildren(copy);
+      const box = drawnBox(copy);
+      if (!box) { problems.push(`${name}: draws nothing`); continue; }
+      const [x0, y0, x1, y1] = box;
+      const vb = copy.viewBox.baseVal;
+      const f = frame.getBoundingClientRect();  // measured after any scrolling above
+      const r = img.getBoundingClientRect();
+      const fit = getComputedStyle(img).objectFit;
+      const scale = fit === "cover" ? Math.max(r.width / vb.width, r.height / vb.height)
+                  : fit === "fill" ? null : Math.min(r.width / vb.width, r.height / vb.height);
+      if (scale === null) { problems.push(`${name}: object-fit fill distorts the figure`); continue; }
+      const ox = r.left + (r.width - vb.width * scale) / 2;
+      const oy = r.top + (r.height - vb.height * scale) / 2;
+      const drawn = {left: ox + (x0 - vb.x) * scale, top: oy + (y0 - vb.y) * scale,
+                     right: ox + (x1 - vb.x) * scale, bottom: oy + (y1 - vb.y) * scale};
+      // What is visible of the image: its own box (an <img> clips its SVG to the viewport, and
+      // object-fit to the box) inside its frame (which hides overflow).
+      const shown = {left: Math.max(r.left, f.left, ox), top: Math.max(r.top, f.top, oy),
+                     right: Math.min(r.right, f.right, ox + vb.width * scale),
+                     bottom: Math.min(r.bottom, f.bottom, oy + vb.height * scale)};
+      const slack = 1;
+      const cut = [];
+      if (drawn.left < shown.left - slack) cut.push(`left by ${Math.round(shown.left - drawn.left)} px`);
+      if (drawn.top < shown.top - slack) cut.push(`top by ${Math.round(shown.top - drawn.top)} px`);
+      if (drawn.right > shown.right + slack) cut.push(`right by ${Math.round(drawn.right - shown.right)} px`);
+      if (drawn.bottom > shown.bottom + slack) {
+        cut.push(`bottom by ${Math.round(drawn.bottom - shown.bottom)} px`);
+      }
+      if (cut.length) {
+        problems.push(`${name}: drawn ${Math.round(drawn.right - drawn.left)}x` +
+                      `${Math.round(drawn.bottom - drawn.top)} in a ${Math.round(f.width)}x` +
+                      `${Math.round(f.height)} frame, cut at the ${cut.join(", ")}`);
+      }
+      // Whole but a speck: the figure should fill its frame in one direction at least.
+      const fill = Math.max((drawn.right - drawn.left) / f.width, (drawn.bottom - drawn.top) / f.height);
+      if (fill < 0.6) problems.push(`${name}: fills only ${Math.round(fill * 100)}% of its frame`);
+      measured += 1;
+    }
+  } finally {
+    host.remove();
+    window.scrollTo(0, 0);
+  }
+  return {problems, measured};
+}
+"""
+
+
+def figure_problems(page: Any) -> tuple[list[str], int]:
+    """Problems with the figures shown on the page, and how many figures were measured."""
+    result = page.evaluate(FIGURE_BOXES_JS)
+    return list(result["problems"]), int(result["measured"])

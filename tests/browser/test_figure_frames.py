@@ -1,0 +1,97 @@
+"""Step figures are shown whole, in frames that keep their size, on every page that shows them.
+
+The regression this guards: a wrapper element without a size let the image take its own
+aspect ratio inside a fixed frame that hides overflow, so every figure that was not wide lost
+its head or its feet, while the <img> element itself looked fine to a test. So the drawn content
+of each SVG is measured (tests/browser/look.py), not the <img> box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backrelief.core.catalog import default_catalog
+from tests.browser.conftest import Server, new_page, start_server, stop_server
+from tests.browser.journey import build_routine, pass_safety_check
+from tests.browser.look import figure_problems
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+# Tall (standing, seated), square-ish (top-down views) and wide (lying) figures.
+TECHNIQUES = ("standing-back-extension", "seated-thoracic-rotation", "knee-rolls", "bridge")
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[Server]:
+    data_dir: Path = tmp_path_factory.mktemp("frames")
+    running = start_server(data_dir)
+    yield running
+    output = stop_server(running)
+    assert "Traceback" not in output, output
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_library_and_technique_figures_are_whole(browser: Any, shared_server: Server,
+                                                 viewport: dict[str, int]) -> None:
+    context, page, errors = new_page(browser, viewport)
+    found: dict[str, list[str]] = {}
+    page.goto(shared_server.url + "/library")
+    problems, measured = figure_problems(page)
+    assert measured == len(default_catalog().techniques)
+    found["/library"] = problems
+    for technique in TECHNIQUES:
+        page.goto(f"{shared_server.url}/library/{technique}")
+        problems, measured = figure_problems(page)
+        assert measured >= 1, technique
+        found[technique] = problems
+    context.close()
+    assert {url: p for url, p in found.items() if p} == {}
+    assert errors.messages == []
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_preview_and_player_figures_are_whole(browser: Any, shared_server: Server,
+                                              viewport: dict[str, int]) -> None:
+    context, page, errors = new_page(browser, viewport)
+    pass_safety_check(page, shared_server.url)
+    build_routine(page, "10")
+    problems, measured = figure_problems(page)
+    assert measured >= 2
+    assert problems == []
+    page.get_by_role("link", name="Start the session").first.click()
+    page.wait_for_selector("#p-begin:not([disabled])")
+    page.click("#p-begin")
+    page.wait_for_selector("#player[data-kind=hold]")
+    page.click("#p-pause")
+    problems, measured = figure_problems(page)
+    assert measured == 1  # the figure of the step being shown, the others hidden
+    assert problems == []
+    context.close()
+    assert errors.messages == []
+
+
+def test_frame_keeps_its_size_before_the_figure_arrives(browser: Any, shared_server: Server) -> None:
+    """The frame reserves the figure's room, so nothing below it jumps when the image loads."""
+    url = f"{shared_server.url}/library/standing-back-extension"
+    sizes = []
+    for block_figures in (True, False):
+        context, page, _ = new_page(browser, PHONE)
+        if block_figures:
+            page.route("**/figures/**", lambda route: route.abort())
+        page.goto(url)
+        if not block_figures:
+            page.wait_for_function("[...document.querySelectorAll('figure.figure-slot img')]"
+                                   ".slice(0, 1).every((img) => img.complete && img.naturalWidth > 0)")
+        sizes.append(page.evaluate(
+            "(() => { const r = document.querySelector('figure.figure-slot').getBoundingClientRect();"
+            " return [Math.round(r.width), Math.round(r.height)]; })()"))
+        context.close()
+    blocked, loaded = sizes
+    assert blocked == loaded
+    assert loaded[1] >= 0.7 * loaded[0]  # the frame's own 4:3, not the height of a missing image
