@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run session test test-fast lint docs bench figures clean
+.PHONY: setup run session test test-fast lint docs bench figures icons clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ test-fast: setup
 	$(BIN)/python -m pytest -n 2 -m "not browser and not slow"
 
 lint: setup
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench tools
 	$(BIN)/mypy src
 
 docs: setup
@@ -42,6 +42,11 @@ docs: setup
 # Every step figure rendered through Chromium, one contact sheet per technique, to look at.
 figures: setup
 	$(BIN)/python -m backrelief.figures.contact_sheet --out artifacts/figures
+
+# The PNG icons (home screens, install prompts) from static/icons/icon.svg, through Chromium.
+# The PNGs are committed; run this after changing the SVG.
+icons: setup
+	$(BIN)/python tools/make_icons.py
 
 bench: setup
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done

@@ -46,3 +46,35 @@ def test_healthz(client: TestClient) -> None:
 def test_static_urls_are_versioned(client: TestClient) -> None:
     page = client.get("/").text
     assert f"/static/css/app.css?v={static_version()}" in page
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk (the first chunk, at a fixed offset)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    assert data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_manifest_icons_exist_with_the_sizes_they_claim(client: TestClient) -> None:
+    icons = client.get("/manifest.webmanifest").json()["icons"]
+    pngs = [icon for icon in icons if icon["type"] == "image/png"]
+    assert {icon["sizes"] for icon in pngs} >= {"192x192", "512x512"}
+    assert any(icon["purpose"] == "maskable" for icon in pngs)
+    for icon in pngs:
+        response = client.get(icon["src"])
+        assert response.status_code == 200, icon["src"]
+        assert response.headers["content-type"] == "image/png"
+        width, height = (int(n) for n in icon["sizes"].split("x"))
+        assert png_size(response.content) == (width, height), icon["src"]
+
+
+def test_pages_link_a_png_and_an_apple_touch_icon(client: TestClient) -> None:
+    page = client.get("/").text
+    touch = re.search(r'<link rel="apple-touch-icon" href="([^"]+)"', page)
+    assert touch is not None
+    response = client.get(touch.group(1))
+    assert response.status_code == 200
+    # iOS rounds the corners itself and shows transparency as black: 180 px, no alpha channel.
+    assert png_size(response.content) == (180, 180)
+    assert response.content[25] == 2  # colour type 2: RGB, no alpha
+    assert re.search(r'<link rel="icon" href="[^"]+icon-192\.png[^"]*" type="image/png"', page)

@@ -19,6 +19,13 @@ router = APIRouter()
 # Pages and data worth having before the first session: the shell, the library and the
 # catalogue. The current routine is added by the player itself (a "cache-urls" message).
 SHELL_PAGES = ("/", "/offline", "/library", "/api/techniques", "/manifest.webmanifest")
+# Bitmaps for phones' home screens, made from icons/icon.svg by `make icons` (tools/make_icons.py).
+# The maskable one's background runs to the edges, for launchers that cut their own shape.
+PNG_ICONS = (
+    ("/static/icons/icon-192.png", 192, "any"),
+    ("/static/icons/icon-512.png", 512, "any"),
+    ("/static/icons/icon-maskable-512.png", 512, "maskable"),
+)
 
 
 @router.get("/sw.js", include_in_schema=False)
@@ -36,7 +43,7 @@ def service_worker(request: Request) -> Response:
 
 @router.get("/manifest.webmanifest", include_in_schema=False)
 def manifest() -> Response:
-    """The web app manifest: name, colours, icon, start page."""
+    """The web app manifest: name, colours, icons, start page."""
     return JSONResponse(
         {
             "name": "backrelief: back-relief coach",
@@ -50,6 +57,8 @@ def manifest() -> Response:
             "icons": [
                 {"src": "/static/icons/icon.svg", "sizes": "any", "type": "image/svg+xml",
                  "purpose": "any"},
+                *({"src": src, "sizes": f"{size}x{size}", "type": "image/png", "purpose": purpose}
+                  for src, size, purpose in PNG_ICONS),
             ],
         },
         media_type="application/manifest+json",
