@@ -71,3 +71,24 @@ def test_the_offline_page_stands_in_for_uncached_pages(browser: Any, server: Ser
     page.goto(server.url + "/library")  # precached: the library opens offline
     assert page.get_by_role("heading", name="Technique library").is_visible()
     context.close()
+
+
+def test_the_library_shows_its_figures_offline(browser: Any, server: Server) -> None:
+    """The library is precached, and so are its figures: without a network it is all there."""
+    context, page, _ = new_page(browser)
+    page.goto(server.url + "/")  # a first visit, nowhere near the library
+    wait_until(page, "async () => !!(await navigator.serviceWorker.ready)"
+                     " && (await caches.keys()).length > 0")
+    page.reload()
+    wait_until(page, "() => navigator.serviceWorker.controller !== null")
+    context.set_offline(True)
+    page.goto(server.url + "/library")
+    images = page.locator("figure.figure-slot img")
+    assert images.count() >= 10
+    for index in range(images.count()):
+        image = images.nth(index)
+        image.scroll_into_view_if_needed()  # lazy images load as they come near the view
+        image.evaluate("(img) => img.decode().catch(() => null)")
+        assert image.evaluate("(img) => img.naturalWidth") > 0, image.get_attribute("src")
+    context.set_offline(False)
+    context.close()

@@ -78,3 +78,16 @@ def test_pages_link_a_png_and_an_apple_touch_icon(client: TestClient) -> None:
     assert png_size(response.content) == (180, 180)
     assert response.content[25] == 2  # colour type 2: RGB, no alpha
     assert re.search(r'<link rel="icon" href="[^"]+icon-192\.png[^"]*" type="image/png"', page)
+
+
+def test_service_worker_caches_the_library_figures(client: TestClient) -> None:
+    """The library is precached, so its figures must be too, or it opens offline without them."""
+    script = client.get("/sw.js").text
+    figures = json.loads(re.search(r"const FIGURES = (\[.*?\]);", script).group(1))  # type: ignore[union-attr]
+    shown = re.findall(r'<img src="([^"]+)"', client.get("/library").text)
+    assert shown and [url.replace("&amp;", "&") for url in shown] == figures
+    for url in figures:
+        response = client.get(url)
+        assert response.status_code == 200 and response.headers["content-type"].startswith("image/svg")
+    # Figures are allow-listed static assets, served cache-first like /static/.
+    assert re.search(r'STATIC_PREFIXES = \[[^\]]*"/figures/"', script)

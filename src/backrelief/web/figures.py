@@ -87,6 +87,12 @@ def step_figures(catalog: Catalog, technique_id: str, variant_id: str | None = N
     return [ref for ref in refs if ref is not None]
 
 
+def library_thumbnails(catalog: Catalog) -> dict[str, FigureRef | None]:
+    """The still figure of each technique's first step, as the library lists them. The service
+    worker precaches these same URLs, so the library shows its figures offline too."""
+    return {t.id: figure_ref(catalog, t.id, 0, animated=False) for t in catalog.ordered()}
+
+
 @lru_cache(maxsize=512)
 def figure_svg(technique_id: str, step_index: int, variant_id: str | None, animated: bool) -> str:
     """The SVG text of one step's figure (FigureError if there is none)."""

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
 from backrelief.web.context import render, web
-from backrelief.web.figures import figure_ref
+from backrelief.web.figures import figure_ref, library_thumbnails
 
 router = APIRouter()
 
@@ -15,7 +15,7 @@ router = APIRouter()
 def library(request: Request) -> Response:
     """Every technique, then the education pages."""
     catalog = web(request).catalog
-    thumbs = {t.id: figure_ref(catalog, t.id, 0, animated=False) for t in catalog.ordered()}
+    thumbs = library_thumbnails(catalog)
     return render(
         request,
         "library.html",

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 
 from backrelief import __version__
 from backrelief.web.context import render, web
+from backrelief.web.figures import figures_version, library_thumbnails
 from backrelief.web.templating import static_files, static_version
 
 router = APIRouter()
@@ -32,8 +33,13 @@ PNG_ICONS = (
 def service_worker(request: Request) -> Response:
     """The service worker script, with its cache version and precache list filled in."""
     version = static_version()
+    # The library's figures are library content like the static files: versioned URLs, the same
+    # for everyone, nothing personal. Precached, they show when the library opens offline.
+    figures = [ref.url for ref in library_thumbnails(web(request).catalog).values() if ref]
     precache = [*SHELL_PAGES, *(f"{path}?v={version}" for path in static_files())]
-    body = web(request).templates.get_template("sw.js").render(version=version, precache=precache)
+    # A new figure model makes a new cache, like a new release does: old figures are dropped.
+    body = web(request).templates.get_template("sw.js").render(
+        version=f"{version}-{figures_version()}", precache=precache, figures=figures)
     return Response(
         body,
         media_type="text/javascript",

@@ -5,11 +5,19 @@
    reload without a network still opens the player. Writes (POST) are never cached. */
 const CACHE = "backrelief-{{ version }}";
 const PRECACHE = {{ precache | tojson }};
+// The library's figures, cached one by one: a figure that fails must not stop the install.
+const FIGURES = {{ figures | tojson }};
 const NEVER_CACHE = ["/sw.js", "/api/export", "/progress/export"];
+// Allow-listed static assets: the app's files and the step figures. Both are the same for
+// everyone and carry a version in their URL, so a cached copy is never stale or personal.
+const STATIC_PREFIXES = ["/static/", "/figures/"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting())
+    caches.open(CACHE)
+      .then((cache) => cache.addAll(PRECACHE)
+        .then(() => Promise.allSettled(FIGURES.map((url) => cache.add(url)))))
+      .then(() => self.skipWaiting())
   );
 });
 
@@ -69,8 +77,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || !cacheable(url)) return;
-  // Static files and figures carry a version in their URL, so a cached copy is never stale.
-  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/figures/")) {
+  if (STATIC_PREFIXES.some((prefix) => url.pathname.startsWith(prefix))) {
     event.respondWith(cacheFirst(request));
   } else {
     event.respondWith(networkFirst(request, request.mode === "navigate"));
