@@ -133,3 +133,94 @@ def figure_problems(page: Any) -> tuple[list[str], int]:
     """Problems with the figures shown on the page, and how many figures were measured."""
     result = page.evaluate(FIGURE_BOXES_JS)
     return list(result["problems"]), int(result["measured"])
+
+
+# The rest of what a person sees, in one pass (argument: whether to scroll through the page; the
+# player is one screen and scrolling it would only move its inner boxes):
+# * sideways scroll: the document wider than the viewport;
+# * small text: any element with its own text, or SVG text, drawn under 12 CSS px;
+# * covered: a text block or control whose centre or corners (2 px in) hit another element that
+#   is neither inside it nor around it. Checked screen by screen down the page, for what is
+#   wholly in view, so a sticky bar over the text below it is caught. With a modal dialog open
+#   only the dialog is looked at: the page behind it is meant to be covered.
+PAGE_PROBLEMS_JS = r"""
+async (scroll) => {
+  const problems = [];
+  const root = document.scrollingElement || document.documentElement;
+  if (root.scrollWidth > window.innerWidth + 1) {
+    const wide = [...document.querySelectorAll("body *")].filter((el) =>
+      el.getBoundingClientRect().right > window.innerWidth + 1 && el.checkVisibility())
+      .slice(0, 3).map(describe);
+    problems.push(`scrolls sideways: ${root.scrollWidth} px wide in a ${window.innerWidth} px` +
+                  ` window (${wide.join("; ")})`);
+  }
+  function describe(el) {
+    const text = (el.innerText || el.textContent || el.getAttribute("aria-label") || "").trim();
+    const id = el.id ? "#" + el.id : el.className && typeof el.className === "string"
+      ? "." + el.className.trim().split(/\s+/).join(".") : "";
+    return `${el.tagName.toLowerCase()}${id} "${text.slice(0, 40).replace(/\s+/g, " ")}"`;
+  }
+  function visible(el) {
+    const r = el.getBoundingClientRect();
+    return r.width >= 2 && r.height >= 2 &&
+      el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true});
+  }
+  const dialog = document.querySelector("dialog[open]");
+  const scope = dialog && dialog.matches(":modal") ? dialog : document.body;
+
+  // Small text.
+  const small = [];
+  for (const el of scope.querySelectorAll("*")) {
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !visible(el)) continue;
+    let size = parseFloat(getComputedStyle(el).fontSize);
+    if (el instanceof SVGElement && el.getScreenCTM) {
+      const m = el.getScreenCTM();
+      if (m) size *= Math.sqrt(Math.abs(m.a * m.d - m.b * m.c));
+    }
+    if (size < 11.95) small.push(`${describe(el)} at ${size.toFixed(1)} px`);
+  }
+  if (small.length) problems.push(`text under 12 px: ${small.slice(0, 5).join("; ")}` +
+                                  (small.length > 5 ? ` and ${small.length - 5} more` : ""));
+
+  // Covered text and controls.
+  const BLOCKS = "p, li, h1, h2, h3, h4, dt, dd, th, td, legend, label, summary, caption, " +
+                 "figcaption, button, a.button, input, select, textarea, .tile-label";
+  const seen = new Set();
+  const covered = [];
+  const start = window.scrollY;
+  const screens = scroll && scope === document.body
+    ? Math.min(15, 1 + Math.ceil((root.scrollHeight - window.innerHeight) / (window.innerHeight * 0.8)))
+    : 1;
+  for (let screen = 0; screen < screens; screen += 1) {
+    if (scroll) {
+      window.scrollTo(0, screen * window.innerHeight * 0.8);
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    }
+    for (const el of scope.querySelectorAll(BLOCKS)) {
+      if (seen.has(el) || !visible(el)) continue;
+      if (el.matches("input[type=checkbox], input[type=radio]") &&
+          getComputedStyle(el).opacity === "0") continue;  // a hidden input under its label
+      const r = el.getBoundingClientRect();
+      if (r.top < 0 || r.left < 0 || r.bottom > window.innerHeight || r.right > window.innerWidth) continue;
+      seen.add(el);
+      const inset = Math.min(2, r.width / 4, r.height / 4);
+      const points = [[r.left + r.width / 2, r.top + r.height / 2],
+                      [r.left + inset, r.top + inset], [r.right - inset, r.top + inset],
+                      [r.left + inset, r.bottom - inset], [r.right - inset, r.bottom - inset]];
+      for (const [x, y] of points) {
+        const hit = document.elementFromPoint(x, y);
+        if (!hit || hit === el || el.contains(hit) || hit.contains(el)) continue;
+        // A label's own control may sit on it (the pain scale's invisible radio buttons).
+        if (el.control && (hit === el.control || el.control.contains(hit))) continue;
+        covered.push(`${describe(el)} under ${describe(hit)} at ${Math.round(x)},${Math.round(y)}`);
+        break;
+      }
+    }
+  }
+  if (scroll) window.scrollTo(0, start);
+  if (covered.length) problems.push(`covered: ${covered.slice(0, 5).join("; ")}` +
+                                    (covered.length > 5 ? ` and ${covered.length - 5} more` : ""));
+  return problems;
+}
+"""
