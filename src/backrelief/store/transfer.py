@@ -88,6 +88,8 @@ class RatingIn(_Record):
     kind: Literal["before", "after", "daily"]
     where: str | None = None
     session_id: Id | None = None
+    # Added with schema revision 0002; files exported before it have no such field.
+    spread: bool = False
 
 
 class FeedbackIn(_Record):
@@ -296,6 +298,7 @@ def import_diary(db: Session, document: ExportDocument, *, merge: bool = False) 
                 PainRating.rated_at == rating.at,
                 PainRating.pain == rating.pain,
                 PainRating.kind == rating.kind,
+                PainRating.spread == rating.spread,
             )
         )
         if duplicate is None:
@@ -306,6 +309,7 @@ def import_diary(db: Session, document: ExportDocument, *, merge: bool = False) 
                 kind=rating.kind,
                 location=where,
                 session_id=session_id,
+                spread=rating.spread,
             ))
         count("ratings", duplicate is None)
 
