@@ -22,6 +22,7 @@ from backrelief.store.types import utcnow
 from backrelief.store.validation import one_of, past_time, short_text, whole_number
 
 WHERE_MAX_LENGTH = 80
+SPREAD_BEFORE_PROBLEM = "is for a daily or after-session rating, not one before a session"
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,8 @@ def add_rating(
     now = utcnow()
     if not isinstance(spread, bool):
         raise StoreInputError("spread", f"must be true or false, got {spread!r}")
+    if spread and kind == "before":
+        raise StoreInputError("spread", SPREAD_BEFORE_PROBLEM)
     row = PainRatingRow(
         pain=whole_number("pain", pain, PAIN_MIN, PAIN_MAX),
         kind=one_of("kind", kind, RATING_KINDS),

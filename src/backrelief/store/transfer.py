@@ -31,7 +31,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from backrelief import __version__
-from backrelief.store.diary import list_ratings
+from backrelief.store.diary import SPREAD_BEFORE_PROBLEM, list_ratings
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import (
     PainRating,
@@ -219,6 +219,8 @@ def _check_document(document: ExportDocument, now: datetime) -> None:
         if rating.session_id is not None and rating.session_id not in session_ids:
             raise StoreInputError(f"{where}.session_id", f"no session with id {rating.session_id}")
         short_text(f"{where}.where", rating.where, 80)
+        if rating.spread and rating.kind == "before":
+            raise StoreInputError(f"{where}.spread", SPREAD_BEFORE_PROBLEM)
     pairs: set[tuple[int, str]] = set()
     for index, item in enumerate(document.feedback):
         where = f"feedback[{index}]"
