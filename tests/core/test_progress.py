@@ -22,6 +22,7 @@ from backrelief.core.progress import (
     is_meaningful_improvement,
     is_recovered,
     is_worsening,
+    meaningful_band,
     most_urgent,
     summarise_trend,
 )
@@ -479,3 +480,10 @@ def test_the_words_never_call_a_meaningful_change_no_change(ratings: list[PainRa
     said_no_change = "no meaningful change" in change_words(trend).lower()
     assert said_no_change is (not is_meaningful_change(trend.first, trend.current)
                               and trend.direction == "steady" and not trend.recovered)
+
+
+@given(first=st.integers(0, 10), current=st.integers(0, 20).map(lambda half: half / 2))
+def test_the_band_drawn_on_the_chart_is_the_rule(first: int, current: float) -> None:
+    low, high = meaningful_band(first)
+    assert is_meaningful_improvement(first, current) is (current <= low)
+    assert is_worsening(first, current) is (current >= high)

@@ -174,6 +174,7 @@ class Trend:
     recovered: bool = False
     best: float | None = None
     best_at: datetime | None = None
+    recent_from: datetime | None = None  # the oldest rating the recent level is the median of
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form (times as UTC ISO 8601)."""
@@ -249,6 +250,20 @@ def is_worsening(first: float, current: float) -> bool:
     return current > first and current > SETTLED_MAX and is_meaningful_change(first, current)
 
 
+def meaningful_band(first: float) -> tuple[float, float]:
+    """The levels around ``first`` that are *not* a meaningful change, as (low, high).
+
+    For recent levels on the half-point grid (medians of whole numbers): a level at or below
+    ``low`` is a meaningful improvement, at or above ``high`` a worsening, and in between no
+    meaningful change. The web chart shades this band so the picture says what the words say.
+    """
+    smallest = max(MIC_FLOOR_POINTS, min(MIC_POINTS, MIC_FRACTION * first))
+    # Below 0 or above 10 means "no such level": from 0 nothing is an improvement.
+    low = first - smallest if first - smallest >= PAIN_MIN else PAIN_MIN - 0.5
+    high = max(first + smallest, SETTLED_MAX + 0.5)
+    return low, min(high, PAIN_MAX + 0.5)
+
+
 def is_recovered(current: float) -> bool:
     """Pain 0 is the best marker of recovery on the NRS (Kamper 2010, brief 5.1)."""
     return current == 0
@@ -266,11 +281,15 @@ def course_ratings(ratings: Iterable[PainRating]) -> list[PainRating]:
     return resting or ordered
 
 
+def recent_ratings(ratings: Sequence[PainRating]) -> list[PainRating]:
+    """The last ``RECENT_COUNT`` ratings within a week of the latest (sorted input)."""
+    latest = ratings[-1].at
+    return [rating for rating in ratings if latest - rating.at <= RECENT_WINDOW][-RECENT_COUNT:]
+
+
 def recent_level(ratings: Sequence[PainRating]) -> float:
     """Median of the last ``RECENT_COUNT`` ratings within a week of the latest (sorted input)."""
-    latest = ratings[-1].at
-    recent = [rating.pain for rating in ratings if latest - rating.at <= RECENT_WINDOW]
-    return float(statistics.median(recent[-RECENT_COUNT:]))
+    return float(statistics.median(rating.pain for rating in recent_ratings(ratings)))
 
 
 def best_recent(ratings: Sequence[PainRating]) -> PainRating:
@@ -348,6 +367,7 @@ def summarise_trend(ratings: Iterable[PainRating]) -> Trend:
         recovered=is_recovered(current),
         best=float(best.pain),
         best_at=best.at,
+        recent_from=recent_ratings(course)[0].at,
     )
 
 
