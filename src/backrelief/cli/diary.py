@@ -387,7 +387,8 @@ def describe_trend(trend: Trend) -> str:
     if trend.first is not None and trend.first_at is not None:
         text += f" First rating on {local_date(trend.first_at)}."
     if trend.slope_per_week is not None:
-        text += f" Fitted slope {trend.slope_per_week:+.1f} points a week."
+        slope = round(trend.slope_per_week, 1) + 0.0  # never "-0.0"
+        text += f" Fitted slope {slope:+.1f} points a week."
     return text
 
 
