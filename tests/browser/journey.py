@@ -8,15 +8,16 @@ OTHER_NO = ("pregnant", "first_episode", "cancer_history", "infection_risk", "fr
             "inflammatory_features", "recent_spinal_surgery", "severe_not_coping")
 
 
-def pass_safety_check(page: Any, base: str) -> None:
-    """Answer the full check with no red flag and land on the result page."""
+def pass_safety_check(page: Any, base: str, duration_weeks: str = "1") -> None:
+    """Answer the full check with no red flag and land on the result page (pain lasting more
+    than 6 weeks makes it a "see a professional" result, exercise still allowed)."""
     page.goto(base + "/check")
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Continue").click()
     for name in OTHER_NO:
         page.check(f"input[name={name}][value=no]")
     page.fill("input[name=age]", "40")
-    page.fill("input[name=duration_weeks]", "1")
+    page.fill("input[name=duration_weeks]", duration_weeks)
     page.locator(".pain-scale label").filter(has_text="4").first.click()
     page.get_by_role("button", name="See my result").click()
     page.wait_for_url("**/check/result/*")

@@ -160,8 +160,21 @@ async (scroll) => {
       ? "." + el.className.trim().split(/\s+/).join(".") : "";
     return `${el.tagName.toLowerCase()}${id} "${text.slice(0, 40).replace(/\s+/g, " ")}"`;
   }
+  // What is left of an element once the boxes around it that clip (overflow, clip) cut it: a
+  // visually hidden table head is 1 px however wide its cells are.
+  function shown(el) {
+    let {left, top, right, bottom} = el.getBoundingClientRect();
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      const style = getComputedStyle(up);
+      if (style.overflowX === "visible" && style.overflowY === "visible" && style.clip === "auto") continue;
+      const r = up.getBoundingClientRect();
+      left = Math.max(left, r.left); top = Math.max(top, r.top);
+      right = Math.min(right, r.right); bottom = Math.min(bottom, r.bottom);
+    }
+    return {left, top, right, bottom, width: right - left, height: bottom - top};
+  }
   function visible(el) {
-    const r = el.getBoundingClientRect();
+    const r = shown(el);
     return r.width >= 2 && r.height >= 2 &&
       el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true});
   }
@@ -201,7 +214,7 @@ async (scroll) => {
       if (seen.has(el) || !visible(el)) continue;
       if (el.matches("input[type=checkbox], input[type=radio]") &&
           getComputedStyle(el).opacity === "0") continue;  // a hidden input under its label
-      const r = el.getBoundingClientRect();
+      const r = shown(el);  // the part not cut by a scrolling box around it
       if (r.top < 0 || r.left < 0 || r.bottom > window.innerHeight || r.right > window.innerWidth) continue;
       seen.add(el);
       const inset = Math.min(2, r.width / 4, r.height / 4);
