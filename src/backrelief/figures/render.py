@@ -10,6 +10,11 @@ override them with ``--brfig-line``, ``--brfig-body`` and friends. Outline width
 with the figure (``vector-effect``), so every figure has the same line weight on screen. A page
 player can pace the loop with ``--brfig-period`` (seconds per cycle) and pause it with
 ``--brfig-play: paused``; restarting the animation at a cue keeps it in step with the timeline.
+
+Every figure has the same frame (see :func:`frame_box`): a 4:3 viewBox with the drawing centred
+and 5% of the frame's height clear round it, so any figure fits one fixed slot on a page. The
+floor line, a wall and a mat seen from the side (class ``bk``) are backdrop and run to the edge.
+A figure for the left side of a sided step is the right-side one mirrored (``mirror``).
 """
 
 from __future__ import annotations
