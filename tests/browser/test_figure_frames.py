@@ -86,8 +86,8 @@ def test_frame_keeps_its_size_before_the_figure_arrives(browser: Any, shared_ser
             page.route("**/figures/**", lambda route: route.abort())
         page.goto(url)
         if not block_figures:
-            page.wait_for_function("[...document.querySelectorAll('figure.figure-slot img')]"
-                                   ".slice(0, 1).every((img) => img.complete && img.naturalWidth > 0)")
+            page.locator("figure.figure-slot img").first.evaluate(
+                "(img) => img.decode().catch(() => null)")
         sizes.append(page.evaluate(
             "(() => { const r = document.querySelector('figure.figure-slot').getBoundingClientRect();"
             " return [Math.round(r.width), Math.round(r.height)]; })()"))

@@ -145,7 +145,8 @@ def show_moment(page: Any, cues: list[dict[str, Any]], index: int) -> None:
     path = [i for i in range(start, index) if cues[i]["kind"] in ("technique", "step")]
     for i in [*path, index]:
         page.evaluate("(at) => window.__backrelief.scheduler.seek(at)", cues[i]["at"])
-        page.wait_for_function(f"Number(document.getElementById('player').dataset.cue) >= {i}")
+        page.wait_for_function(
+            "(i) => Number(document.getElementById('player').dataset.cue) >= i", arg=i)
 
 
 def journey(page: Any, look: Look, base: str) -> None:

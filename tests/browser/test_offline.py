@@ -77,8 +77,11 @@ def test_the_library_shows_its_figures_offline(browser: Any, server: Server) -> 
     """The library is precached, and so are its figures: without a network it is all there."""
     context, page, _ = new_page(browser)
     page.goto(server.url + "/")  # a first visit, nowhere near the library
-    wait_until(page, "async () => !!(await navigator.serviceWorker.ready)"
-                     " && (await caches.keys()).length > 0")
+    wait_until(page, "async () => { await navigator.serviceWorker.ready;"
+                     " const script = await (await fetch('/sw.js')).text();"
+                     " const figures = JSON.parse(script.match(/const FIGURES = (\\[.*?\\]);/)[1]);"
+                     " const cached = await Promise.all(figures.map((u) => caches.match(u)));"
+                     " return figures.length > 0 && cached.every(Boolean); }", timeout=60)
     page.reload()
     wait_until(page, "() => navigator.serviceWorker.controller !== null")
     context.set_offline(True)

@@ -5,7 +5,8 @@
    reload without a network still opens the player. Writes (POST) are never cached. */
 const CACHE = "backrelief-{{ version }}";
 const PRECACHE = {{ precache | tojson }};
-// The library's figures, cached one by one: a figure that fails must not stop the install.
+// The library's figures, cached one by one once the worker is active: a figure that fails
+// must not stop the install.
 const FIGURES = {{ figures | tojson }};
 const NEVER_CACHE = ["/sw.js", "/api/export", "/progress/export"];
 // Allow-listed static assets: the app's files and the step figures. Both are the same for
@@ -14,10 +15,7 @@ const STATIC_PREFIXES = ["/static/", "/figures/"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(CACHE)
-      .then((cache) => cache.addAll(PRECACHE)
-        .then(() => Promise.allSettled(FIGURES.map((url) => cache.add(url)))))
-      .then(() => self.skipWaiting())
+    caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting())
   );
 });
 
@@ -26,6 +24,9 @@ self.addEventListener("activate", (event) => {
     caches.keys()
       .then((keys) => Promise.all(keys.filter((k) => k.startsWith("backrelief-") && k !== CACHE).map((k) => caches.delete(k))))
       .then(() => self.clients.claim())
+      // After taking control, so drawing the figures on a first visit never delays the worker.
+      .then(() => caches.open(CACHE))
+      .then((cache) => Promise.allSettled(FIGURES.map((url) => cache.add(url))))
   );
 });
 
