@@ -241,6 +241,10 @@ class _Terminal:
             prompt = f"[{question.minimum}-{question.maximum}{unit}, ? for help]:"
         if not question.required:
             prompt = prompt.replace(", ? for help]", ", Enter to skip, ? for help]")
+        return self._read_answer(question, prompt, question.required)
+
+    def _read_answer(self, question: Question, prompt: str, required: bool) -> object | None:
+        """Read replies until one is a valid answer (``?`` shows the help)."""
         while True:
             reply = self.io.read(prompt)
             if reply == "?":
@@ -251,7 +255,7 @@ class _Terminal:
             except AnswerError as exc:
                 self.io.say(f"Sorry, {exc.problem}. Please try again.")
                 continue
-            if value is None and question.required:
+            if value is None and required:
                 self.io.say("Please answer this one; type ? to read more about it.")
                 continue
             return value
@@ -260,22 +264,8 @@ class _Terminal:
         """A question asked in plain parts: stops at the first no (the answer is then no)."""
         parts: dict[str, bool | None] = {}
         for part in question.parts:
-            while True:
-                self.io.say(f"- {part.text}", indent="  ")
-                reply = self.io.read("[y/n, ? for help]:")
-                if reply == "?":
-                    self.io.say(question.help, dim=True)
-                    continue
-                try:
-                    value = question.parse(reply)
-                except AnswerError as exc:
-                    self.io.say(f"Sorry, {exc.problem}. Please try again.")
-                    continue
-                if not isinstance(value, bool):
-                    self.io.say("Please answer yes or no.")
-                    continue
-                break
-            parts[part.id] = value
+            self.io.say(f"- {part.text}", indent="  ")
+            parts[part.id] = self._read_answer(question, "[y/n, ? for help]:", True) is True
             combined = question.combine(parts)
             if combined is not None:
                 return combined
