@@ -37,7 +37,8 @@ export class Chime {
     }
   }
 
-  play(kind) {
+  // `detail` is logged with the chime (the player passes the session second it was due at).
+  play(kind, detail = {}) {
     if (!this.enabled) return;
     this.unlock();
     const ctx = this.context;
@@ -56,6 +57,6 @@ export class Chime {
       oscillator.start(start + offset);
       oscillator.stop(start + offset + 0.65);
     }
-    this.log.push({ kind, audioTime: start, state: ctx.state });
+    this.log.push({ kind, ...detail, audioTime: start, state: ctx.state });
   }
 }

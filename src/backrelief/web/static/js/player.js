@@ -137,7 +137,7 @@ class Player {
     const techniqueOver = !seeked && (cue.kind === "end" || (cue.kind === "technique" && index > 0));
     if (techniqueOver) {
       this.holdEnd = null; // one chime, the technique's, when a hold ends the technique
-      this.chime.play("technique");
+      this.chime.play("technique", { due: cue.at, at: this.clock.elapsed() });
     } else if (!seeked) {
       this.chimeIfHoldOver(cue.at);
     }
@@ -207,8 +207,9 @@ class Player {
   // The hold under way ends by session second t: chime once.
   chimeIfHoldOver(t) {
     if (this.holdEnd !== null && t >= this.holdEnd - 0.001) {
+      const due = this.holdEnd;
       this.holdEnd = null;
-      this.chime.play("hold");
+      this.chime.play("hold", { due, at: t });
     }
   }
 
