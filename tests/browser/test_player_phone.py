@@ -26,7 +26,7 @@ def speech_stub(voices: list[dict[str, str]]) -> str:
     """Replace speech synthesis with a recorder that has exactly these voices."""
     return """
 window.__spoken = [];
-window.__voices = %s;
+window.__voices = VOICES_JSON;
 function Utterance(text) { this.text = text; }
 Object.defineProperty(window, 'SpeechSynthesisUtterance', {value: Utterance, configurable: true});
 Object.defineProperty(window, 'speechSynthesis', {configurable: true, value: {
@@ -34,7 +34,7 @@ Object.defineProperty(window, 'speechSynthesis', {configurable: true, value: {
   speak(u) { window.__spoken.push({text: u.text, voice: u.voice ? u.voice.name : null,
                                    rate: u.rate}); },
   cancel() {}, pause() {}, resume() {}}});
-""" % json.dumps(voices)
+""".replace("VOICES_JSON", json.dumps(voices))
 
 
 VOICES = [{"name": "Alice", "lang": "en-GB", "default": True},
@@ -98,8 +98,9 @@ VISIBLE_AND_UNCOVERED = """(ids) => {
       problems.push(`${name}: outside the viewport ${JSON.stringify(r)}`);
     for (const [x, y] of points(r)) {
       const hit = document.elementFromPoint(x, y);
+      const by = hit && (hit.id || hit.className || hit.tagName);
       if (!hit || !(el === hit || el.contains(hit)))
-        problems.push(`${name}: covered at ${Math.round(x)},${Math.round(y)} by ${hit && (hit.id || hit.className || hit.tagName)}`);
+        problems.push(`${name}: covered at ${Math.round(x)},${Math.round(y)} by ${by}`);
     }
   };
   // Points well inside the box (rounded corners belong to the parent).
@@ -111,15 +112,21 @@ VISIBLE_AND_UNCOVERED = """(ids) => {
   const range = document.createRange(); range.selectNodeContents(step);
   const lines = [...range.getClientRects()];
   if (!lines.length) problems.push('p-step: no text');
-  for (const line of lines) check(step, 'p-step line', () => [[line.left + 3, (line.top + line.bottom) / 2],
-                                                               [line.right - 3, (line.top + line.bottom) / 2]]);
-  const figure = [...document.querySelectorAll('.player-figure [data-technique]')].find((f) => !f.hidden);
+  for (const line of lines) {
+    const middle = (line.top + line.bottom) / 2;
+    check(step, 'p-step line', () => [[line.left + 3, middle], [line.right - 3, middle]]);
+  }
+  const figures = [...document.querySelectorAll('.player-figure [data-technique]')];
+  const figure = figures.find((f) => !f.hidden);
   check(figure, 'figure', corners);
-  const gauge = ['p-ring', 'p-reps', 'p-breath'].map((id) => document.getElementById(id)).find((g) => !g.hidden);
+  const gauge = ['p-ring', 'p-reps', 'p-breath'].map((id) => document.getElementById(id))
+    .find((g) => !g.hidden);
   if (gauge) check(gauge, gauge.id, corners);
   const hurts = document.getElementById('p-hurts').getBoundingClientRect();
-  if (hurts.height < 48 || hurts.width < 120) problems.push(`p-hurts is small: ${hurts.width}x${hurts.height}`);
-  if (hurts.top < H * 0.6) problems.push(`p-hurts is not near the bottom: top ${hurts.top} of ${H}`);
+  if (hurts.height < 48 || hurts.width < 120)
+    problems.push(`p-hurts is small: ${hurts.width}x${hurts.height}`);
+  if (hurts.top < H * 0.6)
+    problems.push(`p-hurts is not near the bottom: top ${hurts.top} of ${H}`);
   return problems;
 }"""
 
@@ -271,7 +278,8 @@ def test_the_chime_can_be_turned_off_in_settings(browser: Any, preview: str,
     assert page.evaluate("localStorage.getItem('backrelief.chime')") == "off"
     page.goto(preview)
     start_player(page)
-    page.wait_for_function("() => window.__backrelief.fired.filter((f) => f.kind === 'technique').length >= 2")
+    page.wait_for_function(
+        "() => window.__backrelief.fired.filter((f) => f.kind === 'technique').length >= 2")
     assert page.evaluate("window.__backrelief.chimes") == []
     context.close()
     assert errors.messages == []
@@ -355,14 +363,17 @@ def test_red_flags_end_the_session_and_lead_to_the_recheck(browser: Any, preview
     assert errors.messages == []
 
 
+PENDING = "JSON.parse(localStorage.getItem('backrelief.stops.pending') || '[]').length"
+
+
 def test_a_stop_made_offline_is_sent_when_back_online(browser: Any, preview: str) -> None:
     context, page, errors = open_player(browser, preview)
     context.set_offline(True)
     dialog = choose_response(page, SHARP)
     dialog.get_by_role("button", name="Skip this technique").click()
-    page.wait_for_function("() => JSON.parse(localStorage.getItem('backrelief.stops.pending') || '[]').length === 1")
+    page.wait_for_function(f"() => {PENDING} === 1")
     context.set_offline(False)
-    page.wait_for_function("() => JSON.parse(localStorage.getItem('backrelief.stops.pending') || '[]').length === 0")
+    page.wait_for_function(f"() => {PENDING} === 0")
     dialog = choose_response(page, SHARP)
     dialog.get_by_role("button", name="End the session").click()
     page.wait_for_url("**/after*")

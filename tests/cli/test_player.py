@@ -219,8 +219,8 @@ def test_check_in_answer_is_recorded() -> None:
 
 def test_this_hurts_sharp_pain_pauses_and_offers_rest_skip_and_end() -> None:
     # Keys that are not a choice change nothing: the session waits, paused, for one.
-    outcome, player, screen, _, feedback = run([(8, "h"), (8, "2"), (8, "x"), (8, "c"),
-                                                (8, "space"), (8, "s")])
+    outcome, _, screen, _, feedback = run([(8, "h"), (8, "2"), (8, "x"), (8, "c"),
+                                           (8, "space"), (8, "s")])
     views = [(v, mode) for v, mode in screen.views if mode == "choose"]
     assert len(views) >= 4 and all(v.paused for v, _ in views)
     assert {v.elapsed for v, _ in views} == {views[0][0].elapsed}

@@ -512,6 +512,7 @@ function bindControls(player) {
   voiceButton.disabled = true; // until the device's voices are known
   voiceButton.textContent = "Voice…";
   player.voice.ready.then(syncVoice);
+  player.voice.onchange = syncVoice;
   voiceButton.addEventListener("click", () => { player.voice.setEnabled(!player.voice.enabled); syncVoice(); });
 
   const resumeAt = player.savedPosition();

@@ -50,12 +50,25 @@ export class Voice {
     this.voices = [];
     this.available = false;
     this.enabled = false;
+    this.onchange = () => {};
     this.ready = listVoices().then((voices) => {
-      this.voices = voices;
-      this.available = voices.length > 0;
-      this.enabled = this.available && read(storage, KEY) !== "off";
+      this.use(voices);
+      // Some devices install or load their voices later still: take them when they come.
+      const synth = window.speechSynthesis;
+      if (synth && typeof synth.addEventListener === "function") {
+        synth.addEventListener("voiceschanged", () => {
+          this.use([...(synth.getVoices() || [])]);
+          this.onchange(this);
+        });
+      }
       return this;
     });
+  }
+
+  use(voices) {
+    this.voices = voices;
+    this.available = voices.length > 0;
+    this.enabled = this.available && read(this.storage, KEY) !== "off";
   }
 
   get rate() {
