@@ -138,6 +138,20 @@ def test_bad_input_names_the_field_and_writes_nothing(
     assert (counts(database), stored(database, session_id).routine) == before
 
 
+def test_the_fields_may_come_as_json(screened: TestClient, database: Database) -> None:
+    session_id = build_session(screened)
+    technique = techniques_of(database, session_id)[0]
+    body = screened.post(f"/session/{session_id}/hurt", json={
+        "response": "sharp_or_worse", "choice": "skip", "technique": technique,
+        "stop_id": "j-1"}, headers={"accept": "application/json"}).json()
+    assert body["choice"] == "skip"
+    assert [s.id for s in session_stops(stored(database, session_id).routine)] == ["j-1"]
+    for bad in ("[1, 2]", "{not json"):
+        refused = screened.post(f"/session/{session_id}/hurt", content=bad,
+                                headers={"content-type": "application/json"})
+        assert refused.status_code == 422 and refused.json()["error"].startswith("body:")
+
+
 def test_unknown_session_is_404(screened: TestClient) -> None:
     assert hurt(screened, 999, "feels_fine", "cat-cow").status_code == 404
 

@@ -9,6 +9,9 @@ is recorded (``store.stops``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -79,6 +82,19 @@ def play(request: Request, session_id: int) -> Response:
     )
 
 
+async def _fields(request: Request) -> Mapping[str, Any]:
+    """The posted fields, from a form or from a JSON object (422 for anything else)."""
+    if request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            body = await request.json()
+        except ValueError:
+            raise HTTPException(422, "body: not valid JSON") from None
+        if not isinstance(body, dict):
+            raise HTTPException(422, "body: expected a JSON object of fields")
+        return {key: value for key, value in body.items() if isinstance(value, str)}
+    return await request.form()
+
+
 @router.post("/session/{session_id}/hurt", include_in_schema=False)
 async def hurt(request: Request, session_id: int) -> Response:
     """Apply a stop rule to a "this hurts" response and the person's choice; record the stop.
@@ -89,11 +105,12 @@ async def hurt(request: Request, session_id: int) -> Response:
                   (``core.stop_rules``); may be left out when there is only one;
     ``technique`` the technique under way, one of the session's, or empty;
     ``stop_id``   optional client-made id, so a stop re-sent after being offline counts once.
+    The same fields may come as a JSON object (what ``static/js/outbox.js`` sends).
     A ``continue`` response records nothing. Any other records the stop (technique, response,
     choice); ``end`` and ``recheck`` also end the session. Replies with JSON when asked
     (the decision, the choice, ``next`` and ``next_label``), else redirects to ``next``.
     """
-    form = await request.form()
+    form = await _fields(request)
     response_id = str(form.get("response", ""))
     technique = str(form.get("technique", "")) or None
     raw_stop_id = form.get("stop_id")
