@@ -78,7 +78,7 @@ def check_pages(page: Any, audit: Audit, base: str) -> None:
     page.click("#p-hurts")
     audit.check("player: this hurts dialog")
     page.get_by_role("button", name="Pain spreading down a leg").click()
-    page.locator("#hurt-next[href^='/check/recheck']").wait_for()
+    page.get_by_role("button", name="Answer the safety questions again").wait_for()
     audit.check("player: stopped")
     visit(page, audit, base + "/check/recheck", "re-check")
     visit(page, audit, base + "/session/1/after", "after the session")

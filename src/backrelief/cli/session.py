@@ -56,6 +56,8 @@ class Recorder(Protocol):
 
     def feedback(self, technique: str, verdict: str) -> None: ...
 
+    def stop(self, technique: str | None, response: str, choice: str) -> None: ...
+
     def finish(self, completed: bool, stop_reason: str | None, pain_after: int | None) -> None: ...
 
 
@@ -81,6 +83,9 @@ class NullRecorder:
         return None
 
     def feedback(self, technique: str, verdict: str) -> None:
+        return None
+
+    def stop(self, technique: str | None, response: str, choice: str) -> None:
         return None
 
     def finish(self, completed: bool, stop_reason: str | None, pain_after: int | None) -> None:
@@ -149,6 +154,14 @@ class StoreRecorder:
         if self._session_id is not None:
             with self._db.session(write=True) as s:
                 add_feedback(s, self._session_id, technique, verdict)
+
+    def stop(self, technique: str | None, response: str, choice: str) -> None:
+        """A "this hurts" stop, recorded as the web player's POST /hurt records it."""
+        from backrelief.store.stops import add_stop
+
+        if self._session_id is not None:
+            with self._db.session(write=True) as s:
+                add_stop(s, self._session_id, technique, response, choice)
 
     def finish(self, completed: bool, stop_reason: str | None, pain_after: int | None) -> None:
         from backrelief.store import add_rating, finish_session
@@ -258,9 +271,13 @@ def render_view(view: PlayerView, controls: Controls, names: Mapping[str, str],
             menu.append(f"  [{number}] {label}\n")
         menu.append("\n  [Esc] back to the session", style="dim")
         return Panel(menu, title="This hurts: paused", border_style="red", height=PANEL_HEIGHT)
+    if controls.mode in ("choose", "rest") and controls.message:
+        tail = "   ".join(f"[{key}] {label}" for key, label in controls.choices)
+        title = "Resting: paused" if controls.mode == "rest" else "This hurts: paused"
+        return Panel(Group(Text(controls.message), Text("\n" + tail, style="bold")),
+                     title=title, border_style="yellow", height=PANEL_HEIGHT)
     if controls.mode == "advice" and controls.message:
-        tail = ("[c] go on to the next technique once the pain has settled   [q] end the session"
-                if controls.pending == "skip" else "[c] carry on   [q] end the session")
+        tail = "[c] carry on   [q] end the session"
         return Panel(Group(Text(controls.message), Text("\n" + tail, style="bold")),
                      title="Paused", border_style="yellow", height=PANEL_HEIGHT)
 
@@ -454,7 +471,8 @@ def _play(routine: Routine, voice: bool, console: Console, recorder: Recorder,
                                        redirect_stdout=False) as live:
             return play(player, keys, RichScreen(live, names, intros), speaker, stop_menu=menu,
                         decide=lambda response: decide(response, conditions),
-                        on_feedback=recorder.feedback, controls=controls)
+                        on_feedback=recorder.feedback, on_stop=recorder.stop,
+                        controls=controls)
     finally:
         speaker.close()
 

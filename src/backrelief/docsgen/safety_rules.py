@@ -14,7 +14,7 @@ from backrelief.core.screening import (
     ScreenDefinition,
     default_screen,
 )
-from backrelief.core.stop_rules import StopRules, default_stop_rules
+from backrelief.core.stop_rules import CHOICE_LABELS, StopRules, decide, default_stop_rules
 
 
 def _cell(text: str) -> str:
@@ -124,19 +124,24 @@ def _stop_rules(screen: ScreenDefinition, stop_rules: StopRules) -> list[str]:
         "## Stop rules during a session",
         "",
         "What a check-in answer or the \"this hurts\" button leads to. *Re-screen* means the "
-        "session asks the emergency and same-day questions again before anything else.",
+        "session asks the emergency and same-day questions again before anything else. "
+        "*Then* is what the player offers while the session is paused (both players offer the "
+        "same, from `core.stop_rules`); every answer that pauses or ends the session is "
+        "recorded with the technique, the answer and the choice.",
         "",
-        "| response | action | re-screen | advice | sources |",
-        "|---|---|---|---|---|",
+        "| response | action | re-screen | then | advice | sources |",
+        "|---|---|---|---|---|---|",
     ]
     for response in stop_rules.responses:
         advice = _cell(response.advice)
         for condition_id, extra in response.condition_advice.items():
             advice += f"<br>*With {condition_id}:* {_cell(extra)}"
         sources = ", ".join(f"`{source_id}`" for source_id in response.sources)
+        choices = decide(response.id, rules=stop_rules).choices
+        then = " / ".join(CHOICE_LABELS[c].lower() for c in choices) or "carry on"
         lines.append(
             f"| `{response.id}`: {_cell(response.label)} | {response.action} "
-            f"| {'yes' if response.rescreen else 'no'} | {advice} | {sources} |"
+            f"| {'yes' if response.rescreen else 'no'} | {then} | {advice} | {sources} |"
         )
     cited = sorted({s for response in stop_rules.responses for s in response.sources})
     lines += ["", "Stop-rule sources:", ""]
