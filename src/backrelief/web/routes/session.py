@@ -16,6 +16,7 @@ from backrelief.core.stop_rules import decide, default_stop_rules
 from backrelief.store import add_feedback, finish_session
 from backrelief.web.context import render, web
 from backrelief.web.figures import figure_ref, step_figures
+from backrelief.web.routines import left_out
 from backrelief.web.sessions import gated_session, routine_items, session_conditions
 
 router = APIRouter()
@@ -40,6 +41,7 @@ def preview(request: Request, session_id: int) -> Response:
         routine=routine,
         items=items,
         previews=previews,
+        left_out=left_out(routine, context.catalog),
         finished=record.ended_at is not None,
     )
 
