@@ -11,6 +11,7 @@ from backrelief.core.progress import VERDICTS
 from backrelief.store import add_feedback, add_rating, diary_advice, finish_session, list_ratings
 from backrelief.web.context import render, web
 from backrelief.web.forms import form_int
+from backrelief.web.routes.progress import form_spread
 from backrelief.web.sessions import load_session, routine_items
 
 router = APIRouter()
@@ -24,7 +25,7 @@ VERDICT_LABELS = {
 
 
 def _after_page(request: Request, session_id: int, pain: object, verdicts: Mapping[str, str],
-                errors: dict[str, str], status_code: int = 200) -> Response:
+                errors: dict[str, str], status_code: int = 200, spread: bool = False) -> Response:
     context = web(request)
     with context.database.session() as s:
         record = load_session(s, session_id)
@@ -37,6 +38,7 @@ def _after_page(request: Request, session_id: int, pain: object, verdicts: Mappi
         verdicts=verdicts,
         verdict_labels=VERDICT_LABELS,
         pain=pain,
+        spread=spread,
         errors=errors,
     )
 
@@ -64,6 +66,7 @@ async def save_after(request: Request, session_id: int) -> Response:
     errors: dict[str, str] = {}
     if not isinstance(pain, int) or not 0 <= pain <= 10:
         errors["pain"] = "Please rate your pain now, from 0 to 10."
+    spread = form_spread(form, errors)
     context = web(request)
     with context.database.session() as s:
         record = load_session(s, session_id)
@@ -76,9 +79,9 @@ async def save_after(request: Request, session_id: int) -> Response:
         elif value:
             verdicts[technique] = value
     if errors or not isinstance(pain, int):
-        return _after_page(request, session_id, pain or "", verdicts, errors, 422)
+        return _after_page(request, session_id, pain or "", verdicts, errors, 422, spread)
     with context.database.session(write=True) as s:
-        add_rating(s, pain, kind="after", session_id=session_id)
+        add_rating(s, pain, kind="after", session_id=session_id, spread=spread)
         for technique, verdict in verdicts.items():
             add_feedback(s, session_id, technique, verdict)
         if record.ended_at is None:
