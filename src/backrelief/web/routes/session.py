@@ -22,6 +22,7 @@ from backrelief.store.sessions import STOP_REASON_MAX_LENGTH
 from backrelief.store.stops import add_stop
 from backrelief.web.context import render, web
 from backrelief.web.figures import figure_ref, step_figures
+from backrelief.web.routines import left_out
 from backrelief.web.sessions import gated_session, routine_items, session_conditions
 
 router = APIRouter()
@@ -46,6 +47,7 @@ def preview(request: Request, session_id: int) -> Response:
         routine=routine,
         items=items,
         previews=previews,
+        left_out=left_out(routine, context.catalog),
         finished=record.ended_at is not None,
     )
 
