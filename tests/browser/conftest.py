@@ -5,15 +5,12 @@ Like Datasette's own browser tests, nothing is mocked on the server side: each t
 Chromium talks to it over HTTP. The player runs ``TIME_SCALE`` times faster through
 ``BACKRELIEF_TEST_TIME_SCALE``, a server setting normal users never set.
 
-Chromium is ``$BACKRELIEF_CHROMIUM`` or ``/usr/bin/chromium`` (never a Playwright download).
-Without it the tests skip with a reason, except under ``CI=true``, where a missing browser is a
-failure: CI must never pass by skipping the browser tests.
+Chromium and the one Playwright per process come from ``tests/conftest.py`` (``browser``).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -22,52 +19,13 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 
 TIME_SCALE = 30
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]
 PHONE = {"width": 360, "height": 800}
 DESKTOP = {"width": 1280, "height": 800}
-
-
-def _on_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
-
-
-def _unavailable(reason: str) -> NoReturn:
-    if _on_ci():
-        pytest.fail(f"{reason} (CI=true: the browser tests are mandatory)", pytrace=False)
-    pytest.skip(f"{reason}; install Debian's chromium or set BACKRELIEF_CHROMIUM")
-
-
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    """The Chromium executable, checked once per run."""
-    candidate = os.environ.get("BACKRELIEF_CHROMIUM", "").strip() or "/usr/bin/chromium"
-    path = shutil.which(candidate) or (candidate if Path(candidate).is_file() else None)
-    if path is None:
-        _unavailable(f"Chromium not found at {candidate}")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _unavailable("the playwright Python package is not installed")
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path: str) -> Iterator[Any]:
-    """One Chromium for the whole run (each test gets its own context)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def free_port() -> int:

@@ -9,6 +9,7 @@ import pytest
 from backrelief.cli.player import Controls, Player, PlayerView, play
 from backrelief.cli.speech import SilentSpeaker, make_speaker
 from backrelief.core.planner import Profile, plan_routine
+from backrelief.core.stop_rules import decide
 from backrelief.core.timeline import Cue, build_timeline, expand_technique
 from tests.core.test_conditions import sample_catalog
 
@@ -181,19 +182,10 @@ class RecordingSpeech:
         self.lines.append(text)
 
 
-@dataclass
-class FakeDecision:
-    action: str
-    advice: str
-    rescreen: bool = False
-
-
+# The real stop rules decide, as they do in the shells (core.stop_rules.decide).
 MENU = [("feels_fine", "Fine"), ("sharp_or_worse", "Sharp"), ("spreading_leg", "Leg")]
-DECISIONS = {
-    "feels_fine": FakeDecision("continue", "Good."),
-    "sharp_or_worse": FakeDecision("skip", "Stop this one."),
-    "spreading_leg": FakeDecision("stop", "Stop the session.", rescreen=True),
-}
+DECISIONS = {response: decide(response) for response, _ in MENU}
+SHARP_ADVICE = DECISIONS["sharp_or_worse"].advice
 
 
 def run(script: list[tuple[float, str]], cues: list[Cue] | None = None):  # type: ignore[no-untyped-def]
@@ -202,8 +194,11 @@ def run(script: list[tuple[float, str]], cues: list[Cue] | None = None):  # type
     keys = ScriptedKeys(clock, player, script)
     screen, speech = RecordingScreen(), RecordingSpeech()
     feedback: list[tuple[str, str]] = []
+    stops: list[tuple[str | None, str, str]] = []
     outcome = play(player, keys, screen, speech, stop_menu=MENU, decide=DECISIONS.__getitem__,
-                   on_feedback=lambda t, v: feedback.append((t, v)))
+                   on_feedback=lambda t, v: feedback.append((t, v)),
+                   on_stop=lambda t, r, c: stops.append((t, r, c)))
+    assert outcome.stops == stops  # what the recorder is told is what the outcome says
     return outcome, player, screen, speech, feedback
 
 
@@ -222,33 +217,61 @@ def test_check_in_answer_is_recorded() -> None:
     assert outcome.completed
 
 
-def test_this_hurts_skip_moves_to_the_next_technique() -> None:
-    cues = two_techniques()
-    outcome, _, screen, _, feedback = run([(8, "h"), (8, "2"), (8, "c")], cues)
-    assert feedback == [("a", "worse")]
-    assert outcome.completed and outcome.advice == ["Stop this one."]
-    modes = [mode for _, mode in screen.views]
-    assert "menu" in modes and "advice" in modes
-    # after carrying on, the next thing shown is technique b, not the rest of a
-    after = next(v for v, mode in reversed(screen.views) if mode == "advice")
-    assert after.technique is not None and after.technique.technique == "a"
+def test_this_hurts_sharp_pain_pauses_and_offers_rest_skip_and_end() -> None:
+    # Keys that are not a choice change nothing: the session waits, paused, for one.
+    outcome, _, screen, _, feedback = run([(8, "h"), (8, "2"), (8, "x"), (8, "c"),
+                                           (8, "space"), (8, "s")])
+    views = [(v, mode) for v, mode in screen.views if mode == "choose"]
+    assert len(views) >= 4 and all(v.paused for v, _ in views)
+    assert {v.elapsed for v, _ in views} == {views[0][0].elapsed}
+    assert feedback == [("a", "stopped")]
+    assert outcome.stops == [("a", "sharp_or_worse", "skip")]  # only the choice is recorded
+
+
+def test_sharp_pain_then_skip_moves_to_the_next_technique() -> None:
+    outcome, _, screen, speech, _ = run([(8, "h"), (8, "2"), (8, "s")])
+    assert outcome.completed and outcome.advice == [SHARP_ADVICE]
+    assert outcome.stops == [("a", "sharp_or_worse", "skip")]
+    assert "Next: B." in speech.lines
+    after = [v for v, mode in screen.views if mode == "play" and v.elapsed > 8]
+    assert after[0].technique is not None and after[0].technique.technique == "b"
+
+
+def test_sharp_pain_then_rest_waits_then_carries_on_with_the_next_technique() -> None:
+    outcome, _, screen, _, _ = run([(8, "h"), (8, "2"), (8, "r"), (8, "x"), (8, "c")])
+    assert outcome.completed
+    assert outcome.stops == [("a", "sharp_or_worse", "rest")]
+    resting = [v for v, mode in screen.views if mode == "rest"]
+    assert resting and all(v.paused for v in resting)
+    after = [v for v, mode in screen.views if mode == "play" and v.elapsed > 8]
+    assert after[0].technique is not None and after[0].technique.technique == "b"
+
+
+@pytest.mark.parametrize("keys", [["e"], ["r", "e"]])
+def test_sharp_pain_then_end_ends_the_session(keys: list[str]) -> None:
+    outcome, player, *_ = run([(8, "h"), (8, "2"), *((8, k) for k in keys)])
+    assert not outcome.completed and player.stopped and not outcome.rescreen
+    assert outcome.stop_reason == DECISIONS["sharp_or_worse"].label
+    assert [choice for *_, choice in outcome.stops] == (["end"] if keys == ["e"] else ["rest", "end"])
+    assert outcome.stops[-1] == ("a", "sharp_or_worse", "end")
 
 
 def test_worse_at_check_in_does_not_skip_the_next_technique() -> None:
     cues = two_techniques()
     check_in = next(c for c in cues if c.kind == "check_in")
     outcome, _player, _screen, speech, feedback = run(
-        [(check_in.at + 1, "3"), (check_in.at + 1, "2"), (check_in.at + 1, "c")], cues)
-    assert ("a", "worse") in feedback
+        [(check_in.at + 1, "3"), (check_in.at + 1, "2"), (check_in.at + 1, "s")], cues)
+    assert ("a", "worse") in feedback and ("a", "stopped") in feedback
     assert "Next: B." in speech.lines  # b still played
     assert outcome.completed
 
 
-def test_stop_rule_ends_the_session_and_asks_for_rescreen() -> None:
+def test_red_flag_ends_the_session_and_asks_for_the_recheck() -> None:
     outcome, player, *_ , feedback = run([(3, "h"), (3, "3")])
     assert not outcome.completed and player.stopped
-    assert outcome.stop_reason == "spreading_leg" and outcome.rescreen
+    assert outcome.stop_reason == DECISIONS["spreading_leg"].label and outcome.rescreen
     assert feedback == [("a", "stopped")]
+    assert outcome.stops == [("a", "spreading_leg", "recheck")]
 
 
 def test_quit_and_pause_keys() -> None:
@@ -309,6 +332,10 @@ def test_rich_view_shows_hold_rep_breath_menu_and_advice() -> None:
     assert "Hold" in shown and "Next: B" in shown and "this hurts" in shown and "1/2" in shown
     menu = text(player.view(), Controls(mode="menu", menu=MENU))
     assert "[2] Sharp" in menu
-    advice = text(player.view(), Controls(mode="advice", message="Stop this one.",
-                                          pending="skip"))
-    assert "Stop this one." in advice and "next technique" in advice
+    choose = text(player.view(), Controls(mode="choose", message="Stop this one.",
+                                          choices=[("r", "Rest, then carry on"),
+                                                   ("s", "Skip this technique"),
+                                                   ("e", "End the session")]))
+    assert "Stop this one." in choose
+    assert "[r] Rest, then carry on" in choose and "[s] Skip this technique" in choose
+    assert "[e] End the session" in choose

@@ -22,7 +22,8 @@ CLEAR_ANSWERS: dict[str, object] = {
     "nonmechanical_thoracic": False, "sudden_onset_minor_trauma": False, "age": 35,
     "pregnant": False, "first_episode": False, "duration_weeks": 1, "cancer_history": False,
     "infection_risk": False, "fragility_risk": False, "inflammatory_features": False,
-    "recent_spinal_surgery": False, "severe_not_coping": False,
+    "recent_spinal_surgery": False, "spinal_fusion": False,
+    "sudden_tummy_back_pain": False, "blood_thinners": False, "severe_not_coping": False,
 }
 SHORT = ["--pain", "3", "--region", "lower", "--minutes", "5", "--equipment", "none",
          "--condition", "none", "--no-voice", "--yes"]
@@ -81,18 +82,31 @@ def test_this_hurts_applies_the_stop_rules(answers: Path, data_dir: Path) -> Non
     child.expect("this hurts")  # the player is up
     child.send("h")
     child.expect("What are you feeling")
-    child.send("3")  # sharp pain, or pain getting worse: skip this technique
-    child.expect("go on to the next technique")
+    child.send("3")  # sharp pain, or pain getting worse: paused, with three choices
+    child.expect("Rest, then carry on")
+    child.expect("Skip this technique")
+    child.expect("End the session")
+    child.send("r")
+    child.expect("Carry on with the next technique")
     child.send("c")
     child.expect("[0-9]/[0-9]")
-    child.send("q")
-    child.expect("Session ended early")
+    child.send("h")
+    child.expect("What are you feeling")
+    child.send("3")
+    child.expect("End the session")
+    child.send("e")
+    child.expect("Session stopped")
     child.expect(pexpect.EOF)
     child.close()
     stored = diary(data_dir)
     session = stored["sessions"][0]
-    assert session["completed"] is False and session["stop_reason"] == "quit"
-    assert "worse" in stored["feedback"][0].values()
+    assert session["completed"] is False
+    assert session["stop_reason"] == "Sharp pain, or pain getting worse"
+    stops = session["routine"]["stops"]
+    assert [(stop["response"], stop["choice"]) for stop in stops] == [
+        ("sharp_or_worse", "rest"), ("sharp_or_worse", "end")]
+    assert stops[0]["technique"] != stops[1]["technique"]  # rest moved on to the next one
+    assert set(stored["feedback"][0].values()) == {"stopped"}
 
 
 @pytest.mark.slow
@@ -111,7 +125,9 @@ def test_spreading_leg_pain_stops_the_session(answers: Path, data_dir: Path) -> 
     child.expect(pexpect.EOF)
     child.close()
     session = diary(data_dir)["sessions"][0]
-    assert session["stop_reason"] == "spreading_leg" and session["completed"] is False
+    assert session["stop_reason"] == "Pain spreading down a leg" and session["completed"] is False
+    assert [(stop["response"], stop["choice"]) for stop in session["routine"]["stops"]] == [
+        ("spreading_leg", "recheck")]
     assert "stopped" in diary(data_dir)["feedback"][0].values()
 
 

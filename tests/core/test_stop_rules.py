@@ -11,9 +11,11 @@ import yaml
 from backrelief.core.catalog import ContentError, content_root
 from backrelief.core.screening import AnswerError, default_screen
 from backrelief.core.stop_rules import (
+    CHOICE_LABELS,
     STOP_RESPONSES,
     decide,
     default_stop_rules,
+    ends_session,
     load_stop_rules,
 )
 
@@ -82,7 +84,45 @@ def test_unknown_response_is_an_answer_error_naming_the_field() -> None:
 def test_to_json_has_the_decision() -> None:
     document = decide("spreading_leg").to_json()
     assert document["action"] == "stop" and document["rescreen"] is True
-    assert set(document) == {"response", "label", "action", "advice", "rescreen", "sources"}
+    assert set(document) == {"response", "label", "action", "advice", "rescreen", "sources",
+                             "choices"}
+    assert document["choices"] == [{"id": "recheck", "label": "Answer the safety questions again"}]
+
+
+@pytest.mark.parametrize(
+    ("response", "choices"),
+    [
+        ("feels_fine", ()),
+        ("mild_discomfort", ()),
+        ("sharp_or_worse", ("rest", "skip", "end")),
+        ("spreading_leg", ("recheck",)),
+        ("numbness_tingling", ("recheck",)),
+        ("dizzy_faint", ("recheck",)),
+        ("pop_with_pain", ("recheck",)),
+    ],
+)
+def test_each_response_offers_its_choices(response: str, choices: tuple[str, ...]) -> None:
+    decision = decide(response)
+    assert decision.choices == choices
+    assert decision.is_stop is bool(choices)
+    for choice in choices:
+        assert decision.choose(choice) == choice
+        assert CHOICE_LABELS[decision.choose(choice)]
+
+
+def test_only_end_and_recheck_end_the_session() -> None:
+    assert [c for c in CHOICE_LABELS if ends_session(c)] == ["end", "recheck"]
+
+
+def test_a_choice_the_response_does_not_offer_is_an_answer_error() -> None:
+    with pytest.raises(AnswerError) as caught:
+        decide("numbness_tingling").choose("rest")  # a red flag cannot be rested away
+    assert caught.value.field == "choice" and "recheck" in str(caught.value)
+    with pytest.raises(AnswerError):
+        decide("feels_fine").choose("skip")
+    with pytest.raises(AnswerError):
+        decide("sharp_or_worse").choose("")  # three to choose from: no default
+    assert decide("dizzy_faint").choose("") == "recheck"
 
 
 def test_pop_is_only_named_as_the_response_a_pop_followed_by_pain() -> None:

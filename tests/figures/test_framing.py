@@ -5,14 +5,12 @@ renderer meant to draw: body, props, arrows, the ghost of the earlier pose, the 
 the floor's height. Backdrops that run off the edge (the floor line's length, a wall, a mat
 seen from the side: class ``bk``) and what a clip hides (inside the close-up) do not count.
 
-Chromium is ``$BACKRELIEF_CHROMIUM`` or ``/usr/bin/chromium``; without it the test skips,
+Chromium is the run's shared one (``browser`` in tests/conftest.py); without it the test skips,
 except under ``CI=true``, where it fails.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,8 +20,6 @@ import pytest
 from backrelief.figures import every_step, figure_for_step, render_step_svg
 from backrelief.figures.render import FRAME_ASPECT, FRAME_MARGIN
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 TOLERANCE = 0.006  # of the frame's height: a fraction of a line's width on screen
 
 MEASURE = """
@@ -63,21 +59,13 @@ def _figures() -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    candidate = os.environ.get("BACKRELIEF_CHROMIUM", "").strip() or "/usr/bin/chromium"
-    chromium = shutil.which(candidate) or (candidate if Path(candidate).is_file() else None)
-    if chromium is None:
-        if os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}:
-            pytest.fail(f"Chromium not found at {candidate} (CI=true: mandatory)", pytrace=False)
-        pytest.skip(f"Chromium not found at {candidate}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+def page(browser: Any) -> Iterator[Any]:
+    """One page in the run's shared Chromium (tests/conftest.py: one Playwright per process)."""
+    context = browser.new_context()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def test_every_step_figure_fills_a_four_by_three_frame_with_the_same_margin(

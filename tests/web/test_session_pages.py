@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -124,59 +123,6 @@ def test_timeline_of_a_session(screened: TestClient) -> None:
     assert screened.get("/api/sessions/999/timeline").status_code == 404
 
 
-def hurt(client: TestClient, session_id: int, response_id: str, technique: str,
-         json_reply: bool = True) -> Any:
-    headers = {"accept": "application/json"} if json_reply else {}
-    return client.post(f"/session/{session_id}/hurt", headers=headers, follow_redirects=False,
-                       data={"response": response_id, "technique": technique})
-
-
-def test_hurt_continue_records_nothing(screened: TestClient, database: Database) -> None:
-    session_id = build_session(screened)
-    technique = techniques_of(database, session_id)[0]
-    before = counts(database)
-    body = hurt(screened, session_id, "mild_discomfort", technique).json()
-    assert body["action"] == "continue" and body["next"].endswith("/play")
-    assert counts(database) == before
-
-
-def test_hurt_skip_marks_the_technique_stopped(screened: TestClient, database: Database) -> None:
-    session_id = build_session(screened)
-    technique = techniques_of(database, session_id)[0]
-    body = hurt(screened, session_id, "sharp_or_worse", technique).json()
-    assert body["action"] == "skip"
-    with database.session() as s:
-        record = get_session(s, session_id)
-    assert record.feedback == {technique: "stopped"} and record.ended_at is None
-
-
-def test_hurt_stop_with_rescreen(screened: TestClient, database: Database) -> None:
-    session_id = build_session(screened)
-    technique = techniques_of(database, session_id)[0]
-    body = hurt(screened, session_id, "spreading_leg", technique).json()
-    assert body["action"] == "stop" and body["rescreen"] is True
-    assert body["next"] == f"/check/recheck?session={session_id}"
-    with database.session() as s:
-        record = get_session(s, session_id)
-    assert record.completed is False and record.stop_reason
-    assert screened.get(f"/session/{session_id}/play", follow_redirects=False).headers[
-        "location"] == f"/session/{session_id}/summary"
-    plain = hurt(screened, session_id, "spreading_leg", technique, json_reply=False)
-    assert plain.status_code == 303
-
-
-def test_hurt_bad_input(screened: TestClient, database: Database) -> None:
-    session_id = build_session(screened)
-    before = counts(database)
-    response = hurt(screened, session_id, "itchy", "cat-cow")
-    assert response.status_code == 422
-    assert "response" in response.json()["error"]
-    assert hurt(screened, 999, "feels_fine", "cat-cow").status_code == 404
-    # A technique that is not in the routine is not recorded.
-    hurt(screened, session_id, "sharp_or_worse", "not-in-routine")
-    assert counts(database) == before
-
-
 def test_after_and_summary(screened: TestClient, database: Database) -> None:
     session_id = build_session(screened, pain="6")
     first = techniques_of(database, session_id)[0]
@@ -217,18 +163,47 @@ def test_after_bad_verdict(screened: TestClient, database: Database) -> None:
     assert counts(database) == before
 
 
-def test_a_stopped_session_stays_stopped(screened: TestClient, database: Database) -> None:
-    session_id = build_session(screened)
-    first = techniques_of(database, session_id)[0]
-    hurt(screened, session_id, "dizzy_faint", first)
-    screened.post(f"/session/{session_id}/after", data={"pain": "3"})
-    with database.session() as s:
-        record = get_session(s, session_id)
-    assert record.completed is False and record.feedback[first] == "stopped"
-
-
 def test_unknown_sessions_are_404(screened: TestClient) -> None:
     for path in ["/session/7", "/session/7/play", "/session/7/after", "/session/7/summary"]:
         response = screened.get(path, headers={"accept": "text/html"})
         assert response.status_code == 404, path
         assert "Page not found" in response.text
+
+
+def test_builder_offers_no_floor_and_plans_seated_or_standing(screened: TestClient,
+                                                              database: Database) -> None:
+    page = screened.get("/build").text
+    assert "I can't easily get down to or up from the floor" in html.unescape(page)
+    assert page.index('id="f-region"') < page.index('id="f-no_floor"')  # not offered first at 35
+    session_id = build_session(screened, equipment="chair", minutes="10", no_floor="yes")
+    with database.session() as s:
+        routine = get_session(s, session_id).routine
+    assert routine["profile"]["no_floor"] is True
+    assert {item["position"] for item in routine["items"]} <= {"seated", "standing"}
+
+
+@pytest.mark.parametrize("answers", [{"age": 70}, {"fragility_risk": True}])
+def test_no_floor_is_offered_first_from_65_or_with_osteoporosis(
+        client: TestClient, database: Database, answers: dict[str, Any]) -> None:
+    store_screen(database, {**CLEAR_ANSWERS, **answers})
+    page = client.get("/build").text
+    assert page.index('id="f-no_floor"') < page.index('id="f-region"')
+
+
+def test_builder_refuses_a_bad_no_floor_value(screened: TestClient, database: Database) -> None:
+    before = counts(database)
+    response = screened.post("/build", data={"region": "whole", "minutes": "5", "pain": "4",
+                                             "no_floor": "maybe"}, follow_redirects=False)
+    assert response.status_code == 422
+    assert 'href="#f-no_floor"' in response.text
+    assert counts(database) == before
+
+
+def test_preview_names_what_was_left_out_in_words(screened: TestClient) -> None:
+    session_id = build_session(screened, region="upper", minutes="10")
+    page = html.unescape(screened.get(f"/session/{session_id}").text)
+    left_out = page[page.index("Left out, and why"):]
+    assert "Ball massage for the buttock muscles</strong>: Works the lower back, not the upper" \
+        in left_out
+    assert "ball massage glutes" not in left_out and "region:" not in left_out
+    assert "about 10 minutes" in page

@@ -216,7 +216,7 @@ class Player:
 
 # -- the loop: cues -> speech and view, keys -> controls ----------------------------------------
 
-Mode = Literal["play", "check_in", "menu", "advice"]
+Mode = Literal["play", "check_in", "menu", "advice", "choose", "rest"]
 VERDICT_KEYS = {"1": "better", "2": "same", "3": "worse"}
 FRAME = 0.1  # seconds between view updates (10 per second keeps the countdown bar smooth)
 
@@ -231,7 +231,16 @@ class Decision(Protocol):
     """What a stop rule says to do (``core.stop_rules.StopDecision`` fits)."""
 
     @property
+    def response(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
     def action(self) -> str: ...
+
+    @property
+    def choices(self) -> Sequence[str]: ...
 
     @property
     def advice(self) -> str: ...
@@ -250,6 +259,22 @@ class Controls:
     message: str | None = None  # stop-rule advice on screen
     pending: str | None = None  # the stop-rule action to take once the advice is read
     notice: str | None = None  # a one-line note (e.g. voice unavailable)
+    choices: list[tuple[str, str]] = field(default_factory=list)  # (key, label) offered now
+    stopping: _Stopping | None = None  # the stop being decided on
+
+
+@dataclass(frozen=True)
+class _Stopping:
+    """A "this hurts" answer that paused the session, waiting for the person's choice."""
+
+    technique: str | None
+    response: str
+    label: str
+    at_check_in: bool  # answered at the technique's check-in: the technique is already over
+
+
+#: Keys for the choices of ``core.stop_rules`` (digits work too, in the order offered).
+CHOICE_KEYS = {"rest": "r", "skip": "s", "end": "e", "recheck": "e"}
 
 
 @dataclass
@@ -261,6 +286,10 @@ class Outcome:
     rescreen: bool = False
     advice: list[str] = field(default_factory=list)
     feedback: dict[str, str] = field(default_factory=dict)
+    stops: list[tuple[str | None, str, str]] = field(default_factory=list)  # technique, response, choice
+
+
+OnStop = Callable[[str | None, str, str], None]
 
 
 class Screen(Protocol):
@@ -284,13 +313,17 @@ def play(
     stop_menu: Sequence[tuple[str, str]],
     decide: Callable[[str], Decision],
     on_feedback: Callable[[str, str], None] = lambda technique, verdict: None,
+    on_stop: OnStop = lambda technique, response, choice: None,
     controls: Controls | None = None,
 ) -> Outcome:
     """Play ``player``'s cues to the end or until stopped; returns how it ended.
 
     Keys: space or p pause/resume, n or right skip, b or left back, h "this hurts" (the stop
     rules menu: digits choose, Esc or c cancels), q quit; during a check-in 1 better, 2 the
-    same, 3 worse (which opens the stop rules too).
+    same, 3 worse (which opens the stop rules too). A response that pauses the session offers
+    the choices ``core.stop_rules`` gives it: sharp or worse pain r rest then carry on, s skip
+    this technique, e end the session; a possible red flag ends the session at once. Every
+    stop goes to ``on_stop(technique, response, choice)``, as the web player posts it.
     """
     ui = controls or Controls()
     ui.menu = list(stop_menu)
@@ -308,7 +341,7 @@ def play(
         if player.finished:
             break
         for key in keys.read(min(FRAME, player.seconds_until_next())):
-            _handle(key, player, ui, outcome, decide, on_feedback)
+            _handle(key, player, ui, outcome, decide, on_feedback, on_stop)
             if player.finished:
                 break
     outcome.completed = not player.stopped
@@ -330,18 +363,21 @@ def _feedback(technique: str | None, verdict: str, outcome: Outcome,
 
 
 def _handle(key: str, player: Player, ui: Controls, outcome: Outcome,
-            decide: Callable[[str], Decision], on_feedback: Callable[[str, str], None]) -> None:
+            decide: Callable[[str], Decision], on_feedback: Callable[[str, str], None],
+            on_stop: OnStop) -> None:
+    if ui.mode in ("choose", "rest"):
+        _handle_choice(key, player, ui, outcome, on_stop)
+        return
     if ui.mode == "menu":
         if key.isdigit() and 1 <= int(key) <= len(ui.menu):
-            _apply_stop_rule(ui.menu[int(key) - 1][0], player, ui, outcome, decide, on_feedback)
+            _apply_stop_rule(ui.menu[int(key) - 1][0], player, ui, outcome, decide, on_feedback,
+                             on_stop)
         elif key in ("escape", "c"):
             ui.mode, ui.checking = "play", None
             player.resume()
         return
     if ui.mode == "advice":
         if key in ("c", "enter", "space"):
-            if ui.pending == "skip":
-                player.skip()
             ui.mode, ui.message, ui.pending = "play", None, None
             player.resume()
         elif key == "q":
@@ -378,21 +414,75 @@ def _handle(key: str, player: Player, ui: Controls, outcome: Outcome,
 
 def _apply_stop_rule(response: str, player: Player, ui: Controls, outcome: Outcome,
                      decide: Callable[[str], Decision],
-                     on_feedback: Callable[[str, str], None]) -> None:
+                     on_feedback: Callable[[str, str], None], on_stop: OnStop) -> None:
+    from backrelief.core.stop_rules import CHOICE_LABELS
+
     decision = decide(response)
     technique = _current_technique(player, ui)
-    finished_technique = ui.checking is not None  # answered at its check-in: already over
+    at_check_in = ui.checking is not None  # answered at its check-in: already over
     ui.checking = None
     outcome.advice.append(decision.advice)
-    if decision.action == "stop":
-        _feedback(technique, "stopped", outcome, on_feedback)
-        outcome.stop_reason = response
-        outcome.rescreen = decision.rescreen
-        player.stop()
+    choices = list(decision.choices)
+    if not choices:  # carry on, with the advice on screen until it is read
+        ui.mode, ui.message, ui.pending = "advice", decision.advice, decision.action
         return
-    action = decision.action
-    if action == "skip":
-        _feedback(technique, "worse", outcome, on_feedback)
-        if finished_technique:
-            action = "continue"  # nothing left of it to skip; the next one starts as planned
-    ui.mode, ui.message, ui.pending = "advice", decision.advice, action
+    _feedback(technique, "stopped", outcome, on_feedback)
+    ui.stopping = _Stopping(technique, decision.response, decision.label, at_check_in)
+    if len(choices) == 1:  # a possible red flag: the session ends now
+        _record_stop(ui, outcome, on_stop, choices[0])
+        _end(player, ui, outcome, rescreen=choices[0] == "recheck")
+        return
+    ui.mode, ui.message = "choose", decision.advice
+    ui.choices = [(CHOICE_KEYS[c], CHOICE_LABELS[c]) for c in choices]  # type: ignore[index]
+    ui.pending = None
+
+
+def _record_stop(ui: Controls, outcome: Outcome, on_stop: OnStop, choice: str) -> None:
+    assert ui.stopping is not None
+    outcome.stops.append((ui.stopping.technique, ui.stopping.response, choice))
+    on_stop(ui.stopping.technique, ui.stopping.response, choice)
+
+
+def _end(player: Player, ui: Controls, outcome: Outcome, *, rescreen: bool) -> None:
+    assert ui.stopping is not None
+    outcome.stop_reason = ui.stopping.label
+    outcome.rescreen = rescreen
+    ui.mode, ui.choices, ui.stopping = "play", [], None
+    player.stop()
+
+
+def _carry_on(player: Player, ui: Controls) -> None:
+    """Leave the stopped technique (unless it was already over) and play on."""
+    assert ui.stopping is not None
+    if not ui.stopping.at_check_in:
+        player.skip()
+    ui.mode, ui.message, ui.choices, ui.stopping = "play", None, [], None
+    player.resume()
+
+
+def _handle_choice(key: str, player: Player, ui: Controls, outcome: Outcome,
+                   on_stop: OnStop) -> None:
+    """Keys while a stop waits for a choice (``choose``) or while resting (``rest``)."""
+    if ui.mode == "rest":
+        if key in ("c", "enter", "space"):
+            _carry_on(player, ui)
+        elif key in ("e", "q"):
+            _record_stop(ui, outcome, on_stop, "end")
+            _end(player, ui, outcome, rescreen=False)
+        return
+    by_key = {"r": "rest", "s": "skip", "e": "end", "q": "end", "1": "rest", "2": "skip",
+              "3": "end"}
+    choice = by_key.get(key)
+    if choice is None:
+        return
+    _record_stop(ui, outcome, on_stop, choice)
+    if choice == "end":
+        _end(player, ui, outcome, rescreen=False)
+    elif choice == "skip":
+        _carry_on(player, ui)
+    else:
+        ui.mode = "rest"
+        ui.message = ("Rest in a position that eases the pain, such as lying on your back with "
+                      "your knees bent. When it has settled back to its usual level, carry on "
+                      "gently with the next technique; if it doesn't, end the session.")
+        ui.choices = [("c", "Carry on with the next technique"), ("e", "End the session")]

@@ -23,6 +23,17 @@ from backrelief.core.screening import AnswerError, load_sources
 from backrelief.core.vocabulary import ConditionId
 
 Action = Literal["continue", "skip", "stop"]
+#: What a person can choose once a response has paused the session (the outcome vocabulary):
+#: ``rest`` stay paused and rest, then carry on with the next technique; ``skip`` leave this
+#: technique and carry on now; ``end`` end the session; ``recheck`` end it and answer the
+#: warning-sign questions again.
+Choice = Literal["rest", "skip", "end", "recheck"]
+CHOICE_LABELS: dict[Choice, str] = {
+    "rest": "Rest, then carry on",
+    "skip": "Skip this technique",
+    "end": "End the session",
+    "recheck": "Answer the safety questions again",
+}
 Text = Annotated[str, Field(min_length=3, max_length=800)]
 
 #: Responses every player must offer (the issue's list, plus the two "carry on" answers).
@@ -83,8 +94,42 @@ class StopDecision:
     rescreen: bool
     sources: list[str]
 
+    @property
+    def choices(self) -> tuple[Choice, ...]:
+        """What the person may do next, in the order a player offers it.
+
+        ``continue``: nothing to choose (the session carries on). ``skip`` (sharp or worsening
+        pain): the session stays paused and offers rest, skip or end, because whether the pain
+        settles decides (clinical brief 7.5). ``stop``: the session ends; with ``rescreen`` it
+        leads to the re-check (a possible red flag, brief 1.4), otherwise to the rating.
+        """
+        if self.action == "continue":
+            return ()
+        if self.action == "skip":
+            return ("rest", "skip", "end")
+        return ("recheck",) if self.rescreen else ("end",)
+
+    @property
+    def is_stop(self) -> bool:
+        """True when the response pauses or ends the session, so it must be recorded."""
+        return self.action != "continue"
+
+    def choose(self, choice: str) -> Choice:
+        """Check ``choice`` against :attr:`choices`; :class:`AnswerError` on field ``choice``.
+
+        An empty choice means the only one there is (a ``stop`` has exactly one).
+        """
+        if not choice and len(self.choices) == 1:
+            return self.choices[0]
+        for allowed in self.choices:
+            if allowed == choice:
+                return allowed
+        valid = ", ".join(self.choices) or "none (the session carries on)"
+        raise AnswerError("choice", f"{choice!r} is not a choice after {self.response!r}; "
+                                    f"valid: {valid}")
+
     def to_json(self) -> dict[str, Any]:
-        """The decision as a JSON-ready dict."""
+        """The decision as a JSON-ready dict (``choices`` as id and label pairs)."""
         return {
             "response": self.response,
             "label": self.label,
@@ -92,7 +137,13 @@ class StopDecision:
             "advice": self.advice,
             "rescreen": self.rescreen,
             "sources": list(self.sources),
+            "choices": [{"id": c, "label": CHOICE_LABELS[c]} for c in self.choices],
         }
+
+
+def ends_session(choice: Choice) -> bool:
+    """True when this choice ends the session (``end`` and ``recheck``)."""
+    return choice in ("end", "recheck")
 
 
 def load_stop_rules(path: Path | None = None) -> StopRules:

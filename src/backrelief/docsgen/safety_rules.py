@@ -14,7 +14,7 @@ from backrelief.core.screening import (
     ScreenDefinition,
     default_screen,
 )
-from backrelief.core.stop_rules import StopRules, default_stop_rules
+from backrelief.core.stop_rules import CHOICE_LABELS, StopRules, decide, default_stop_rules
 
 
 def _cell(text: str) -> str:
@@ -44,8 +44,14 @@ def _questions(screen: ScreenDefinition) -> list[str]:
             required = "yes" if question.required else "no"
             if question.ask_if is not None:
                 required += f" (asked if {question.ask_if.describe()})"
+            if question.skip_if is not None:
+                required += f" (skipped and recorded as no if {question.skip_if.describe()})"
+            text = _cell(question.text)
+            if question.parts:
+                text += "".join(f"<br>- `{part.id}`: {_cell(part.text)}" for part in question.parts)
+                text += "<br>*Yes only when every part is yes.*"
             lines.append(
-                f"| `{question.id}` | {_cell(question.text)}<br>*Help:* {_cell(question.help)} "
+                f"| `{question.id}` | {text}<br>*Help:* {_cell(question.help)} "
                 f"| {_answer_kind(question)} | {required} |"
             )
     return lines
@@ -61,7 +67,8 @@ def _rule(screen: ScreenDefinition, rule: Rule) -> list[str]:
         "",
         f"- **When:** {when}",
         f"- **Tier:** {rule.tier}",
-        f"- **Exercise allowed:** {'yes' if rule.exercise_allowed else 'no'}",
+        f"- **Exercise allowed:** {'yes' if rule.exercise_allowed else 'no'}"
+        + (f" (yes if {rule.exercise_allowed_if.describe()})" if rule.exercise_allowed_if else ""),
     ]
     if rule.gentle_only:
         lines.append("- **Gentle techniques only:** yes")
@@ -117,19 +124,24 @@ def _stop_rules(screen: ScreenDefinition, stop_rules: StopRules) -> list[str]:
         "## Stop rules during a session",
         "",
         "What a check-in answer or the \"this hurts\" button leads to. *Re-screen* means the "
-        "session asks the emergency and same-day questions again before anything else.",
+        "session asks the emergency and same-day questions again before anything else. "
+        "*Then* is what the player offers while the session is paused (both players offer the "
+        "same, from `core.stop_rules`); every answer that pauses or ends the session is "
+        "recorded with the technique, the answer and the choice.",
         "",
-        "| response | action | re-screen | advice | sources |",
-        "|---|---|---|---|---|",
+        "| response | action | re-screen | then | advice | sources |",
+        "|---|---|---|---|---|---|",
     ]
     for response in stop_rules.responses:
         advice = _cell(response.advice)
         for condition_id, extra in response.condition_advice.items():
             advice += f"<br>*With {condition_id}:* {_cell(extra)}"
         sources = ", ".join(f"`{source_id}`" for source_id in response.sources)
+        choices = decide(response.id, rules=stop_rules).choices
+        then = " / ".join(CHOICE_LABELS[c].lower() for c in choices) or "carry on"
         lines.append(
             f"| `{response.id}`: {_cell(response.label)} | {response.action} "
-            f"| {'yes' if response.rescreen else 'no'} | {advice} | {sources} |"
+            f"| {'yes' if response.rescreen else 'no'} | {then} | {advice} | {sources} |"
         )
     cited = sorted({s for response in stop_rules.responses for s in response.sources})
     lines += ["", "Stop-rule sources:", ""]

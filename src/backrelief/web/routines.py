@@ -32,6 +32,7 @@ def routine_document(routine: Routine, profile: Profile) -> dict[str, Any]:
             "pregnancy_weeks": profile.pregnancy_weeks,
             "pain": profile.pain,
             "gentle_only": profile.gentle_only,
+            "no_floor": profile.no_floor,
         },
     }
 
@@ -62,6 +63,18 @@ def routine_from_json(data: Any) -> Routine:
         return Routine(items, int(data["seconds"]), excluded, advice)
     except (KeyError, TypeError, ValueError) as exc:
         raise StoredRoutineError(f"the stored routine is damaged: {exc}") from None
+
+
+def left_out(data: Any, catalog: Catalog) -> list[tuple[str, str]]:
+    """A stored routine's exclusions as (technique name, reasons in words), as the terminal
+    shows them (core's :meth:`Exclusion.describe`)."""
+    entries = data.get("excluded", []) if isinstance(data, dict) else []
+    return [
+        Exclusion(str(entry["technique"]), tuple(str(r) for r in entry.get("reasons", []))
+                  ).describe(catalog)
+        for entry in entries
+        if isinstance(entry, dict) and "technique" in entry
+    ]
 
 
 def stored_timeline(data: Any, catalog: Catalog) -> list[Cue]:

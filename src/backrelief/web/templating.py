@@ -53,17 +53,14 @@ def label(value: object) -> str:
 
 
 def duration(seconds: object) -> str:
-    """Seconds as a short human duration: ``330`` -> ``5 min 30 s``."""
+    """Seconds as people say them, core's one wording: ``602`` -> ``about 10 minutes``."""
+    from backrelief.core.timeline import duration_words
+
     try:
         total = round(float(str(seconds)))
     except ValueError:
         return str(seconds)
-    minutes, rest = divmod(total, 60)
-    if minutes and rest:
-        return f"{minutes} min {rest} s"
-    if minutes:
-        return f"{minutes} min"
-    return f"{rest} s"
+    return duration_words(total)
 
 
 @cache
@@ -105,6 +102,19 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={static_version()}"
 
 
+def stops(routine: Any) -> list[dict[str, str | None]]:
+    """A session document's stops in words: technique id, what was felt, what was chosen."""
+    from backrelief.core.stop_rules import CHOICE_LABELS, default_stop_rules
+    from backrelief.store.stops import session_stops
+
+    labels = {response.id: response.label for response in default_stop_rules().responses}
+    return [
+        {"technique": stop.technique, "response": labels.get(stop.response, stop.response),
+         "choice": CHOICE_LABELS.get(stop.choice, stop.choice)}  # type: ignore[call-overload]
+        for stop in session_stops(routine)
+    ]
+
+
 def make_templates() -> Jinja2Templates:
     """The templates object every route renders with."""
     env = jinja2.Environment(
@@ -118,5 +128,6 @@ def make_templates() -> Jinja2Templates:
     env.filters["duration"] = duration
     env.filters["markdown"] = markdown
     env.filters["blocks"] = blocks
+    env.filters["stops"] = stops
     env.globals["static_url"] = static_url
     return Jinja2Templates(env=env)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from backrelief.core.conditions import Condition, default_conditions
-from backrelief.core.planner import plan_routine
+from backrelief.core.planner import plan_routine, suggest_no_floor
 from backrelief.core.vocabulary import EQUIPMENT
 from backrelief.store import (
     add_rating,
@@ -51,11 +51,13 @@ def _defaults(settings: dict[str, Any]) -> dict[str, Any]:
         "conditions": list(settings.get("conditions", [])),
         "pregnancy_weeks": "",
         "pain": "",
+        "no_floor": False,
     }
 
 
 def _builder(request: Request, values: dict[str, Any], screen_conditions: list[str],
-             gentle_only: bool, errors: dict[str, str], status_code: int = 200) -> Response:
+             gentle_only: bool, errors: dict[str, str], status_code: int = 200,
+             floor_first: bool = False) -> Response:
     return render(
         request,
         "builder.html",
@@ -68,6 +70,7 @@ def _builder(request: Request, values: dict[str, Any], screen_conditions: list[s
         conditions=condition_choices(),
         screen_conditions=screen_conditions,
         gentle_only=gentle_only,
+        floor_first=floor_first,
     )
 
 
@@ -85,7 +88,19 @@ def builder(request: Request) -> Response:
         values["pain"] = pain_now
     if result.pregnancy_weeks is not None:
         values["pregnancy_weeks"] = result.pregnancy_weeks
-    return _builder(request, values, list(result.conditions), result.gentle_only, {})
+    return _builder(request, values, list(result.conditions), result.gentle_only, {},
+                    floor_first=_floor_first(gate))
+
+
+def _checkbox(raw: str | None) -> bool | str:
+    """A ticked box sends "yes"; anything else is passed on for the model to refuse by name."""
+    return raw == "yes" if raw in (None, "yes") else raw
+
+
+def _floor_first(gate: Any) -> bool:
+    """Offer "I can't easily get down to the floor" first for people 65+ or with osteoporosis."""
+    answers = gate.screen.answers if gate.screen is not None else {}
+    return suggest_no_floor(answers.get("age"), gate.result.conditions if gate.result else ())
 
 
 @router.post("/build", include_in_schema=False)
@@ -106,6 +121,7 @@ async def build(request: Request) -> Response:
             "pregnancy_weeks": form_int(form, "pregnancy_weeks") or result.pregnancy_weeks,
             "pain": form_int(form, "pain"),
             "gentle_only": result.gentle_only,
+            "no_floor": _checkbox(form_text(form, "no_floor")),
         }
         plan, errors = validate(PlanRequest, {k: v for k, v in values.items() if v is not None})
         if values["pain"] is None:
@@ -119,7 +135,8 @@ async def build(request: Request) -> Response:
         if profile is None or plan is None or plan.pain is None:
             shown = {**values, "conditions": form_list(form, "conditions")}
             return _builder(request, shown, list(result.conditions), result.gentle_only,
-                            errors or {"form": "Please check your choices."}, 422)
+                            errors or {"form": "Please check your choices."}, 422,
+                            floor_first=_floor_first(gate))
         routine = plan_routine(profile, context.catalog, avoid=flagged_techniques(s))
         session_id = start_session(s, routine_document(routine, profile), screen_id=gate.screen.id)
         add_rating(s, plan.pain, kind="before", session_id=session_id)

@@ -1,21 +1,28 @@
 """A planned session: its preview, the player, and "this hurts" (all behind the safety gate).
 
 The stop rules are core's (:func:`backrelief.core.stop_rules.decide`). The player page carries
-each response's decision, computed here, in the buttons of its "this hurts" dialog so that it
-applies even offline; a "stop" is then posted back here, where ``decide`` runs again on the
-server before anything is recorded.
+each response's decision, computed here, in the buttons of its "this hurts" dialog (action,
+advice and the choices that follow) so that it applies even offline; every stop is then posted
+back here with the person's choice, where ``decide`` runs again on the server before anything
+is recorded (``store.stops``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from backrelief.core.screening import AnswerError
-from backrelief.core.stop_rules import decide, default_stop_rules
-from backrelief.store import add_feedback, finish_session
+from backrelief.core.stop_rules import CHOICE_LABELS, decide, default_stop_rules, ends_session
+from backrelief.store import StoreInputError, finish_session
+from backrelief.store.sessions import STOP_REASON_MAX_LENGTH
+from backrelief.store.stops import add_stop
 from backrelief.web.context import render, web
 from backrelief.web.figures import figure_ref, step_figures
+from backrelief.web.routines import left_out
 from backrelief.web.sessions import gated_session, routine_items, session_conditions
 
 router = APIRouter()
@@ -40,6 +47,7 @@ def preview(request: Request, session_id: int) -> Response:
         routine=routine,
         items=items,
         previews=previews,
+        left_out=left_out(routine, context.catalog),
         finished=record.ended_at is not None,
     )
 
@@ -71,34 +79,69 @@ def play(request: Request, session_id: int) -> Response:
         items=items,
         figures=figures,
         responses=responses,
+        choice_labels=CHOICE_LABELS,
         time_scale=context.config.time_scale,
     )
 
 
+async def _fields(request: Request) -> Mapping[str, Any]:
+    """The posted fields, from a form or from a JSON object (422 for anything else)."""
+    if request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            body = await request.json()
+        except ValueError:
+            raise HTTPException(422, "body: not valid JSON") from None
+        if not isinstance(body, dict):
+            raise HTTPException(422, "body: expected a JSON object of fields")
+        return {key: value for key, value in body.items() if isinstance(value, str)}
+    return await request.form()
+
+
 @router.post("/session/{session_id}/hurt", include_in_schema=False)
 async def hurt(request: Request, session_id: int) -> Response:
-    """Apply a stop rule to a "this hurts" response; record a stop or a skipped technique."""
-    form = await request.form()
+    """Apply a stop rule to a "this hurts" response and the person's choice; record the stop.
+
+    Form fields (the player's dialog posts them; the page documents them too):
+    ``response``  a stop-rule id (``content/stop_rules.yaml``);
+    ``choice``    what the person chose next, one of the decision's ``choices``
+                  (``core.stop_rules``); may be left out when there is only one;
+    ``technique`` the technique under way, one of the session's, or empty;
+    ``stop_id``   optional client-made id, so a stop re-sent after being offline counts once.
+    The same fields may come as a JSON object (what ``static/js/outbox.js`` sends).
+    A ``continue`` response records nothing. Any other records the stop (technique, response,
+    choice); ``end`` and ``recheck`` also end the session. Replies with JSON when asked
+    (the decision, the choice, ``next`` and ``next_label``), else redirects to ``next``.
+    """
+    form = await _fields(request)
     response_id = str(form.get("response", ""))
-    technique = str(form.get("technique", ""))
+    technique = str(form.get("technique", "")) or None
+    raw_stop_id = form.get("stop_id")
+    stop_id = str(raw_stop_id) if raw_stop_id else None
     context = web(request)
     with context.database.session(write=True) as s:
         record, _ = gated_session(s, session_id)
         try:
             decision = decide(response_id, session_conditions(record))
+            choice = decision.choose(str(form.get("choice", ""))) if decision.is_stop else None
         except AnswerError as exc:
             raise HTTPException(422, f"{exc.field}: {exc.problem}") from None
-        in_routine = technique in record.techniques
-        if decision.action in ("skip", "stop") and in_routine:
-            add_feedback(s, session_id, technique, "stopped")
-        if decision.action == "stop" and record.ended_at is None:
-            finish_session(s, session_id, completed=False, stop_reason=decision.label[:200])
-    if decision.rescreen:
-        target, label = f"/check/recheck?session={session_id}", "Answer the safety questions again"
-    elif decision.action == "stop":
+        if technique is not None and technique not in record.techniques:
+            raise HTTPException(422, f"technique: {technique!r} is not in this session")
+        if choice is not None:
+            try:
+                add_stop(s, session_id, technique, decision.response, choice, stop_id=stop_id)
+            except StoreInputError as exc:
+                raise HTTPException(422, f"{exc.field}: {exc.problem}") from None
+            if ends_session(choice) and record.ended_at is None:
+                finish_session(s, session_id, completed=False,
+                               stop_reason=decision.label[:STOP_REASON_MAX_LENGTH])
+    if choice == "recheck":
+        target, label = f"/check/recheck?session={session_id}", CHOICE_LABELS["recheck"]
+    elif choice == "end":
         target, label = f"/session/{session_id}/after", "Rate how you feel now"
     else:
         target, label = f"/session/{session_id}/play", "Back to the session"
     if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse({**decision.to_json(), "next": target, "next_label": label})
+        return JSONResponse({**decision.to_json(), "choice": choice, "next": target,
+                             "next_label": label})
     return RedirectResponse(target, status_code=303)

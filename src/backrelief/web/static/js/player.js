@@ -2,10 +2,19 @@
 // It never re-derives timings; it only shows and speaks each cue when its second comes.
 // Stop-rule decisions are made on the server by core.stop_rules and arrive in the page as
 // data attributes on the "this hurts" buttons, so they apply even without a network.
-import { SessionClock } from "./clock.js";
-import { CueScheduler } from "./scheduler.js";
-import { Voice } from "./voice.js";
-import { ScreenAwake } from "./wakelock.js";
+//
+// Page contract (templates/player.html; keep it stable for other pages and tests):
+//   #player data-session-id, data-timeline-url (GET: {cues}), data-after-url, data-time-scale;
+//   #hurt-form action = POST /session/{id}/hurt (response, choice, technique, stop_id);
+//   window.__backrelief = {scheduler, clock, fired, chimes}: read by the browser tests.
+//
+// The sub-modules are imported with this module's own ?v= version tag, so each loads once per
+// release and never as a stale copy from a cache.
+const VERSION = new URL(import.meta.url).search;
+const [{ SessionClock }, { CueScheduler }, { Voice, NO_VOICE }, { ScreenAwake }, { Chime },
+  { sendStop, newStopId }] = await Promise.all(
+  ["clock", "scheduler", "voice", "wakelock", "chime", "stopqueue"].map((name) => import(`./${name}.js${VERSION}`)),
+);
 
 const RING_KINDS = new Set(["hold", "switch_side", "rest", "check_in", "technique"]);
 const RING_CIRCUMFERENCE = 2 * Math.PI * 45;
@@ -27,6 +36,9 @@ class Player {
     this.clock = new SessionClock(Number(root.dataset.timeScale) || 1);
     this.scheduler = new CueScheduler(cues, this.clock, (cue, index, seeked) => this.show(cue, index, seeked));
     this.voice = new Voice();
+    this.chime = new Chime();
+    this.holdEnd = null; // session second the current hold ends at, for its chime
+    this.rep = null; // the rep under way (its hold's ring says "rep 2 of 5")
     this.awake = new ScreenAwake();
     this.reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
     this.techniqueStarts = cues.map((cue, index) => [cue, index]).filter(([cue]) => cue.kind === "technique");
@@ -35,7 +47,8 @@ class Player {
     this.frame = null;
     this.ended = false;
     this.saveKey = `backrelief.position.${this.sessionId}`;
-    window.__backrelief = { scheduler: this.scheduler, clock: this.clock, fired: [] };
+    window.__backrelief = { scheduler: this.scheduler, clock: this.clock, fired: [],
+      chimes: this.chime.log };
   }
 
   // --- lifecycle --------------------------------------------------------------------------
@@ -44,6 +57,7 @@ class Player {
     $("p-start").hidden = true;
     $("p-live").hidden = false;
     this.root.dataset.state = "playing";
+    this.chime.unlock(); // audio may only start from a tap
     this.clock.start(0);
     // Resuming a saved session starts again from the beginning of the technique it was in.
     const from = this.techniqueStarts.filter(([cue]) => cue.at <= fromSeconds).pop();
@@ -120,6 +134,15 @@ class Player {
     this.root.dataset.cue = String(index);
     this.root.dataset.kind = cue.kind;
     if (!seeked || cue.kind === "technique" || cue.kind === "step") this.voice.say(cue.say);
+    const techniqueOver = !seeked && (cue.kind === "end" || (cue.kind === "technique" && index > 0));
+    if (techniqueOver) {
+      this.holdEnd = null; // one chime, the technique's, when a hold ends the technique
+      this.chime.play("technique", { due: cue.at, at: this.clock.elapsed() });
+    } else if (!seeked) {
+      this.chimeIfHoldOver(cue.at);
+    }
+    if (seeked) this.holdEnd = null; // a jump leaves the hold unfinished: no chime for it
+    if (cue.kind === "technique" || cue.kind === "step" || cue.kind === "switch_side") this.rep = null;
     switch (cue.kind) {
       case "technique":
         this.showTechnique(cue);
@@ -133,10 +156,18 @@ class Player {
         this.showFigure(cue.technique, cue.step);
         break;
       case "hold":
-        $("p-hold-label").textContent = cue.side ? `seconds, ${cue.side} side` : "seconds";
+        // Inside a rep the ring counts the hold down and says which rep it is; the bare
+        // seconds label is only for holds that stand alone.
+        $("p-hold-label").textContent = this.rep
+          ? `rep ${this.rep.rep} of ${this.rep.reps}${this.rep.side ? `, ${this.rep.side} side` : ""}`
+          : (cue.side ? `seconds, ${cue.side} side` : "seconds");
+        if (this.rep) $("p-reps").hidden = true; // the ring says the rep
+        this.holdEnd = cue.at + cue.duration;
         break;
       case "rep":
+        this.rep = cue;
         this.gauge = null;
+        this.holdEnd = null;
         $("p-ring").hidden = true;
         $("p-reps").hidden = false;
         $("p-rep-num").textContent = String(cue.rep);
@@ -171,6 +202,15 @@ class Player {
     }
     this.showNext(index);
     this.draw();
+  }
+
+  // The hold under way ends by session second t: chime once.
+  chimeIfHoldOver(t) {
+    if (this.holdEnd !== null && t >= this.holdEnd - 0.001) {
+      const due = this.holdEnd;
+      this.holdEnd = null;
+      this.chime.play("hold", { due, at: t });
+    }
   }
 
   words(big, detail) {
@@ -233,6 +273,13 @@ class Player {
 
   draw() {
     const t = Math.min(this.clock.elapsed(), this.total);
+    if (this.clock.running) this.chimeIfHoldOver(t);
+    if (this.gauge && this.rep && t >= this.gauge.at + this.gauge.duration) {
+      // The hold of this rep is over: show the rep count again, never "0 seconds".
+      this.gauge = null;
+      $("p-ring").hidden = true;
+      $("p-reps").hidden = false;
+    }
     if (this.gauge) {
       const left = Math.max(0, this.gauge.at + this.gauge.duration - t);
       const shown = this.reducedMotion.matches ? Math.ceil(left) : left;
@@ -283,7 +330,7 @@ class Player {
   }
 
   openHurt() {
-    if (this.ended || !this.clock.started) return;
+    if (this.ended || !this.clock.started || this.resting) return;
     this.wasRunning = this.clock.running;
     this.pause();
     this.status("");
@@ -300,56 +347,123 @@ class Player {
     $("p-hurts").focus();
   }
 
-  // A response was chosen. continue/skip are played out here; stop goes to the server, which
-  // applies the same decision, records it and sends the person on (re-check or rating).
-  async respond(button) {
+  // A response was chosen. "continue" carries on at once. Anything else keeps the session
+  // paused and offers the choices core.stop_rules gives it (data-choices): sharp or worse pain
+  // offers rest / skip / end; a possible red flag ends the session and leads to the re-check.
+  respond(button) {
     const action = button.dataset.action;
     const advice = button.dataset.advice || "";
-    const technique = this.currentTechnique();
     if (action === "continue") {
       this.closeHurt(true);
       this.status(advice);
       return;
     }
-    if (action === "skip") {
-      if (technique) this.skipped.add(technique);
-      this.closeHurt(false);
-      this.skip();
-      this.resume();
-      this.status(advice);
-      return;
+    this.stopping = { response: button.value, technique: this.currentTechnique(), advice };
+    this.root.dataset.state = action === "stop" ? "stopped" : "paused";
+    this.voice.cancel();
+    $("hurt-choices").hidden = true;
+    $("hurt-advice").hidden = false;
+    $("hurt-advice-title").textContent = action === "stop" ? "Session stopped" : "Stop this technique";
+    $("hurt-advice-text").textContent = advice;
+    $("hurt-offline").hidden = true;
+    $("hurt-next").hidden = true;
+    const choices = (button.dataset.choices || "").split(" ").filter(Boolean);
+    for (const choiceButton of $("hurt-next-choices").querySelectorAll("[data-choice]")) {
+      choiceButton.hidden = !choices.includes(choiceButton.dataset.choice);
     }
-    // stop
+    if (action === "stop") {
+      // Nothing to choose: the session ends now, and is recorded now.
+      this.endSession();
+      this.record(choices[0]);
+    }
+    const first = $("hurt-next-choices").querySelector("[data-choice]:not([hidden])");
+    if (first) first.focus();
+  }
+
+  endSession() {
     this.ended = true;
     this.scheduler.stop();
     this.voice.cancel();
     this.awake.release();
-    this.root.dataset.state = "stopped";
     this.clearPosition();
-    $("hurt-choices").hidden = true;
-    const panel = $("hurt-advice");
-    panel.hidden = false;
-    $("hurt-advice-text").textContent = advice;
-    const form = $("hurt-form");
-    const data = new FormData(form);
-    data.set("response", button.value);
-    data.set("technique", technique);
-    data.set("stopped", [...this.skipped].join(","));
-    const next = $("hurt-next");
-    next.href = this.afterUrl({ stopped_by: button.value, technique });
-    next.focus();
-    try {
-      const response = await fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" } });
-      if (response.ok) {
-        const result = await response.json();
-        next.href = result.next;
-        next.textContent = result.next_label;
+  }
+
+  // Send the stop (response, choice, technique); kept on the device and re-sent when offline.
+  record(choice) {
+    const { response, technique } = this.stopping;
+    const fields = { response, choice, technique, stop_id: newStopId() };
+    const sent = sendStop($("hurt-form").action, fields).then((result) => {
+      if (result === null) $("hurt-offline").hidden = false;
+      return result;
+    });
+    this.sending = sent;
+    return sent;
+  }
+
+  async choose(choice) {
+    if (!this.stopping) return;
+    const { technique, advice } = this.stopping;
+    if (choice === "rest" || choice === "skip") {
+      this.record(choice);
+      if (technique) this.skipped.add(technique);
+      this.closeHurt(false);
+      if (choice === "skip") {
+        this.skip();
+        this.resume();
+        this.status(advice);
+        this.stopping = null;
       } else {
-        $("hurt-offline").hidden = false;
+        this.rest();
       }
-    } catch (e) {
-      $("hurt-offline").hidden = false;
+      return;
     }
+    if (choice === "end") {
+      this.endSession();
+      this.root.dataset.state = "stopped";
+      const sent = this.record("end");
+      this.goOn(sent, this.afterUrl({ stopped_by: this.stopping.response, technique }),
+        "Rate how you feel now");
+      return;
+    }
+    // recheck: already recorded when the session stopped
+    this.goOn(this.sending, `/check/recheck?session=${this.sessionId}`, "Answer the safety questions again");
+  }
+
+  // Leave for the next page once the stop is saved; offline, show the link and the note.
+  async goOn(sent, href, label) {
+    const result = await sent;
+    const next = $("hurt-next");
+    next.href = href;
+    next.textContent = label;
+    if (result) {
+      window.location.assign(next.href);
+      return;
+    }
+    for (const button of $("hurt-next-choices").querySelectorAll("[data-choice]")) button.hidden = true;
+    next.hidden = false;
+    next.focus();
+  }
+
+  // "Rest, then carry on": the session stays paused until the person says the pain settled.
+  rest() {
+    this.resting = true;
+    this.root.dataset.state = "resting";
+    $("p-rest").showModal();
+    $("p-rest-go").focus();
+  }
+
+  endRest(carryOn) {
+    $("p-rest").close();
+    this.resting = false;
+    if (carryOn) {
+      this.skip();
+      this.resume();
+      this.status("Carry on gently. Press This hurts again if the pain comes back.");
+      this.stopping = null;
+      return;
+    }
+    $("hurt-dialog").showModal();
+    this.choose("end");
   }
 
   // --- small helpers ----------------------------------------------------------------------
@@ -382,15 +496,23 @@ class Player {
 function bindControls(player) {
   const voiceButton = $("p-voice");
   const syncVoice = () => {
+    if (!player.voice.available) {
+      // Said on the button itself; the visual cues carry the session on their own.
+      voiceButton.disabled = true;
+      voiceButton.setAttribute("aria-pressed", "false");
+      voiceButton.textContent = NO_VOICE;
+      voiceButton.dataset.voice = "none";
+      return;
+    }
+    voiceButton.disabled = false;
+    voiceButton.dataset.voice = "available";
     voiceButton.setAttribute("aria-pressed", player.voice.enabled ? "true" : "false");
     voiceButton.textContent = player.voice.enabled ? "Voice on" : "Voice off";
   };
-  if (!player.voice.available) {
-    voiceButton.disabled = true;
-    voiceButton.textContent = "Voice not available";
-  } else {
-    syncVoice();
-  }
+  voiceButton.disabled = true; // until the device's voices are known
+  voiceButton.textContent = "Voice…";
+  player.voice.ready.then(syncVoice);
+  player.voice.onchange = syncVoice;
   voiceButton.addEventListener("click", () => { player.voice.setEnabled(!player.voice.enabled); syncVoice(); });
 
   const resumeAt = player.savedPosition();
@@ -405,15 +527,24 @@ function bindControls(player) {
   $("p-back").addEventListener("click", () => player.back());
   $("p-hurts").addEventListener("click", () => player.openHurt());
   $("hurt-cancel").addEventListener("click", () => player.closeHurt(true));
-  $("hurt-dialog").addEventListener("cancel", (event) => { event.preventDefault(); player.closeHurt(true); });
+  $("hurt-dialog").addEventListener("cancel", (event) => {
+    event.preventDefault(); // Esc: carry on only from the first question, never after a stop
+    if (!player.stopping) player.closeHurt(true);
+  });
   $("hurt-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const button = event.submitter;
     if (button && button.dataset.action) player.respond(button);
   });
+  for (const button of $("hurt-next-choices").querySelectorAll("[data-choice]")) {
+    button.addEventListener("click", () => player.choose(button.dataset.choice));
+  }
+  $("p-rest-go").addEventListener("click", () => player.endRest(true));
+  $("p-rest-end").addEventListener("click", () => player.endRest(false));
+  $("p-rest").addEventListener("cancel", (event) => event.preventDefault());
 
   document.addEventListener("keydown", (event) => {
-    if (event.altKey || event.ctrlKey || event.metaKey || $("hurt-dialog").open) return;
+    if (event.altKey || event.ctrlKey || event.metaKey || $("hurt-dialog").open || $("p-rest").open) return;
     const tag = event.target.tagName;
     const onControl = tag === "BUTTON" || tag === "A" || tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA";
     const key = event.key.toLowerCase();
@@ -447,7 +578,7 @@ async function main() {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     cues = (await response.json()).cues;
   } catch (e) {
-    $("p-status").textContent = "The routine could not be loaded. Check your connection and reload the page.";
+    $("p-load-error").hidden = false;
     return;
   }
   // Ask the service worker to keep this routine, so it plays on (and reloads) offline.
@@ -459,6 +590,7 @@ async function main() {
   }
   const player = new Player(root, cues);
   bindControls(player);
+  await player.voice.ready;
   root.dataset.state = "ready";
   $("p-begin").disabled = false;
 }
