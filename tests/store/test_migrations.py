@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from backrelief.store import add_rating, list_ratings, open_database
 from backrelief.store.db import create_database_engine
@@ -108,3 +108,48 @@ def test_two_processes_opening_a_new_database_at_once(tmp_path: Path) -> None:
         thread.join()
     assert errors == []
     assert _tables(url) == TABLES
+
+
+def _rating_columns(url: str) -> set[str]:
+    engine = create_database_engine(url)
+    try:
+        return {column["name"] for column in inspect(engine).get_columns("pain_ratings")}
+    finally:
+        engine.dispose()
+
+
+def test_0002_adds_spread_keeping_old_ratings_as_not_spread(database_url: str) -> None:
+    engine = create_database_engine(database_url)
+    try:
+        upgrade(engine, "0001")
+        assert "spread" not in _rating_columns(database_url)
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO pain_ratings (rated_at, pain, kind) "
+                    "VALUES ('2026-11-01 08:00:00+00:00', 6, 'daily')"
+                )
+            )
+        upgrade(engine, "0002")
+        assert current_revision(engine) == "0002"
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT pain, spread FROM pain_ratings")).all()
+        assert [(row[0], bool(row[1])) for row in rows] == [(6, False)]
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO pain_ratings (rated_at, pain, kind, spread) "
+                    "VALUES ('2026-11-02 08:00:00+00:00', 7, 'daily', :spread)"
+                ),
+                {"spread": True},
+            )
+        downgrade(engine, "0001")
+        assert current_revision(engine) == "0001"
+        assert "spread" not in _rating_columns(database_url)
+        with engine.connect() as connection:
+            pains = connection.execute(text("SELECT pain FROM pain_ratings ORDER BY pain")).all()
+        assert [row[0] for row in pains] == [6, 7]
+        upgrade(engine)
+        assert "spread" in _rating_columns(database_url)
+    finally:
+        engine.dispose()
