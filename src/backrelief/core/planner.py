@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -231,13 +231,14 @@ def _region_words(regions: Iterable[str]) -> str:
 def plan_routine(
     profile: Profile,
     catalog: Catalog,
-    avoid: Collection[str] = frozenset(),
+    avoid: Collection[str] | Mapping[str, str] = frozenset(),
     seed: int | None = None,
 ) -> Routine:
     """Plan a routine for ``profile`` from ``catalog``.
 
-    ``avoid`` holds technique ids to leave out (the diary's "made pain worse last time");
-    ``seed`` varies the choice between equally good techniques (None: by id).
+    ``avoid`` holds technique ids to leave out (the diary's memory, or ``plan --avoid``); as a
+    mapping, each id's value is the reason listed in ``excluded`` ("felt worse on Tuesday: left
+    out until ..."); ``seed`` varies the choice between equally good techniques (None: by id).
     """
     rules = default_conditions()
     excluded: list[Exclusion] = []
@@ -245,7 +246,8 @@ def plan_routine(
     for technique in catalog.ordered():
         reasons: list[str] = []
         if technique.id in avoid:
-            reasons.append("avoid: made pain worse last time")
+            reasons.append(avoid[technique.id] if isinstance(avoid, Mapping)
+                           else "avoid: made pain worse last time")
         if not set(technique.regions) & profile.regions:
             reasons.append(f"region: works the {_region_words(technique.regions)} back")
         choice = choose_form(technique, profile.restrictions, profile.equipment,

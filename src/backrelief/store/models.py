@@ -101,11 +101,13 @@ class PainRating(Base):
 
 
 class TechniqueFeedback(Base):
-    """How one technique felt in one session: better, same, worse or stopped."""
+    """How one technique felt in one session: better, same, worse, stopped or not today."""
 
     __tablename__ = "technique_feedback"
     __table_args__ = (
-        CheckConstraint("verdict IN ('better', 'same', 'worse', 'stopped')", name="verdict"),
+        CheckConstraint(
+            "verdict IN ('better', 'same', 'worse', 'stopped', 'not_today')", name="verdict"
+        ),
         UniqueConstraint("session_id", "technique_id"),
     )
 

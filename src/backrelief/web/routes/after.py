@@ -8,7 +8,8 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from backrelief.core.progress import VERDICTS
-from backrelief.store import add_feedback, add_rating, diary_advice, finish_session, list_ratings
+from backrelief.journey.sessions import finish_after
+from backrelief.store import diary_advice, list_ratings
 from backrelief.web.context import render, web
 from backrelief.web.forms import form_int
 from backrelief.web.sessions import load_session, routine_items
@@ -20,6 +21,7 @@ VERDICT_LABELS = {
     "same": "No change",
     "worse": "Felt worse",
     "stopped": "Stopped it",
+    "not_today": "Not again today",
 }
 
 
@@ -78,11 +80,7 @@ async def save_after(request: Request, session_id: int) -> Response:
     if errors or not isinstance(pain, int):
         return _after_page(request, session_id, pain or "", verdicts, errors, 422)
     with context.database.session(write=True) as s:
-        add_rating(s, pain, kind="after", session_id=session_id)
-        for technique, verdict in verdicts.items():
-            add_feedback(s, session_id, technique, verdict)
-        if record.ended_at is None:
-            finish_session(s, session_id, completed="stopped" not in verdicts.values())
+        finish_after(s, session_id, pain, verdicts)
     return RedirectResponse(f"/session/{session_id}/summary", status_code=303)
 
 

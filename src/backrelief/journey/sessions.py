@@ -1,0 +1,80 @@
+"""A guided session's bookkeeping, the same for both shells.
+
+Nothing is stored while a person only looks at a plan or changes their choices: :func:`start`
+runs when the player starts, and stores the session (one :mod:`~backrelief.journey.document`),
+its "before" rating and the remembered choices at once. A session left unfinished is recorded
+as abandoned exactly once, when the next one starts. :func:`finish_after` is the end both
+shells share: pain after, per-technique feedback, and the session's end if the player did not
+already record it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backrelief.core.planner import Profile, Routine
+from backrelief.journey.defaults import remember_choices
+from backrelief.journey.document import session_document
+from backrelief.store.diary import add_rating
+from backrelief.store.models import PracticeSession
+from backrelief.store.sessions import (
+    add_feedback,
+    finish_session,
+    get_session,
+    list_sessions,
+    start_session,
+)
+from backrelief.store.types import utcnow
+
+ABANDONED = "abandoned"
+
+
+def abandon_unfinished(db: Session, now: datetime | None = None) -> list[int]:
+    """Record every session still open as abandoned (not completed); returns their ids."""
+    ended = utcnow() if now is None else now
+    open_ids = list(db.scalars(
+        select(PracticeSession.id).where(PracticeSession.ended_at.is_(None))
+        .order_by(PracticeSession.id)
+    ))
+    for session_id in open_ids:
+        finish_session(db, session_id, completed=False, stop_reason=ABANDONED, ended_at=ended)
+    return open_ids
+
+
+def start(db: Session, routine: Routine, profile: Profile, *, pain_before: int | None,
+          screen_id: int | None = None) -> int:
+    """The player starts: store the session, pain before and the choices; returns its id."""
+    abandon_unfinished(db)
+    session_id = start_session(db, session_document(routine, profile), screen_id=screen_id)
+    if pain_before is not None:
+        add_rating(db, pain_before, kind="before", session_id=session_id)
+    remember_choices(db, profile)
+    return session_id
+
+
+def finish_after(db: Session, session_id: int, pain_after: int | None,
+                 verdicts: Mapping[str, str], *, completed: bool | None = None,
+                 stop_reason: str | None = None) -> None:
+    """The after-session answers: pain now, how each technique felt, and the session's end.
+
+    ``completed`` None means "as the feedback says": not completed when a technique was stopped.
+    A session whose end is already recorded (a stop in the player) keeps that end.
+    """
+    record = get_session(db, session_id)
+    if pain_after is not None:
+        add_rating(db, pain_after, kind="after", session_id=session_id)
+    for technique, verdict in verdicts.items():
+        add_feedback(db, session_id, technique, verdict)
+    if record.ended_at is None:
+        done = "stopped" not in verdicts.values() if completed is None else completed
+        finish_session(db, session_id, completed=done, stop_reason=stop_reason)
+
+
+def finished_count(db: Session) -> int:
+    """Sessions the person finished (played to the end or ended themselves; not abandoned)."""
+    return sum(1 for record in list_sessions(db)
+               if record.ended_at is not None and record.stop_reason != ABANDONED)
