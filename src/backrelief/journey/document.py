@@ -100,6 +100,14 @@ def _routine(data: Mapping[str, Any]) -> Routine:
         raise DocumentError(f"the stored routine is damaged: {exc}") from None
 
 
+def read_routine(data: Any) -> Routine:
+    """Only the routine of a stored session: all a player needs, also from an imported row
+    written before the document had a profile."""
+    if not isinstance(data, Mapping):
+        raise DocumentError("the stored session is not a routine document")
+    return _routine(data)
+
+
 def read_document(data: Any) -> SessionDocument:
     """The typed document from a stored session (DocumentError if it is damaged)."""
     if not isinstance(data, Mapping):
