@@ -52,6 +52,8 @@ def test_0003_gives_terminal_sessions_a_profile_and_goes_back(database_url: str)
                 "VALUES ('2026-11-01 08:00:00+00:00', 6, 'before', 1, :no)"), {"no": False})
         upgrade(engine, "0003")
         assert current_revision(engine) == "0003"
+        with engine.connect() as connection:  # nothing lost on the way
+            assert connection.execute(text("SELECT pain FROM pain_ratings")).all() == [(6,)]
         rows = _routines(engine)
         terminal, web, oldest = (read_document(rows[n]) for n in (1, 2, 3))
         assert terminal.profile.conditions == {"osteoporosis"}
@@ -73,6 +75,8 @@ def test_0003_gives_terminal_sessions_a_profile_and_goes_back(database_url: str)
         with engine.connect() as connection:
             verdicts = connection.execute(text("SELECT verdict FROM technique_feedback")).all()
         assert [v[0] for v in verdicts] == ["stopped"]
+        with engine.connect() as connection:  # the session's rating survives the way down too
+            assert connection.execute(text("SELECT pain FROM pain_ratings")).all() == [(6,)]
         upgrade(engine)
         assert read_document(_routines(engine)[1]).profile.conditions == {"osteoporosis"}
     finally:

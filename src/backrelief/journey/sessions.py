@@ -10,6 +10,7 @@ already record it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -20,6 +21,7 @@ from backrelief.core.planner import Profile, Routine
 from backrelief.journey.defaults import remember_choices
 from backrelief.journey.document import session_document
 from backrelief.store.diary import add_rating
+from backrelief.store.errors import StoreInputError
 from backrelief.store.models import PracticeSession
 from backrelief.store.sessions import (
     add_feedback,
@@ -31,6 +33,7 @@ from backrelief.store.sessions import (
 from backrelief.store.types import utcnow
 
 ABANDONED = "abandoned"
+ANSWER_ID = re.compile(r"[A-Za-z0-9-]{8,40}")
 
 
 def abandon_unfinished(db: Session, now: datetime | None = None) -> list[int]:
@@ -58,20 +61,37 @@ def start(db: Session, routine: Routine, profile: Profile, *, pain_before: int |
 
 def finish_after(db: Session, session_id: int, pain_after: int | None,
                  verdicts: Mapping[str, str], *, completed: bool | None = None,
-                 stop_reason: str | None = None) -> None:
+                 stop_reason: str | None = None, answer_id: str | None = None) -> bool:
     """The after-session answers: pain now, how each technique felt, and the session's end.
 
     ``completed`` None means "as the feedback says": not completed when a technique was stopped.
     A session whose end is already recorded (a stop in the player) keeps that end.
+    ``answer_id`` is the sender's own id for these answers: sent again (the browser's offline
+    outbox retries until it hears back), they are stored once. Returns False for such a repeat.
     """
     record = get_session(db, session_id)
+    row = db.get(PracticeSession, session_id)
+    assert row is not None  # get_session found it
+    if answer_id is not None:
+        if not isinstance(answer_id, str) or not ANSWER_ID.fullmatch(answer_id):
+            raise StoreInputError("answer_id", "must be 8 to 40 letters, digits or dashes")
+        if row.after_id == answer_id:
+            return False
+        used = db.scalar(select(PracticeSession.id).where(PracticeSession.after_id == answer_id))
+        if used is not None:
+            raise StoreInputError("answer_id", "already used for another session")
+        row.after_id = answer_id
     if pain_after is not None:
         add_rating(db, pain_after, kind="after", session_id=session_id)
     for technique, verdict in verdicts.items():
+        if technique not in record.techniques:
+            raise StoreInputError(f"verdicts.{technique}", "is not a technique of this session")
         add_feedback(db, session_id, technique, verdict)
     if record.ended_at is None:
         done = "stopped" not in verdicts.values() if completed is None else completed
         finish_session(db, session_id, completed=done, stop_reason=stop_reason)
+    db.flush()
+    return True
 
 
 def finished_count(db: Session) -> int:

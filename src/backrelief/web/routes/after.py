@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import RedirectResponse, Response
 
-from backrelief.core.progress import VERDICTS
+from backrelief.core.progress import PAIN_MAX, PAIN_MIN, VERDICTS, Verdict
 from backrelief.journey.sessions import finish_after
 from backrelief.store import diary_advice, list_ratings
 from backrelief.web.context import render, web
-from backrelief.web.forms import form_int
+from backrelief.web.forms import form_int, form_text
 from backrelief.web.sessions import load_session, routine_items
 
 router = APIRouter()
@@ -79,9 +81,32 @@ async def save_after(request: Request, session_id: int) -> Response:
             verdicts[technique] = value
     if errors or not isinstance(pain, int):
         return _after_page(request, session_id, pain or "", verdicts, errors, 422)
+    answer_id = form_text(form, "answer_id")
     with context.database.session(write=True) as s:
-        finish_after(s, session_id, pain, verdicts)
+        finish_after(s, session_id, pain, verdicts, answer_id=answer_id)
     return RedirectResponse(f"/session/{session_id}/summary", status_code=303)
+
+
+class AfterAnswers(BaseModel):
+    """The after-session form as JSON (what the browser's offline outbox sends)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answer_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{8,40}$")]
+    pain: Annotated[int, Field(strict=True, ge=PAIN_MIN, le=PAIN_MAX)]
+    verdicts: dict[Annotated[str, Field(max_length=60)], Verdict] = Field(
+        default_factory=dict, max_length=40)
+
+
+@router.post("/api/sessions/{session_id}/after", tags=["sessions"])
+def post_after(request: Request, session_id: int, body: AfterAnswers) -> dict[str, Any]:
+    """Store pain after and each technique's verdict, once per `answer_id` (a repeat answers
+    `{"stored": false}` and writes nothing); 422 naming the field for bad input."""
+    with web(request).database.session(write=True) as s:
+        load_session(s, session_id)
+        stored = finish_after(s, session_id, body.pain, dict(body.verdicts),
+                              answer_id=body.answer_id)
+    return {"stored": stored, "summary": f"/session/{session_id}/summary"}
 
 
 @router.get("/session/{session_id}/summary", include_in_schema=False)

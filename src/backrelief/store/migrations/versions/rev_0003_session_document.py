@@ -13,6 +13,9 @@ says, best effort: the conditions named by its exclusions (the planner writes "<
 rating; the region is not recorded, so it reads as "whole". Downgrade removes ``version`` and the
 profiles this revision made up (``"migrated": true``), so old code reads what it wrote.
 
+Sessions get ``after_id``: the browser's own id for the after-session answers, so answers the
+offline outbox sends twice are stored once.
+
 Technique feedback may also say "not_today" (journey.memory leaves it out for the rest of the
 day); downgrade turns those into "stopped", the nearest old verdict.
 
@@ -110,10 +113,16 @@ def upgrade() -> None:
     with op.batch_alter_table("technique_feedback") as batch:
         batch.drop_constraint(op.f("ck_technique_feedback_verdict"), type_="check")
         batch.create_check_constraint(op.f("ck_technique_feedback_verdict"), NEW_VERDICTS)
+    # Not in batch mode: on SQLite that rebuilds the table, and dropping the old "sessions"
+    # would cascade to its ratings and feedback. A nullable column and an index need no rebuild.
+    op.add_column("sessions", sa.Column("after_id", sa.String(length=40), nullable=True))
+    op.create_index(op.f("ix_sessions_after_id"), "sessions", ["after_id"], unique=True)
 
 
 def downgrade() -> None:
     connection = op.get_bind()
+    op.drop_index(op.f("ix_sessions_after_id"), table_name="sessions")
+    op.drop_column("sessions", "after_id")  # SQLite 3.35+ drops a column without a rebuild
     connection.execute(_feedback.update().where(_feedback.c.verdict == "not_today")
                        .values(verdict="stopped"))
     with op.batch_alter_table("technique_feedback") as batch:
