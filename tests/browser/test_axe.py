@@ -85,6 +85,7 @@ def check_pages(page: Any, audit: Audit, base: str) -> None:
     audit.check("after the session, with errors")
     page.locator("#f-pain .pain-scale label").filter(has_text="3").first.click()
     page.get_by_role("button", name="Save and see my summary").click()
+    page.wait_for_url("**/summary")  # after.js sends the answers, then opens the summary
     audit.check("summary")
     visit(page, audit, base + "/progress", "progress")
     visit(page, audit, base + "/", "home (with data)")
