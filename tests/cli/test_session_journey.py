@@ -118,8 +118,18 @@ def test_felt_worse_leaves_the_technique_out_of_the_next_terminal_plan(
                      "--yes", env={"BACKRELIEF_TIME_SCALE": "200", "COLUMNS": "200"})
     assert result.returncode == 0, result.stderr
     text = re.sub(r"\s+", " ", result.stdout)
-    assert re.search(rf"{re.escape(technique.name)}: felt worse today: left out until \w+day",
-                     text), text
+    assert re.search(rf"{re.escape(technique.name)}: .*?felt worse today: left out until \w+day",
+                     text, re.IGNORECASE), text
     with diary.session() as s:
         latest = list_sessions(s)[-1]
     assert technique.technique not in latest.techniques
+
+
+def test_plan_takes_equipment_none_as_session_does(run_cli: RunCli) -> None:
+    floor = run_cli("plan", "--json", "--minutes", "10")
+    for args in (["--equipment", "none"], ["--equipment", "floor"], ["--condition", "none"]):
+        result = run_cli("plan", "--json", "--minutes", "10", *args)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout) == json.loads(floor.stdout)
+    bad = run_cli("plan", "--json", "--equipment", "nothing")
+    assert bad.returncode == 2 and "--equipment" in bad.stderr and bad.stdout == ""
