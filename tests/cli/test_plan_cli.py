@@ -96,3 +96,41 @@ def test_timeline_readable(run_cli: RunCli) -> None:
     result = run_cli("timeline", "--minutes", "3")
     assert result.returncode == 0, result.stderr
     assert "technique" in result.stdout and result.stdout.strip().splitlines()[-1].split()[1] == "end"
+
+
+def test_no_floor_plans_only_seated_and_standing(run_cli: RunCli) -> None:
+    result = run_cli("plan", "--json", "--no-floor", "--minutes", "3", "--equipment", "chair")
+    assert result.returncode == 0, result.stderr
+    routine = json.loads(result.stdout)
+    assert routine["items"]
+    assert {item["position"] for item in routine["items"]} <= {"seated", "standing"}
+    reasons = {e["technique"]: e["reasons"] for e in routine["excluded"]}
+    assert any(r.startswith("no floor:") for r in reasons["bridge"])
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--no-floor", "--minutes", "99"], "--minutes"),
+        (["--no-floor", "--condition", "flu"], "--condition"),
+        (["--no-floor=yes"], "--no-floor"),
+        (["--no-floor", "--pregnancy-weeks", "50"], "--pregnancy-weeks"),
+    ],
+)
+@pytest.mark.parametrize("command", ["plan", "session"])
+def test_no_floor_with_bad_options_exits_2_naming_the_option(
+        run_cli: RunCli, command: str, args: list[str], option: str) -> None:
+    result = run_cli(command, *args) if command == "plan" else run_cli(command, "--no-voice", *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and option in lines[0], result.stderr
+
+
+def test_preview_says_durations_as_people_do_and_names_what_was_left_out(run_cli: RunCli) -> None:
+    result = run_cli("plan", "--minutes", "10", "--region", "upper", "--no-floor",
+                     "--equipment", "chair,wall")
+    assert result.returncode == 0, result.stderr
+    assert "about 10 minutes" in result.stdout
+    assert "Left out, and why" in result.stdout
+    assert "Bridge: Works the lower back, not the upper back" in " ".join(result.stdout.split())

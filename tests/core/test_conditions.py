@@ -59,7 +59,7 @@ def sample_catalog() -> Catalog:
             variants=[_variant("side-lying-rest", ["pregnancy"], position="side_lying")],
         ),
         make_technique(
-            "cat-cow", regions=both, position="all_fours",
+            "cat-cow", regions=both, position="all_fours", max_rounds=6,
             steps=[{"text": "Round your back", "say": "round your back", "reps": 8,
                     "breath": "out"}],
             variants=[_variant("seated-cat-cow", ["knee_problem", "wrist_problem"],
@@ -109,6 +109,7 @@ def sample_catalog() -> Catalog:
         ),
         make_technique(
             "childs-pose", regions=both, position="kneeling", roles=["mobility", "finish"],
+            max_rounds=6,
             contraindications=["osteoporosis"],
             steps=[{"text": "Sit back towards your heels.", "seconds": 30, "breath": "steady"}],
         ),
@@ -284,7 +285,8 @@ def test_own_contraindication_reason_names_the_condition() -> None:
     press = sample_catalog().technique("prone-press-up")
     choice = choose_form(press, restrictions("stenosis"), ())
     assert choice.reasons == (
-        "stenosis: not advised with spinal stenosis (bending backwards can bring on leg symptoms)",
+        "stenosis: not advised with spinal stenosis (bending the lower back backwards can bring on"
+        " leg symptoms)",
     )
 
 
@@ -294,7 +296,7 @@ def test_effective_contraindications_add_category_rules() -> None:
         "osteoporosis", "pregnancy", "anticoagulants", "shoulder_problem", "acute_strain",
     ]
     assert effective_contraindications(catalog.technique("cat-cow")) == [
-        "knee_problem", "wrist_problem",
+        "knee_problem", "wrist_problem", "shoulder_problem",  # all fours: weight on the arms
     ]
     assert effective_contraindications(catalog.technique("seated-thoracic-rotation")) == []
 

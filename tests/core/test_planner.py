@@ -36,7 +36,7 @@ def within(routine: Routine, minutes: int) -> bool:
 
 
 @pytest.mark.parametrize("minutes", [3, 5, 10, 15, 20, 30, 45, 60])
-def test_total_within_15_percent(minutes: int) -> None:
+def test_total_within_10_percent(minutes: int) -> None:
     routine = plan(minutes=minutes, equipment=ALL_KIT)
     assert within(routine, minutes), (routine.seconds, minutes)
     assert routine.seconds == sum(item.seconds for item in routine.items)
@@ -48,7 +48,10 @@ def test_shape_settle_mobility_release_finish() -> None:
     assert roles[0] == "settle" and roles[-1] == "finish"
     assert "mobility" in roles and "release" in roles
     order = ["settle", "mobility", "release", "strength", "finish"]
-    assert roles == sorted(roles, key=order.index)
+    for on_floor in (True, False):  # the middle parts keep their order within floor work
+        group = [i.role for i in routine.items if (i.position not in ("seated", "standing"))
+                 == on_floor]
+        assert group == sorted(group, key=order.index)
     release = next(item for item in routine.items if item.role == "release")
     assert release.equipment == ("tennis_ball",)
 
@@ -61,7 +64,8 @@ def test_no_tools_no_release() -> None:
 
 def test_region_choice_is_a_reason() -> None:
     routine = plan(minutes=10, region="upper")
-    assert reasons_for(routine, "pelvic-tilt") == ["region: works the lower back"]
+    assert reasons_for(routine, "pelvic-tilt") == [
+        "region: works the lower back, not the upper back you chose"]
     assert all("upper" in sample_catalog().technique(i.technique).regions for i in routine.items)
 
 

@@ -18,6 +18,7 @@ from backrelief.core.timeline import (
     build_timeline,
     expand_technique,
     item_seconds,
+    position_lead,
     step_lead,
     technique_durations,
     timeline_to_json,
@@ -34,7 +35,9 @@ def step(**fields: object) -> Step:
 
 def single(technique_id: str, catalog: Catalog, rounds: int = 1) -> Routine:
     technique = catalog.technique(technique_id)
-    seconds = item_seconds(technique.steps, rounds)
+    # The only item: getting into position from standing (longer when that means the floor).
+    lead = position_lead(None, technique.position) - TECHNIQUE_LEAD
+    seconds = item_seconds(technique.steps, rounds) + lead
     item = RoutineItem(technique_id, technique.name, "mobility", technique.position,
                        (), technique.intensity, None, rounds, seconds, "test")
     return Routine((item,), seconds, (), ())

@@ -65,6 +65,8 @@ BAD: list[tuple[str, Any, str]] = [
     ("pain negative", {"pain": -1}, "pain"),
     ("pain as text", {"pain": "3"}, "pain"),
     ("unknown key", {"minute": 10}, "minute"),
+    ("no floor as text", {"no_floor": "yes"}, "no_floor"),
+    ("no floor as a number", {"no_floor": 1}, "no_floor"),
     ("body is a list", [], "body"),
 ]
 
@@ -83,3 +85,14 @@ def test_bad_plan_input_is_422_naming_the_field(client: TestClient, database: Da
 def test_invalid_json_is_422(client: TestClient) -> None:
     response = client.post("/api/plan", content="{", headers={"content-type": "application/json"})
     assert response.status_code == 422
+
+
+def test_no_floor_keeps_the_plan_seated_or_standing(client: TestClient) -> None:
+    body = {"minutes": 10, "equipment": ["chair", "wall"], "no_floor": True}
+    plan = client.post("/api/plan", json=body).json()
+    assert plan["items"]
+    assert {item["position"] for item in plan["items"]} <= {"seated", "standing"}
+    assert any(r.startswith("no floor:") for e in plan["excluded"] for r in e["reasons"])
+    expected = plan_routine(Profile(minutes=10, equipment=frozenset({"chair", "wall"}),
+                                    no_floor=True), default_catalog()).to_json()
+    assert plan == expected

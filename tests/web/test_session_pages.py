@@ -232,3 +232,42 @@ def test_unknown_sessions_are_404(screened: TestClient) -> None:
         response = screened.get(path, headers={"accept": "text/html"})
         assert response.status_code == 404, path
         assert "Page not found" in response.text
+
+
+def test_builder_offers_no_floor_and_plans_seated_or_standing(screened: TestClient,
+                                                              database: Database) -> None:
+    page = screened.get("/build").text
+    assert "I can't easily get down to or up from the floor" in html.unescape(page)
+    assert page.index('id="f-region"') < page.index('id="f-no_floor"')  # not offered first at 35
+    session_id = build_session(screened, equipment="chair", minutes="10", no_floor="yes")
+    with database.session() as s:
+        routine = get_session(s, session_id).routine
+    assert routine["profile"]["no_floor"] is True
+    assert {item["position"] for item in routine["items"]} <= {"seated", "standing"}
+
+
+@pytest.mark.parametrize("answers", [{"age": 70}, {"fragility_risk": True}])
+def test_no_floor_is_offered_first_from_65_or_with_osteoporosis(
+        client: TestClient, database: Database, answers: dict[str, Any]) -> None:
+    store_screen(database, {**CLEAR_ANSWERS, **answers})
+    page = client.get("/build").text
+    assert page.index('id="f-no_floor"') < page.index('id="f-region"')
+
+
+def test_builder_refuses_a_bad_no_floor_value(screened: TestClient, database: Database) -> None:
+    before = counts(database)
+    response = screened.post("/build", data={"region": "whole", "minutes": "5", "pain": "4",
+                                             "no_floor": "maybe"}, follow_redirects=False)
+    assert response.status_code == 422
+    assert 'href="#f-no_floor"' in response.text
+    assert counts(database) == before
+
+
+def test_preview_names_what_was_left_out_in_words(screened: TestClient) -> None:
+    session_id = build_session(screened, region="upper", minutes="10")
+    page = html.unescape(screened.get(f"/session/{session_id}").text)
+    left_out = page[page.index("Left out, and why"):]
+    assert "Ball massage for the buttock muscles</strong>: Works the lower back, not the upper" \
+        in left_out
+    assert "ball massage glutes" not in left_out and "region:" not in left_out
+    assert "about 10 minutes" in page

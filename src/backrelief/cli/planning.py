@@ -3,6 +3,7 @@
 Both take the same options (DESIGN.md "Contracts"). Bad options exit 2 with one line naming the
 option. ``--pregnancy-weeks`` implies ``--condition pregnancy``: giving the week only makes sense
 in pregnancy, and pregnancy without a week gets the conservative rules of 16 weeks on.
+``--no-floor`` keeps every item seated or standing.
 """
 
 from __future__ import annotations
@@ -30,7 +31,10 @@ OPTION_FOR_FIELD = {
     "condition": "--condition",
     "pregnancy_weeks": "--pregnancy-weeks",
     "pain": "--pain",
+    "no_floor": "--no-floor",
 }
+NO_FLOOR_HELP = ("I can't easily get down to or up from the floor: only seated and standing "
+                 "techniques.")
 
 
 def profile_options(command: F) -> F:
@@ -50,6 +54,7 @@ def profile_options(command: F) -> F:
                      help="Weeks of pregnancy, 0 to 45 (implies --condition pregnancy)."),
         click.option("--pain", type=int, default=None, metavar="N",
                      help="Pain right now, 0 to 10 (7 or more: gentle techniques only)."),
+        click.option("--no-floor", "no_floor", is_flag=True, help=NO_FLOOR_HELP),
         click.option("--seed", type=int, default=None, metavar="N",
                      help="Vary the choice between equally good techniques."),
         click.option("--avoid", multiple=True, metavar="ID",
@@ -73,7 +78,8 @@ def split_values(values: Iterable[str]) -> list[str]:
 
 def build_profile(region: str | None, equipment: Iterable[str], minutes: int | None,
                   condition: Iterable[str], pregnancy_weeks: int | None,
-                  pain: int | None, gentle_only: bool = False) -> Profile:
+                  pain: int | None, gentle_only: bool = False,
+                  no_floor: bool = False) -> Profile:
     """A validated Profile from option values; a bad value exits 2 naming its option."""
     from backrelief.core.planner import Profile, ProfileError
 
@@ -89,6 +95,7 @@ def build_profile(region: str | None, equipment: Iterable[str], minutes: int | N
             pregnancy_weeks=pregnancy_weeks,
             pain=pain,
             gentle_only=gentle_only,
+            no_floor=no_floor,
         )
     except ProfileError as exc:
         fail(OPTION_FOR_FIELD.get(exc.field, exc.field), exc.problem)
@@ -109,7 +116,8 @@ def _plan_from_options(options: dict[str, Any]) -> tuple[Routine, Catalog]:
     from backrelief.core.planner import plan_routine
 
     profile = build_profile(options["region"], options["equipment"], options["minutes"],
-                            options["condition"], options["pregnancy_weeks"], options["pain"])
+                            options["condition"], options["pregnancy_weeks"], options["pain"],
+                            no_floor=options["no_floor"])
     catalog = default_catalog()
     avoid = check_avoid(options["avoid"], catalog)
     return plan_routine(profile, catalog, avoid=avoid, seed=options["seed"]), catalog
@@ -130,7 +138,9 @@ def routine_preview(routine: Routine, catalog: Catalog, minutes: int) -> Rendera
     from rich.table import Table
     from rich.text import Text
 
-    title = f"Your routine: {clock(routine.seconds)} (you asked for {minutes} min)"
+    from backrelief.core.timeline import duration_words
+
+    title = f"Your routine: {duration_words(routine.seconds)} (you asked for {minutes})"
     table = Table(title=title, title_justify="left", show_lines=True, expand=True)
     table.add_column("#", justify="right", width=2)
     table.add_column("technique", ratio=2)
@@ -143,11 +153,11 @@ def routine_preview(routine: Routine, catalog: Catalog, minutes: int) -> Rendera
         table.add_row(str(number), name, clock(item.seconds), item.why)
     parts: list[RenderableType] = [table]
     if routine.excluded:
-        left_out = Text("Left out\n", style="bold")
+        left_out = Text("Left out, and why\n", style="bold")
         for exclusion in routine.excluded:
-            label = catalog.techniques[exclusion.technique].name
+            label, reasons = exclusion.describe(catalog)
             left_out.append(f"  {label}: ", style="yellow")
-            left_out.append("; ".join(exclusion.reasons) + "\n")
+            left_out.append(reasons + "\n")
         parts.append(left_out)
     advice = Text("Advice\n", style="bold")
     for line in routine.advice:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from backrelief.cli.common import fail
-from backrelief.cli.planning import build_profile, routine_preview, split_values
+from backrelief.cli.planning import NO_FLOOR_HELP, build_profile, routine_preview, split_values
 from backrelief.cli.session_diary import Recorder, open_recorder
 from backrelief.cli.session_view import render_view as render_view  # re-exported for tests
 
@@ -64,7 +64,8 @@ def _read_answers(path: str) -> dict[str, object]:
     return data
 
 
-def _screen(answers_path: str | None, pain: int | None, recorder: Recorder) -> ScreenResult:
+def _screen(answers_path: str | None, pain: int | None,
+            recorder: Recorder) -> tuple[ScreenResult, Mapping[str, object]]:
     from backrelief.core.screening import AnswerError, evaluate
 
     known: dict[str, object] = {} if pain is None else {"pain_now": pain}
@@ -78,7 +79,7 @@ def _screen(answers_path: str | None, pain: int | None, recorder: Recorder) -> S
 
         show_result(result)
         recorder.record_screen(result, answers)
-        return result
+        return result, answers
     from backrelief.cli.screening import ask_screen
 
     earlier = recorder.recent_screen()
@@ -88,7 +89,7 @@ def _screen(answers_path: str | None, pain: int | None, recorder: Recorder) -> S
     else:
         result, answers = ask_screen(recheck=False, known=known)
     recorder.record_screen(result, answers)
-    return result
+    return result, answers
 
 
 def _ask(prompt: str, default: Any, value_type: Any = str, ask: bool = True) -> Any:
@@ -98,9 +99,18 @@ def _ask(prompt: str, default: Any, value_type: Any = str, ask: bool = True) -> 
 
 
 def _choose(options: Mapping[str, Any], screen: ScreenResult, remembered: Mapping[str, Any],
-            ask: bool) -> dict[str, Any]:
-    """The planner's questions, for whatever the options did not answer."""
+            ask: bool, age: object = None) -> dict[str, Any]:
+    """The planner's questions, for whatever the options did not answer.
+
+    "Can you get down to the floor?" comes first for people 65 or over or with osteoporosis.
+    """
+    from backrelief.core.planner import suggest_no_floor
     from backrelief.core.vocabulary import CONDITION_IDS, EQUIPMENT
+
+    no_floor = bool(options.get("no_floor"))
+    if not no_floor and ask and suggest_no_floor(age, screen.conditions):
+        no_floor = not click.confirm("Can you easily get down to the floor and up again?",
+                                     default=True)
 
     region = options["region"] or _ask(
         "Where is your back sore? (upper, lower, whole)", remembered.get("region", "whole"),
@@ -124,7 +134,7 @@ def _choose(options: Mapping[str, Any], screen: ScreenResult, remembered: Mappin
     if from_screen:
         click.echo(f"From your safety answers: {', '.join(from_screen)}.")
     return {"region": region, "equipment": equipment, "minutes": minutes,
-            "conditions": conditions + from_screen}
+            "conditions": conditions + from_screen, "no_floor": no_floor}
 
 
 def _play(routine: Routine, voice: bool, console: Console, recorder: Recorder,
@@ -181,6 +191,7 @@ def _play(routine: Routine, voice: bool, console: Console, recorder: Recorder,
 @click.option("--pregnancy-weeks", type=int, default=None, metavar="N",
               help="Weeks of pregnancy (implies --condition pregnancy).")
 @click.option("--pain", type=int, default=None, metavar="N", help="Pain right now, 0 to 10.")
+@click.option("--no-floor", "no_floor", is_flag=True, help=NO_FLOOR_HELP)
 @click.option("--answers", "answers_path", default=None, metavar="FILE",
               help="Take the safety screen from a JSON file of answers instead of asking.")
 @click.option("--voice/--no-voice", default=True, help="Speak the cues through espeak-ng.")
@@ -188,7 +199,7 @@ def _play(routine: Routine, voice: bool, console: Console, recorder: Recorder,
               help="Use remembered or default answers and start without asking.")
 def session(region: str | None, equipment: tuple[str, ...], minutes: int | None,
             condition: tuple[str, ...], pregnancy_weeks: int | None, pain: int | None,
-            answers_path: str | None, voice: bool, assume_yes: bool) -> None:
+            no_floor: bool, answers_path: str | None, voice: bool, assume_yes: bool) -> None:
     """Run a whole guided session: safety screen, your choices, a preview, then the player."""
     from rich.console import Console
 
@@ -201,22 +212,24 @@ def session(region: str | None, equipment: tuple[str, ...], minutes: int | None,
         fail("--pain", f"must be between 0 and 10, got {pain}")
     build_profile(region, [e for e in split_values(equipment) if e not in ("none", "floor")],
                   minutes, [c for c in split_values(condition) if c != "none"],
-                  pregnancy_weeks, pain)  # bad options exit 2 before anything is asked
+                  pregnancy_weeks, pain, no_floor=no_floor)  # bad options exit 2 before asking
     recorder = open_recorder(console.print)
     if pain is None and not assume_yes:
         pain = click.prompt("How bad is your back pain right now, from 0 (none) to 10 (worst)?",
                             type=click.IntRange(0, 10))
-    result = _screen(answers_path, pain, recorder)
+    result, answers = _screen(answers_path, pain, recorder)
     if not result.exercise_allowed:
         console.print("[bold]No routine today.[/bold] Please follow the advice above.")
         raise SystemExit(1)
 
     options = {"region": region, "equipment": equipment, "minutes": minutes,
-               "condition": condition}
-    choices = _choose(options, result, recorder.defaults(), ask=not assume_yes)
+               "condition": condition, "no_floor": no_floor}
+    choices = _choose(options, result, recorder.defaults(), ask=not assume_yes,
+                      age=answers.get("age"))
     weeks = pregnancy_weeks if pregnancy_weeks is not None else result.pregnancy_weeks
     profile = build_profile(choices["region"], choices["equipment"], choices["minutes"],
-                            choices["conditions"], weeks, pain, gentle_only=result.gentle_only)
+                            choices["conditions"], weeks, pain, gentle_only=result.gentle_only,
+                            no_floor=choices["no_floor"])
     catalog = default_catalog()
     avoid = {technique: reason for technique, reason in recorder.avoid().items()
              if technique in catalog.techniques}

@@ -14,6 +14,10 @@ A variant is allowed when every condition that blocks the standard form is one i
 contraindications is stated, and the other conditions' category rules pass on its position and
 equipment. In every case the equipment the form needs must be at hand. The first allowed form
 wins: standard, then variants in file order.
+
+``no_floor`` (the person cannot easily get down to or up from the floor) is a choice, not a
+condition: it allows only seated and standing forms, so a seated or standing variant is used where
+one exists and the technique is left out where none does.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from backrelief.core.catalog import ContentError, Step, Technique, Variant
 from backrelief.core.vocabulary import ConditionId, Equipment, Intensity, Position
 
 CONDITION_IDS: tuple[ConditionId, ...] = get_args(ConditionId)
+OFF_FLOOR_POSITIONS: frozenset[Position] = frozenset(("seated", "standing"))
+NO_FLOOR_REASON = "no floor: done on the floor, and you chose seated or standing only"
 Text = Annotated[str, Field(min_length=3, max_length=600)]
 
 _EQUIPMENT_WORDS: dict[str, str] = {
@@ -252,11 +258,13 @@ def choose_form(
     at_hand: Collection[Equipment],
     gentle_only: bool = False,
     rules: dict[ConditionId, Condition] | None = None,
+    no_floor: bool = False,
 ) -> FormChoice:
     """The first safe, possible form of ``technique`` for these conditions and this kit.
 
     When no form is possible, the reasons name the condition or choice behind each refusal.
-    ``gentle_only`` (pain 7 or more, decided by the planner) keeps only gentle forms.
+    ``gentle_only`` (pain 7 or more, decided by the planner) keeps only gentle forms;
+    ``no_floor`` keeps only seated and standing forms.
     """
     rules = default_conditions() if rules is None else rules
     kit = frozenset(at_hand)
@@ -267,6 +275,8 @@ def choose_form(
     standard_reasons.extend(form_reasons)
     if gentle_only and technique.intensity != "gentle":
         standard_reasons.append("pain 7+: gentle techniques only")
+    if no_floor and technique.position not in OFF_FLOOR_POSITIONS:
+        standard_reasons.append(NO_FLOOR_REASON)
     if not standard_reasons:
         return FormChoice(technique, Form(technique), equipment)
 
@@ -281,6 +291,8 @@ def choose_form(
         reasons.extend(form_reasons)
         if gentle_only and form.intensity != "gentle":
             reasons.append("pain 7+: gentle techniques only")
+        if no_floor and form.position not in OFF_FLOOR_POSITIONS:
+            reasons.append(NO_FLOOR_REASON)
         if not reasons:
             return FormChoice(technique, form, equipment)
         extra.extend(

@@ -2,13 +2,17 @@
 
 Every technique of a routine becomes a block of cues, in this order:
 
-* ``technique`` (get into position, ``TECHNIQUE_LEAD`` s), then for each round, each step:
+* ``technique`` (get into position: ``TECHNIQUE_LEAD`` s, or ``FLOOR_CHANGE_LEAD`` s when the
+  person has to get down to the floor or up from it, see :func:`position_lead`), then for each
+  round, each step:
 * ``step`` (its instruction; the lead lasts as long as the words take to say, 3 to 8 s), then
   the dose: a hold (``hold`` with ``countdown`` 3-2-1 at the end of holds of 5 s or more, and
   ``breathe_in``/``breathe_out`` cycles in long holds that have a breathing cue), moving reps at a
   steady tempo (``rep`` with the step's breath cue), or held reps (move, hold, release). Sides:
   ``each`` does the whole dose on one side, ``switch_side``, then the other; ``alternate``
   alternates sides rep by rep. In both, ``reps`` counts per side, so the sides stay balanced.
+  Every repetition speaks its count and its breath cue, short after the first ("2, breathe in",
+  "and out"), so a person who looks away from the screen still hears when to breathe.
 * ``check_in`` (the player asks how it felt; "this hurts" applies the stop rules) and ``rest``.
 
 The timeline ends with ``end`` at the routine's total. The planner sizes routines with
@@ -24,6 +28,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from backrelief.core.catalog import Catalog, Step
+from backrelief.core.vocabulary import Position
 
 if TYPE_CHECKING:
     from backrelief.core.planner import Routine, RoutineItem
@@ -44,6 +49,8 @@ CueKind = Literal[
 SideName = Literal["left", "right"]
 
 TECHNIQUE_LEAD = 6  # announce the technique and get into position
+FLOOR_CHANGE_LEAD = 15  # ... when that means getting down to the floor or up from it
+OFF_FLOOR: frozenset[str] = frozenset(("seated", "standing"))
 STEP_LEAD_MIN, STEP_LEAD_MAX = 3, 8  # time to hear the instruction before the dose starts
 WORDS_PER_SECOND = 2.5  # a calm speaking pace
 REP_TEMPO = 5  # a moving rep: 2 s breathing in, 3 s breathing out (slow, never forced)
@@ -80,6 +87,26 @@ class Cue:
     def to_json(self) -> dict[str, Any]:
         """The cue as the JSON object every player reads."""
         return asdict(self)
+
+
+def position_lead(previous: Position | None, position: Position) -> int:
+    """Seconds to get into ``position`` after ``previous`` (None: the start, standing).
+
+    Getting down to the floor or up from it takes longer than shifting on the floor or standing
+    up from a chair.
+    """
+    was_off_floor = previous is None or previous in OFF_FLOOR
+    return TECHNIQUE_LEAD if was_off_floor == (position in OFF_FLOOR) else FLOOR_CHANGE_LEAD
+
+
+def duration_words(seconds: int) -> str:
+    """A length of time as people say it, used by every page and command: ``602`` -> "about 10
+    minutes", ``75`` -> "about a minute", ``40`` -> "under a minute".
+    """
+    if seconds < 45:
+        return "under a minute"
+    minutes = int(seconds / 60 + 0.5)
+    return "about a minute" if minutes == 1 else f"about {minutes} minutes"
 
 
 def _first_sentence(text: str) -> str:
@@ -187,20 +214,25 @@ def _dose(w: _Writer, step: Step, number: int, round_no: int) -> None:
         say = f"{rep}, {side}" if step.side == "alternate" else str(rep)
         start = w.t
         if seconds is None:
+            # The first rep speaks the whole cue; later ones the count with a short breath cue.
+            if breath is not None and breath != "steady" and not first:
+                say = f"{say}, breathe in"
             w.add("rep", label, say, REP_TEMPO, rep=rep, reps=reps, side=side, **where)
             if breath == "out":
                 w.add("breathe_in", "Breathe in", "Breathe in..." if first else None, 2,
                       side=side, **where)
                 w.add("breathe_out", "Breathe out as you move",
-                      _exhale_words(step) if first else None, 3,
+                      _exhale_words(step) if first else "and out", 3,
                       at=start + 2, side=side, **where)
             elif breath == "in":
                 w.add("breathe_in", "Breathe in as you move",
                       "Breathe in as you move" if first else None, 3, side=side, **where)
-                w.add("breathe_out", "Breathe out", "and out" if first else None, 2,
+                w.add("breathe_out", "Breathe out", "and out", 2,
                       at=start + 3, side=side, **where)
             w.t = start + REP_TEMPO
             continue
+        if breath in ("in", "out") and not first:
+            say = f"{say}, breathe {breath}"
         w.add("rep", label, say, MOVE_INTO + seconds + RELEASE, rep=rep, reps=reps, side=side,
               **where)
         if breath in ("in", "out"):
@@ -214,13 +246,14 @@ def _dose(w: _Writer, step: Step, number: int, round_no: int) -> None:
 
 
 def _expand(technique_id: str, title: str, steps: Sequence[Step], rounds: int, start: int,
-            last: bool, record: bool) -> tuple[list[Cue], list[int]]:
+            last: bool, record: bool,
+            lead: int = TECHNIQUE_LEAD) -> tuple[list[Cue], list[int]]:
     """Cues of a technique, and the clock at the end of each round (for sizing)."""
     if rounds < 1:
         raise ValueError("rounds must be 1 or more")
     w = _Writer(technique_id, start, record)
-    w.add("technique", title, f"Next: {title}.", TECHNIQUE_LEAD)
-    w.t += TECHNIQUE_LEAD
+    w.add("technique", title, f"Next: {title}.", lead)
+    w.t += lead
     round_ends: list[int] = []
     for round_no in range(1, rounds + 1):
         for number, step in enumerate(steps, start=1):
@@ -251,16 +284,19 @@ def expand_technique(
     start: int = 0,
     *,
     last: bool = False,
+    lead: int = TECHNIQUE_LEAD,
 ) -> list[Cue]:
     """The cues of one technique done ``rounds`` times from ``start``, ending with check-in and rest.
 
-    The rest cue's ``at + duration`` is where the next technique starts.
+    ``lead`` is the time to get into position (see :func:`position_lead`). The rest cue's
+    ``at + duration`` is where the next technique starts.
     """
-    return _expand(technique_id, title, steps, rounds, start, last, record=True)[0]
+    return _expand(technique_id, title, steps, rounds, start, last, record=True, lead=lead)[0]
 
 
 def technique_durations(steps: Sequence[Step], max_rounds: int) -> list[int]:
-    """Seconds a technique takes for 1, 2, ... ``max_rounds`` rounds, rests included.
+    """Seconds a technique takes for 1, 2, ... ``max_rounds`` rounds, rests included, with the
+    ordinary ``TECHNIQUE_LEAD`` (the planner adds the extra time of a floor change).
 
     The planner's only clock: it runs the very expansion the timeline plays, without keeping the
     cues, so a routine's seconds and its timeline's end cannot disagree.
@@ -298,10 +334,13 @@ def build_timeline(routine: Routine, catalog: Catalog) -> list[Cue]:
     """Every cue of a routine in time order, ending with ``end`` at ``routine.seconds``."""
     cues: list[Cue] = []
     t = 0
+    previous: Position | None = None
     for index, item in enumerate(routine.items):
         title, steps = _item_steps(item, catalog)
         block = expand_technique(item.technique, title, steps, item.rounds, t,
-                                 last=index == len(routine.items) - 1)
+                                 last=index == len(routine.items) - 1,
+                                 lead=position_lead(previous, item.position))
+        previous = item.position
         end = block[-1].at + block[-1].duration
         if end - t != item.seconds:
             raise ValueError(

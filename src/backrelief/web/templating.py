@@ -53,17 +53,14 @@ def label(value: object) -> str:
 
 
 def duration(seconds: object) -> str:
-    """Seconds as a short human duration: ``330`` -> ``5 min 30 s``."""
+    """Seconds as people say them, core's one wording: ``602`` -> ``about 10 minutes``."""
+    from backrelief.core.timeline import duration_words
+
     try:
         total = round(float(str(seconds)))
     except ValueError:
         return str(seconds)
-    minutes, rest = divmod(total, 60)
-    if minutes and rest:
-        return f"{minutes} min {rest} s"
-    if minutes:
-        return f"{minutes} min"
-    return f"{rest} s"
+    return duration_words(total)
 
 
 @cache

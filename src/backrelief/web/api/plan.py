@@ -44,6 +44,7 @@ class PlanRequest(BaseModel):
     pregnancy_weeks: Annotated[int, Field(strict=True, ge=0, le=MAX_PREGNANCY_WEEKS)] | None = None
     pain: Annotated[int, Field(strict=True, ge=PAIN_MIN, le=PAIN_MAX)] | None = None
     gentle_only: bool = False
+    no_floor: Annotated[bool, Field(strict=True)] = False
 
     def profile(self) -> Profile:
         """The core planner's profile (its own checks raise :class:`FieldError`)."""
@@ -56,6 +57,7 @@ class PlanRequest(BaseModel):
                 pregnancy_weeks=self.pregnancy_weeks,
                 pain=self.pain,
                 gentle_only=self.gentle_only,
+                no_floor=self.no_floor,
             )
         except ProfileError as exc:
             raise FieldError(exc.field, exc.problem) from None

@@ -10,7 +10,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from backrelief.core.conditions import Condition, default_conditions
-from backrelief.core.planner import Profile, plan_routine
+from backrelief.core.planner import Profile, plan_routine, suggest_no_floor
 from backrelief.core.screening import ScreenResult
 from backrelief.core.vocabulary import EQUIPMENT
 from backrelief.journey import sessions as journey_sessions
@@ -20,7 +20,7 @@ from backrelief.web.api.plan import PlanRequest
 from backrelief.web.context import render, web
 from backrelief.web.errors import FieldError
 from backrelief.web.forms import form_int, form_list, form_text, validate
-from backrelief.web.gate import exercise_gate, start_url
+from backrelief.web.gate import Gate, exercise_gate, start_url
 from backrelief.web.routes.session import render_preview
 
 router = APIRouter()
@@ -57,7 +57,7 @@ def _defaults(request: Request, remembered: dict[str, Any]) -> dict[str, Any]:
     """The builder's first values: the choices in the address ("Change my choices"), else the
     remembered ones."""
     query = _query_form(request)
-    values = {**remembered, "pregnancy_weeks": "", "pain": ""}
+    values = {**remembered, "pregnancy_weeks": "", "pain": "", "no_floor": False}
     if query.get("region") or query.get("minutes"):
         values.update({
             "region": form_text(query, "region") or "whole",
@@ -66,12 +66,14 @@ def _defaults(request: Request, remembered: dict[str, Any]) -> dict[str, Any]:
             "conditions": form_list(query, "conditions"),
             "pregnancy_weeks": _blank(form_int(query, "pregnancy_weeks")),
             "pain": _blank(form_int(query, "pain")),
+            "no_floor": form_text(query, "no_floor") == "yes",
         })
     return values
 
 
 def _builder(request: Request, values: dict[str, Any], screen_conditions: list[str],
-             gentle_only: bool, errors: dict[str, str], status_code: int = 200) -> Response:
+             gentle_only: bool, errors: dict[str, str], status_code: int = 200,
+             floor_first: bool = False) -> Response:
     return render(
         request,
         "builder.html",
@@ -84,6 +86,7 @@ def _builder(request: Request, values: dict[str, Any], screen_conditions: list[s
         conditions=condition_choices(),
         screen_conditions=screen_conditions,
         gentle_only=gentle_only,
+        floor_first=floor_first,
     )
 
 
@@ -101,7 +104,19 @@ def builder(request: Request) -> Response:
         values["pain"] = pain_now
     if result.pregnancy_weeks is not None and values["pregnancy_weeks"] == "":
         values["pregnancy_weeks"] = result.pregnancy_weeks
-    return _builder(request, values, list(result.conditions), result.gentle_only, {})
+    return _builder(request, values, list(result.conditions), result.gentle_only, {},
+                    floor_first=_floor_first(gate))
+
+
+def _checkbox(raw: str | None) -> bool | str:
+    """A ticked box sends "yes"; anything else is passed on for the model to refuse by name."""
+    return raw == "yes" if raw in (None, "yes") else raw
+
+
+def _floor_first(gate: Gate) -> bool:
+    """Offer "I can't easily get down to the floor" first for people 65+ or with osteoporosis."""
+    answers = gate.screen.answers if gate.screen is not None else {}
+    return suggest_no_floor(answers.get("age"), gate.result.conditions if gate.result else ())
 
 
 def _choices(form: FormData, result: ScreenResult) -> tuple[dict[str, Any], Profile | None,
@@ -115,6 +130,7 @@ def _choices(form: FormData, result: ScreenResult) -> tuple[dict[str, Any], Prof
         "pregnancy_weeks": form_int(form, "pregnancy_weeks") or result.pregnancy_weeks,
         "pain": form_int(form, "pain"),
         "gentle_only": result.gentle_only,
+        "no_floor": _checkbox(form_text(form, "no_floor")),
     }
     plan, errors = validate(PlanRequest, {k: v for k, v in values.items() if v is not None})
     if values["pain"] is None:
@@ -139,14 +155,19 @@ def _query(profile: Profile) -> str:
         pairs.append(("pregnancy_weeks", str(profile.pregnancy_weeks)))
     if profile.pain is not None:
         pairs.append(("pain", str(profile.pain)))
+    if profile.no_floor:
+        pairs.append(("no_floor", "yes"))
     return urlencode(pairs)
 
 
-def _refused(request: Request, form: FormData, values: dict[str, Any], result: ScreenResult,
+def _refused(request: Request, form: FormData, values: dict[str, Any], gate: Gate,
              errors: dict[str, str]) -> Response:
+    result = gate.result
+    assert result is not None  # callers pass only a gate that allows exercise
     shown = {**values, "conditions": form_list(form, "conditions")}
     return _builder(request, shown, list(result.conditions), result.gentle_only,
-                    errors or {"form": "Please check your choices."}, 422)
+                    errors or {"form": "Please check your choices."}, 422,
+                    floor_first=_floor_first(gate))
 
 
 @router.post("/build", include_in_schema=False)
@@ -159,7 +180,7 @@ async def build(request: Request) -> Response:
         return RedirectResponse(gate.next_url, status_code=303)
     values, profile, errors = _choices(form, gate.result)
     if profile is None:
-        return _refused(request, form, values, gate.result, errors)
+        return _refused(request, form, values, gate, errors)
     return RedirectResponse(f"/preview?{_query(profile)}", status_code=303)
 
 
@@ -174,7 +195,7 @@ def preview(request: Request) -> Response:
             return RedirectResponse(gate.next_url, status_code=303)
         values, profile, errors = _choices(form, gate.result)
         if profile is None:
-            return _refused(request, form, values, gate.result, errors)
+            return _refused(request, form, values, gate, errors)
         avoid = avoid_reasons(current_memory(s))
     routine = plan_routine(profile, context.catalog, avoid=avoid)
     return render_preview(request, routine.to_json(), start_query=_query(profile))
@@ -191,7 +212,7 @@ async def start_player(request: Request) -> Response:
             return RedirectResponse(gate.next_url, status_code=303)
         values, profile, errors = _choices(form, gate.result)
         if profile is None:
-            return _refused(request, form, values, gate.result, errors)
+            return _refused(request, form, values, gate, errors)
         routine = plan_routine(profile, context.catalog, avoid=avoid_reasons(current_memory(s)))
         if not routine.items:
             return RedirectResponse(f"/preview?{_query(profile)}", status_code=303)

@@ -19,6 +19,7 @@ from backrelief.core.stop_rules import decide, default_stop_rules
 from backrelief.store import SessionRecord, add_feedback, finish_session
 from backrelief.web.context import render, web
 from backrelief.web.figures import figure_ref, step_figures
+from backrelief.web.routines import left_out
 from backrelief.web.sessions import gated_session, plan_items, routine_items, session_conditions
 
 router = APIRouter()
@@ -44,6 +45,7 @@ def render_preview(request: Request, routine: Any, *, start_query: str = "",
         routine=plan,
         items=items,
         previews=previews,
+        left_out=left_out(plan, context.catalog),
         finished=record is not None and record.ended_at is not None,
         start_fields=parse_qsl(start_query),
         change_url=f"/build?{start_query}" if start_query else "/build",
