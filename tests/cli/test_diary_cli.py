@@ -45,7 +45,7 @@ def test_add_json_prints_the_stored_rating(run_cli: RunCli) -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
         "id": 1, "at": "2025-01-02T03:04:05+00:00", "pain": 0, "kind": "daily", "where": None,
-        "session_id": None}
+        "session_id": None, "spread": False}
 
 
 def test_at_with_an_offset_is_stored_in_utc(run_cli: RunCli) -> None:
@@ -86,6 +86,8 @@ BAD_ADDS = [
     (["--pain", "3", "--where", "x" * 81], "--where"),
     (["--pain", "3", "--session", "abc"], "--session"),
     (["--pain", "3", "--session", "0"], "--session"),
+    (["--pain", "3", "--spread=yes"], "--spread"),
+    (["--pain", "3", "--kind", "before", "--spread"], "--spread"),
 ]
 
 
@@ -125,6 +127,20 @@ def test_bad_database_settings_are_reported(run_cli: RunCli, tmp_path: Path) -> 
     assert unreachable.returncode == 1
     assert len(unreachable.stderr.strip().splitlines()) == 1
     assert "database" in unreachable.stderr and ":pw@" not in unreachable.stderr
+
+
+def test_spread_is_stored_listed_and_refers(run_cli: RunCli) -> None:
+    run_cli("diary", "add", "--pain", "4", "--at", days_ago(2))
+    added = run_cli("diary", "add", "--pain", "4", "--kind", "after", "--spread")
+    assert added.returncode == 0, added.stderr
+    assert "spread down a leg" in added.stdout
+    assert [r["spread"] for r in ratings(run_cli)] == [False, True]
+    assert "down a leg" in run_cli("diary").stdout
+    document = json.loads(run_cli("advice", "--json").stdout)
+    assert document["tier"] == "see_professional"
+    spreading = [r for r in document["reasons"] if r["rule"] == "spreading"]
+    assert len(spreading) == 1 and spreading[0]["tier"] == "see_professional"
+    assert spreading[0]["sources"] and "leg" in spreading[0]["text"]
 
 
 # ---- advice ------------------------------------------------------------------------------------
@@ -190,8 +206,27 @@ def test_history_draws_a_chart_with_trend_and_advice(run_cli: RunCli) -> None:
     assert chart[3].startswith("  7 │●")  # the first rating, leftmost
     assert sum(line.count("●") for line in chart) == 4  # after-session rating left out
     assert "1 after-session left out" in out
-    assert "Trend: First rating 7/10" in out and "improving" in out
+    assert "Trend: Improving: recent level 4/10 against 7/10 at your first rating" in out
     assert "Advice: Keep going" in out
+
+
+@pytest.mark.parametrize(("pains", "words"), [
+    ((3, 3, 4, 4), "Worse: recent level 4/10 against 3/10 at your first rating (+1 points, "
+                   "+33.3%; a meaningful change is 2 points, or 30% and at least 1 point)"),
+    ((8, 2, 6), "Flare-up: recent level 6/10 against 8/10"),
+    ((2, 1, 2), "Settling: your last 3 ratings are 2/10 or less"),
+])
+def test_history_words_agree_with_the_numbers_and_advice(
+    run_cli: RunCli, pains: tuple[int, ...], words: str
+) -> None:
+    for index, pain in enumerate(pains):
+        run_cli("diary", "add", "--pain", str(pain), "--at", days_ago(len(pains) - index))
+    out = " ".join(run_cli("history", env={"COLUMNS": "200"}).stdout.split())
+    assert words in out
+    document = json.loads(run_cli("advice", "--json").stdout)
+    rule = {"Worse": "worsening", "Flare-up": "flare_up", "Settling": "settling"}[
+        words.split(":")[0]]
+    assert rule in {r["rule"] for r in document["reasons"]}
 
 
 def test_history_json_and_days(run_cli: RunCli) -> None:

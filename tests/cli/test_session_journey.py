@@ -70,6 +70,8 @@ def test_the_terminal_session_ends_as_the_web_one(answers: Path, data_dir: Path,
     child.expect("Session complete", timeout=60)
     child.expect(r"How bad is your back pain now")
     child.sendline("2")
+    child.expect("Has the pain spread down a leg")
+    child.sendline("n")
     child.expect("How did each technique feel")
     child.expect(r"\[3\] Felt worse")
     child.sendline("3")  # the first technique felt worse; the others are skipped with Enter

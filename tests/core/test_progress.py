@@ -15,11 +15,14 @@ from backrelief.core.progress import (
     ScreenSnapshot,
     SessionOutcome,
     assess_progress,
+    change_words,
     flagged_techniques,
     implicated_techniques,
+    is_meaningful_change,
     is_meaningful_improvement,
     is_recovered,
     is_worsening,
+    meaningful_band,
     most_urgent,
     summarise_trend,
 )
@@ -27,7 +30,7 @@ from backrelief.core.progress import (
 NOW = datetime(2025, 6, 30, 12, tzinfo=UTC)
 KNOWN_SOURCES = {
     "ostelo-2008-mic", "nhs-back-pain", "nhs-lower-back-exercises", "nice-cg88-persistent",
-    "kamper-2010-recovery", "finucane-2020-red-flags",
+    "kamper-2010-recovery", "finucane-2020-red-flags", "dahm-2010-bed-rest",
 }
 
 
@@ -62,7 +65,10 @@ def test_meaningful_improvement_is_two_points_or_thirty_percent(
 
 
 def test_worsening_and_recovery_thresholds() -> None:
-    assert is_worsening(3, 5) and not is_worsening(3, 4.5)
+    # DESIGN: a worsening is 2 points or 30% (so 3 -> 4, +33%, counts), never under 1 point,
+    # and a rise that stays at 2/10 or less is low pain, left to the settling rule.
+    assert is_worsening(3, 5) and is_worsening(3, 4) and is_worsening(6, 8)
+    assert not is_worsening(6, 7.5) and not is_worsening(3, 3.5) and not is_worsening(1, 2)
     assert is_recovered(0) and not is_recovered(0.5)
 
 
@@ -344,3 +350,140 @@ def test_flags_come_only_from_sessions_where_pain_rose_two_points(
     flagged = flagged_techniques(outcomes)
     painful = {t for o in outcomes if (o.pain_change or 0) >= 2 for t in o.techniques}
     assert flagged <= painful
+
+
+# ---- DESIGN "Diary advice" (issue 10) ------------------------------------------------------------
+
+
+def screen_saying(weeks: int) -> ScreenSnapshot:
+    """A self-care screen taken at the first rating, answering "lasted so far" with ``weeks``."""
+    return ScreenSnapshot(tier="self_care", taken_at=NOW - timedelta(days=30),
+                          duration_weeks=weeks)
+
+
+def test_the_episode_clock_starts_at_the_first_rating_minus_the_screens_duration() -> None:
+    # Rated for 3 days only, but the bout began 2 weeks before the first rating.
+    ratings = daily(5, 5, 5, start_days_ago=3)
+    without = assess_progress(ratings, now=NOW)
+    assert "no_improvement_14_days" not in rules(without)
+    advice = assess_progress(ratings, latest_screen=screen_saying(2), now=NOW)
+    assert advice.tier == "see_professional" and "no_improvement_14_days" in rules(advice)
+    text = next(r.text for r in advice.reasons if r.rule == "no_improvement_14_days")
+    assert "2 weeks since this bout began" in text
+
+
+@pytest.mark.parametrize(("weeks", "rule"), [(6, "not_recovered_6_weeks"),
+                                             (12, "persistent_12_weeks")])
+def test_the_6_and_12_week_prompts_count_the_weeks_before_the_diary(weeks: int, rule: str) -> None:
+    ratings = daily(6, 5, 4, 3, start_days_ago=3)  # improving meaningfully, still in pain
+    assert rule not in rules(assess_progress(ratings, now=NOW))
+    advice = assess_progress(ratings, latest_screen=screen_saying(weeks), now=NOW)
+    assert rule in rules(advice) and advice.tier == "see_professional"
+
+
+@pytest.mark.parametrize("every_days", [1.0, 7.0])
+def test_a_flare_up_after_improvement_is_never_improving(every_days: float) -> None:
+    ratings = daily(8, 2, 6, start_days_ago=2 * every_days, every_days=every_days)
+    trend = summarise_trend(ratings)
+    assert trend.direction == "flare_up" and trend.best == 2
+    advice = assess_progress(ratings, now=NOW)
+    assert "flare_up" in rules(advice) and "improving" not in rules(advice)
+    assert advice.tier == "see_professional"
+    assert advice.advice.startswith("Your pain has flared up")
+    assert "flare-up" in change_words(trend).lower()
+
+
+@pytest.mark.parametrize("pains", [(8, 4, 4, 5, 5), (6, 5, 4, 3), (8, 6, 4, 2, 1)])
+def test_steady_improvement_or_a_small_wobble_is_not_a_flare_up(pains: tuple[int, ...]) -> None:
+    ratings = daily(*pains, start_days_ago=len(pains) - 1)
+    assert summarise_trend(ratings).direction in ("improving", "settling")
+    assert "flare_up" not in rules(assess_progress(ratings, now=NOW))
+
+
+@pytest.mark.parametrize("pains", [(9, 4, 9), (9, 9), (3, 9, 10), (7, 7, 7), (5, 8, 7, 9)])
+def test_sustained_high_pain_sees_a_professional_whatever_the_trend(pains: tuple[int, ...]) -> None:
+    # (9, 4, 9) and (5, 8, 7, 9) are not worse than the first rating: the trend alone says
+    # "no meaningful change" or less.
+    advice = assess_progress(daily(*pains, start_days_ago=len(pains) - 1), now=NOW)
+    assert "sustained_high_pain" in rules(advice)
+    assert advice.tier == "see_professional"
+
+
+@pytest.mark.parametrize(("pains", "every_days"), [((9, 4, 8), 1.0), ((7, 7, 6, 7), 1.0),
+                                                   ((7, 7, 7), 2.0)])
+def test_high_pain_not_sustained_is_not_that_rule(pains: tuple[int, ...], every_days: float) -> None:
+    ratings = daily(*pains, start_days_ago=(len(pains) - 1) * every_days, every_days=every_days)
+    assert "sustained_high_pain" not in rules(assess_progress(ratings, now=NOW))
+
+
+def test_three_high_days_long_ago_no_longer_count() -> None:
+    ratings = [*daily(7, 7, 7, start_days_ago=40), *daily(3, 3, start_days_ago=2)]
+    assert "sustained_high_pain" not in rules(assess_progress(ratings, now=NOW))
+
+
+def test_pain_spreading_down_a_leg_sees_a_professional() -> None:
+    improving = daily(6, 5, 4, 3, start_days_ago=4)
+    assert assess_progress(improving, now=NOW).tier == "self_care"
+    spread = PainRating(at=NOW - timedelta(days=3), pain=4, kind="after", spread=True)
+    advice = assess_progress([*improving, spread], now=NOW)
+    assert advice.tier == "see_professional"
+    assert advice.reasons[0].rule == "spreading"
+    assert "down a leg" in advice.reasons[0].text
+    assert advice.advice.startswith("You said the pain has spread down a leg")
+
+
+def test_a_spread_rating_older_than_two_weeks_no_longer_refers() -> None:
+    ratings = [PainRating(at=NOW - timedelta(days=15), pain=5, spread=True),
+               *daily(4, 3, 2, start_days_ago=2)]
+    assert "spreading" not in rules(assess_progress(ratings, now=NOW))
+
+
+@pytest.mark.parametrize("pains", [(2, 2, 2), (5, 2, 1, 2), (1, 2, 2)])
+def test_steady_low_pain_is_settling_not_a_referral(pains: tuple[int, ...]) -> None:
+    # 20 days in: without the rule, "no meaningful improvement after 14 days" would refer.
+    ratings = daily(*pains, start_days_ago=20, every_days=20 / (len(pains) - 1))
+    advice = assess_progress(ratings, now=NOW)
+    assert advice.tier == "self_care"
+    assert "settling" in rules(advice) and "no_improvement_14_days" not in rules(advice)
+    assert advice.advice.startswith("Your pain is settling. Keep active")
+    assert summarise_trend(ratings).direction == "settling"
+
+
+def test_settling_needs_three_low_ratings() -> None:
+    assert "settling" not in rules(assess_progress(daily(5, 2, 2, 4, start_days_ago=3), now=NOW))
+
+
+@pytest.mark.parametrize(("pains", "word"), [
+    ((3, 3, 4, 4), "worse"),        # +1 point, +33%: over the 30% threshold shown
+    ((6, 6, 7, 7), "no meaningful change"),  # +1 point, +17%
+    ((6, 4, 4), "improving"),
+    ((3, 3, 3, 7), "no meaningful change"),  # recent level (median of 3, 3, 7) is 3
+])
+def test_the_words_agree_with_the_numbers_and_the_threshold(
+    pains: tuple[int, ...], word: str
+) -> None:
+    trend = summarise_trend(daily(*pains, start_days_ago=len(pains) - 1))
+    text = change_words(trend)
+    assert text.lower().startswith(word)
+    assert "2 points, or 30%" in text
+    assert trend.change is not None
+    meaningful = is_meaningful_change(float(trend.first or 0), trend.current or 0)
+    assert (word == "no meaningful change") is not meaningful
+
+
+@given(ratings=diaries())
+@settings(max_examples=150, deadline=None)
+def test_the_words_never_call_a_meaningful_change_no_change(ratings: list[PainRating]) -> None:
+    trend = summarise_trend(ratings)
+    if trend.first is None or trend.current is None or trend.direction == "not_enough_data":
+        return
+    said_no_change = "no meaningful change" in change_words(trend).lower()
+    assert said_no_change is (not is_meaningful_change(trend.first, trend.current)
+                              and trend.direction == "steady" and not trend.recovered)
+
+
+@given(first=st.integers(0, 10), current=st.integers(0, 20).map(lambda half: half / 2))
+def test_the_band_drawn_on_the_chart_is_the_rule(first: int, current: float) -> None:
+    low, high = meaningful_band(first)
+    assert is_meaningful_improvement(first, current) is (current <= low)
+    assert is_worsening(first, current) is (current >= high)

@@ -13,7 +13,9 @@ from backrelief.store import (
     add_rating,
     count_ratings,
     delete_rating,
+    diary_advice,
     list_ratings,
+    record_screen,
     start_session,
 )
 
@@ -64,6 +66,9 @@ BAD_RATINGS: list[tuple[dict[str, Any], str]] = [
     ({"pain": 3, "where": "x" * 81}, "where"),
     ({"pain": 3, "where": "line one\nline two"}, "where"),
     ({"pain": 3, "session_id": 999}, "session_id"),
+    ({"pain": 3, "spread": "yes"}, "spread"),
+    ({"pain": 3, "spread": 1}, "spread"),
+    ({"pain": 3, "spread": None}, "spread"),
 ]
 
 
@@ -100,3 +105,36 @@ def test_delete_a_mistyped_rating(db: Database) -> None:
         assert delete_rating(session, record.id) is True
         assert delete_rating(session, record.id) is False
         assert count_ratings(session) == 0
+
+
+def test_a_rating_can_say_the_pain_has_spread(db: Database) -> None:
+    with db.session(write=True) as session:
+        spread = add_rating(session, 6, spread=True)
+        plain = add_rating(session, 5)
+    assert spread.spread is True and plain.spread is False
+    with db.session() as session:
+        stored = list_ratings(session)
+    assert [(r.pain, r.spread) for r in stored] == [(6, True), (5, False)]
+    assert stored[0].as_dict()["spread"] is True
+    assert stored[0].as_progress().spread is True
+
+
+def test_a_spread_rating_changes_the_advice(db: Database) -> None:
+    with db.session(write=True) as session:
+        add_rating(session, 4, at=NOW - timedelta(days=2))
+        add_rating(session, 4, at=NOW - timedelta(days=1), spread=True)
+    with db.session() as session:
+        advice = diary_advice(session)
+    assert advice.tier == "see_professional"
+    assert "spreading" in {reason.rule for reason in advice.reasons}
+
+
+def test_the_screens_duration_starts_the_episode_clock(db: Database) -> None:
+    with db.session(write=True) as session:
+        record_screen(session, answers={"duration_weeks": 3}, tier="self_care",
+                      exercise_allowed=True, reasons=[], taken_at=NOW - timedelta(days=2))
+        add_rating(session, 5, at=NOW - timedelta(days=2))
+        add_rating(session, 5, at=NOW - timedelta(days=1))
+    with db.session() as session:
+        advice = diary_advice(session)
+    assert "no_improvement_14_days" in {reason.rule for reason in advice.reasons}

@@ -59,7 +59,8 @@ def fill_diary(db: Database) -> None:
         add_rating(s, 7, kind="after", session_id=session_id, at=START + timedelta(minutes=11))
         finish_session(s, session_id, False, "bridge hurt", ended_at=START + timedelta(minutes=11))
         for day in range(1, 4):
-            add_rating(s, 6 - day, at=START + timedelta(days=day), where="=SUM(A1)")
+            add_rating(s, 6 - day, at=START + timedelta(days=day), where="=SUM(A1)",
+                       spread=day == 2)
         set_setting(s, "region", "lower")
         set_setting(s, "equipment", ["foam_roller"])
 
@@ -187,6 +188,9 @@ MALFORMED = [
     (_broken("ratings.0.at", "2999-01-01T00:00:00+00:00"), "ratings[0].at"),
     (_broken("ratings.0.session_id", 7), "ratings[0].session_id"),
     (_broken("ratings.0.where", "a\nb"), "ratings[0].where"),
+    (_broken("ratings.0.spread", "yes"), "ratings[0].spread"),
+    (_broken("ratings.0.spread", 1), "ratings[0].spread"),
+    (_broken("ratings.0.spread", None), "ratings[0].spread"),
     (_broken("ratings.0.surprise", 1), "ratings[0].surprise"),
     (_broken("ratings.0.id", KeyError), "ratings[0].id"),
     (_broken("feedback.0.verdict", "meh"), "feedback[0].verdict"),
@@ -217,7 +221,8 @@ def test_the_valid_document_used_above_imports(db: Database) -> None:
     with db.session(write=True) as s:
         import_diary(s, parse_export(json.dumps(_valid_document())))
     with db.session() as s:
-        assert [r.pain for r in list_ratings(s)] == [4]
+        # A file from before revision 0002 has no "spread": its ratings read as not spread.
+        assert [(r.pain, r.spread) for r in list_ratings(s)] == [(4, False)]
 
 
 def test_forget_deletes_everything(db: Database) -> None:
@@ -249,6 +254,9 @@ def test_fhir_bundle_validates_against_the_r4_models(db: Database) -> None:
         assert observation.effectiveDateTime == rating.at
         assert entry.fullUrl == f"urn:uuid:{observation.id}"
     assert document["entry"][0]["resource"]["bodySite"] == {"text": "lower back, right"}
+    notes = [[n["text"] for n in e["resource"]["note"]] for e in document["entry"]]
+    assert [any("spread down a leg" in text for text in n) for n in notes] == [
+        rating.spread for rating in ratings] == [False, False, False, True, False]
     again = fhir_bundle(ratings, now=datetime.now(UTC))
     assert [e["fullUrl"] for e in again["entry"]] == [e["fullUrl"] for e in document["entry"]]
 
@@ -267,7 +275,9 @@ def test_csv_has_one_row_per_rating_and_defuses_formulas(db: Database) -> None:
         text = ratings_csv(list_ratings(s), tz=UTC)
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 5
-    assert list(rows[0]) == ["id", "time_utc", "time_local", "pain", "kind", "where", "session_id"]
+    assert list(rows[0]) == ["id", "time_utc", "time_local", "pain", "kind", "where", "session_id",
+                             "spread"]
+    assert [row["spread"] for row in rows] == ["no", "no", "no", "yes", "no"]
     assert rows[0]["time_utc"] == "2025-03-01T07:35:15.250000+00:00"
     assert rows[0]["time_local"] == "2025-03-01T07:35:15+00:00"
     assert rows[0]["where"] == "lower back, right" and rows[0]["session_id"] == "1"

@@ -24,6 +24,17 @@ def test_ratings_round_trip(client: TestClient) -> None:
     assert client.delete(f"/api/diary/ratings/{rating['id']}").status_code == 404
 
 
+def test_a_rating_can_say_the_pain_has_spread(client: TestClient) -> None:
+    plain = client.post("/api/diary/ratings", json={"pain": 4}).json()
+    spread = client.post("/api/diary/ratings", json={"pain": 4, "spread": True})
+    assert spread.status_code == 201, spread.text
+    assert plain["spread"] is False and spread.json()["spread"] is True
+    assert [r["spread"] for r in client.get("/api/diary/ratings").json()] == [False, True]
+    advice = client.get("/api/diary/advice").json()
+    assert advice["tier"] == "see_professional"
+    assert "spreading" in {reason["rule"] for reason in advice["reasons"]}
+
+
 BAD_RATINGS: list[tuple[str, Any, str]] = [
     ("pain too high", {"pain": 11}, "pain"),
     ("pain negative", {"pain": -1}, "pain"),
@@ -33,6 +44,10 @@ BAD_RATINGS: list[tuple[str, Any, str]] = [
     ("where too long", {"pain": 3, "where": "x" * 81}, "where"),
     ("unknown key", {"pain": 3, "mood": "ok"}, "mood"),
     ("no such session", {"pain": 3, "kind": "after", "session_id": 999}, "session_id"),
+    ("spread as text", {"pain": 3, "spread": "yes"}, "spread"),
+    ("spread as a number", {"pain": 3, "spread": 1}, "spread"),
+    ("spread as null", {"pain": 3, "spread": None}, "spread"),
+    ("spread before a session", {"pain": 3, "kind": "before", "spread": True}, "spread"),
 ]
 
 

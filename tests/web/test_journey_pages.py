@@ -184,3 +184,36 @@ def test_a_terminal_session_shows_its_conditions_in_the_web(client: TestClient,
     # The player carries each stop response's decision for the session's conditions: the
     # pregnancy advice for dizziness is there only if the conditions were read back.
     assert "maternity unit" in html.unescape(page)
+
+
+def test_after_answers_as_json_are_stored_once_per_answer_id(client: TestClient,
+                                                             database: Database) -> None:
+    store_screen(database, CLEAR_ANSWERS)
+    session_id = build_session(client)
+    technique, _ = _first_technique(database, session_id)
+    body = {"answer_id": "a1b2c3d4-outbox", "pain": 2, "verdicts": {technique: "better"},
+            "spread": True}
+    first = client.post(f"/api/sessions/{session_id}/after", json=body)
+    again = client.post(f"/api/sessions/{session_id}/after", json=body)
+    assert first.json()["stored"] is True and again.json()["stored"] is False
+    with database.session() as s:
+        after = [r for r in list_ratings(s) if r.kind == "after"]
+        assert [(r.pain, r.spread) for r in after] == [(2, True)]
+        assert get_session(s, session_id).feedback == {technique: "better"}
+
+
+def test_bad_after_answers_name_the_field_and_store_nothing(client: TestClient,
+                                                            database: Database) -> None:
+    store_screen(database, CLEAR_ANSWERS)
+    session_id = build_session(client)
+    before = counts(database)
+    good = {"answer_id": "a1b2c3d4-outbox", "pain": 2, "verdicts": {}}
+    for bad, field in (({"pain": 11}, "pain"), ({"answer_id": "x"}, "answer_id"),
+                       ({"verdicts": {"cat-cow": "awful"}}, "verdicts"),
+                       ({"verdicts": {"not-in-this-session": "worse"}}, "verdicts"),
+                       ({"extra": 1}, "extra")):
+        response = client.post(f"/api/sessions/{session_id}/after", json={**good, **bad})
+        assert 400 <= response.status_code < 500, bad
+        assert field in response.text, (bad, response.text)
+    assert client.post("/api/sessions/999/after", json=good).status_code == 404
+    assert counts(database) == before

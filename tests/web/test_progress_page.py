@@ -6,6 +6,7 @@ import html
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
 from backrelief.store import Database, add_rating
@@ -75,7 +76,107 @@ def test_chart_helper_escapes_and_scales() -> None:
     svg = str(pain_chart([ChartPoint(start, 10, "daily"),
                           ChartPoint(start + timedelta(days=1), 0, "after")], "a <b> & c"))
     assert "a &lt;b&gt; &amp; c" in svg
-    assert 'cy="16.0"' in svg and 'cy="240.0"' in svg  # 10 at the top, 0 on the axis
+    assert 'cy="14.0"' in svg and 'cy="240.0"' in svg  # 10 at the top, 0 on the axis
     single = str(pain_chart([ChartPoint(start, 5, "before")], "one"))
-    assert 'cx="332.0"' in single  # a lone point sits in the middle
+    assert 'cx="53.00%"' in single  # a lone point sits in the middle
     assert "No ratings yet" in str(pain_chart([], "none"))
+
+
+def test_daily_rating_with_the_spread_checkbox(client: TestClient, database: Database) -> None:
+    page = client.get("/progress").text
+    assert 'name="spread" value="yes"' in page
+    assert "spread down a leg, or further down it, since last time" in page
+    done = client.post("/progress/rating", data={"pain": "4", "spread": "yes"},
+                       follow_redirects=False)
+    assert done.status_code == 303
+    refused = client.post("/progress/rating", data={"pain": "4", "spread": "maybe"})
+    assert refused.status_code == 422 and 'href="#f-spread"' in refused.text
+    with database.session() as s:
+        from backrelief.store import list_ratings
+
+        assert [(r.pain, r.spread) for r in list_ratings(s)] == [(4, True)]
+    page = html.unescape(client.get("/progress").text)
+    assert "spread down a leg" in page
+    assert "See a GP or physiotherapist" in page
+
+
+def test_after_session_form_has_the_spread_checkbox(client: TestClient,
+                                                    database: Database) -> None:
+    store_screen(database, CLEAR_ANSWERS)
+    session_id = build_session(client, pain="5")
+    form = client.get(f"/session/{session_id}/after").text
+    assert 'name="spread" value="yes"' in form
+    refused = client.post(f"/session/{session_id}/after", data={"pain": "3", "spread": "1"})
+    assert refused.status_code == 422
+    client.post(f"/session/{session_id}/after", data={"pain": "3", "spread": "yes"})
+    from backrelief.store import list_ratings
+
+    with database.session() as s:
+        after = [r for r in list_ratings(s, session_id=session_id) if r.kind == "after"]
+    assert [(r.pain, r.spread) for r in after] == [(3, True)]
+
+
+def _rate(database: Database, pains: tuple[int, ...]) -> None:
+    with database.session(write=True) as s:
+        for index, pain in enumerate(pains):
+            add_rating(s, pain, at=utcnow() - timedelta(days=len(pains) - index))
+
+
+def _band(svg: str) -> tuple[float, float]:
+    band = re.search(r'<rect class="band"[^>]* y="([\d.]+)" height="([\d.]+)"', svg)
+    assert band, "no band"
+    return float(band.group(1)), float(band.group(1)) + float(band.group(2))
+
+
+def _recent_y(svg: str) -> float:
+    recent = re.search(r'<line class="recent"[^>]* y1="([\d.]+)"', svg)
+    assert recent, "no recent level"
+    return float(recent.group(1))
+
+
+@pytest.mark.parametrize(("pains", "heading", "inside"), [
+    ((3, 3, 3, 7), "no meaningful change", True),  # the last dot climbs; the level does not
+    ((3, 3, 4, 4), "getting worse", False),
+    ((7, 6, 4, 3), "improving", False),
+])
+def test_the_heading_the_words_and_the_band_agree(
+    client: TestClient, database: Database, pains: tuple[int, ...], heading: str, inside: bool
+) -> None:
+    _rate(database, pains)
+    page = html.unescape(client.get("/progress").text)
+    assert f"Pain trend: {heading}</h2>" in page
+    words = re.search(r'<p class="trend-words">(.*?)</p>', page, re.S)
+    assert words and "2 points, or 30%" in words.group(1)
+    svg = re.search(r"<svg[^>]*role=\"img\".*?</svg>", page, re.S)
+    assert svg
+    top, bottom = _band(svg.group(0))
+    assert (top < _recent_y(svg.group(0)) < bottom) is inside
+
+
+def test_a_flare_up_is_drawn_and_named(client: TestClient, database: Database) -> None:
+    _rate(database, (8, 2, 6))
+    page = html.unescape(client.get("/progress").text)
+    assert "Pain trend: a flare-up</h2>" in page and "improving" not in page.split("<h2")[1]
+    assert '<line class="best"' in page and "Your best recent level" in page
+
+
+def test_chart_text_never_scales_with_the_width() -> None:
+    # The SVG has no viewBox, so nothing shrinks its text on a narrow screen (issue 12); the
+    # horizontal positions are percentages instead.
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    svg = str(pain_chart([ChartPoint(start + timedelta(days=d), d % 11, "daily")
+                          for d in range(200)], "long"))
+    assert "viewBox" not in svg and 'width="100%"' in svg
+    assert all(x.endswith("%") for x in re.findall(r' (?:x|cx|x1|x2)="([^"]+)"', svg))
+    ticks = re.findall(r'<text class="tick( minor)?"[^>]*y="266"', svg)
+    assert len(ticks) == 5 and sum(1 for t in ticks if not t) == 3  # 3 dates stay on a phone
+
+
+def test_sessions_become_cards_on_a_phone(client: TestClient, database: Database) -> None:
+    store_screen(database, CLEAR_ANSWERS)
+    build_session(client, pain="5")
+    page = client.get("/progress").text
+    assert '<table class="stack sessions">' in page
+    assert 'data-label="Outcome">not finished' in page
+    css = client.get("/static/css/app.css").text
+    assert "table.stack td::before { content: attr(data-label)" in css

@@ -34,6 +34,7 @@ OPTION_FOR_FIELD = {
     "at": "--at",
     "where": "--where",
     "session_id": "--session",
+    "spread": "--spread",
 }
 _WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,9}$")
 TIER_TITLES = {
@@ -204,6 +205,7 @@ def _print_table(ratings: Sequence[RatingRecord]) -> None:
     table.add_column("Kind")
     table.add_column("Where")
     table.add_column("Session", justify="right")
+    table.add_column("Spread")
     for rating in ratings:
         table.add_row(
             str(rating.id),
@@ -213,6 +215,7 @@ def _print_table(ratings: Sequence[RatingRecord]) -> None:
             rating.kind,
             rating.where or "",
             "" if rating.session_id is None else str(rating.session_id),
+            "down a leg" if rating.spread else "",
         )
     Console().print(table)
 
@@ -229,13 +232,18 @@ def _print_table(ratings: Sequence[RatingRecord]) -> None:
               help="Where it hurts, in a few words (optional).")
 @click.option("--session", "session_text", metavar="ID",
               help="The session this rating belongs to (for before/after ratings).")
+@click.option("--spread", is_flag=True,
+              help="The pain has spread down a leg, or further down it, since last time "
+                   "(daily or after-session ratings).")
 @click.option("--json", "as_json", is_flag=True, help="Print the stored rating as JSON.")
 def add(pain_text: str, kind: str, at_text: str | None, where_text: str | None,
-        session_text: str | None, as_json: bool) -> None:
+        session_text: str | None, spread: bool, as_json: bool) -> None:
     """Record a pain rating."""
     pain = parse_pain(pain_text)
     if kind not in KINDS:
         fail("--kind", f"must be one of {', '.join(KINDS)}; got {kind!r}")
+    if spread and kind == "before":
+        fail("--spread", "is for a daily or after-session rating, not one before a session")
     now = datetime.now(UTC)
     at = parse_when(at_text, now) if at_text is not None else None
     where = parse_where(where_text)
@@ -245,7 +253,8 @@ def add(pain_text: str, kind: str, at_text: str | None, where_text: str | None,
 
     try:
         with store_session(write=True) as session:
-            record = add_rating(session, pain, kind=kind, at=at, where=where, session_id=session_id)
+            record = add_rating(session, pain, kind=kind, at=at, where=where,
+                                session_id=session_id, spread=spread)
     except StoreInputError as exc:
         refuse(exc)
     # Printed only after the transaction committed: this line is the acknowledgement.
@@ -254,6 +263,8 @@ def add(pain_text: str, kind: str, at_text: str | None, where_text: str | None,
     else:
         click.echo(f"Recorded pain {record.pain}/10 ({record.kind}) at {local_time(record.at)}"
                    f" as rating #{record.id}.")
+        if record.spread:
+            click.echo("Noted: the pain has spread down a leg. See `backrelief advice`.")
 
 
 # ---- advice --------------------------------------------------------------------------------
@@ -369,24 +380,15 @@ def render_chart(ratings: Sequence[PainRating], width: int) -> list[str]:
 
 
 def describe_trend(trend: Trend) -> str:
-    """The trend in one or two sentences."""
-    if trend.first is None or trend.current is None or trend.first_at is None:
-        return "No ratings yet."
-    words = {
-        "improving": "improving meaningfully (2 points or 30%)",
-        "worsening": "worse by 2 points or more",
-        "steady": "no meaningful change yet",
-        "not_enough_data": "one rating so far; add more to see a trend",
-    }
-    text = (
-        f"First rating {trend.first}/10 on {local_date(trend.first_at)}; recent level "
-        f"{trend.current:g}/10 ({trend.change:+g} points"
-    )
-    if trend.percent_change is not None:
-        text += f", {trend.percent_change:+g}%"
-    text += f"): {words.get(trend.direction, trend.direction)}."
+    """The trend in words (``core.progress.change_words``, as on the web page) and its slope."""
+    from backrelief.core.progress import change_words
+
+    text = change_words(trend)
+    if trend.first is not None and trend.first_at is not None:
+        text += f" First rating on {local_date(trend.first_at)}."
     if trend.slope_per_week is not None:
-        text += f" Fitted slope {trend.slope_per_week:+.1f} points a week."
+        slope = round(trend.slope_per_week, 1) + 0.0  # never "-0.0"
+        text += f" Fitted slope {slope:+.1f} points a week."
     return text
 
 

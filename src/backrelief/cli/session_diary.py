@@ -50,7 +50,8 @@ class Recorder(Protocol):
 
     def stopped(self, completed: bool, stop_reason: str | None) -> None: ...
 
-    def finish(self, pain_after: int | None, verdicts: Mapping[str, str]) -> Ending | None: ...
+    def finish(self, pain_after: int | None, verdicts: Mapping[str, str],
+               spread: bool = False) -> Ending | None: ...
 
 
 class NullRecorder:
@@ -77,7 +78,8 @@ class NullRecorder:
     def stopped(self, completed: bool, stop_reason: str | None) -> None:
         return None
 
-    def finish(self, pain_after: int | None, verdicts: Mapping[str, str]) -> Ending | None:
+    def finish(self, pain_after: int | None, verdicts: Mapping[str, str],
+               spread: bool = False) -> Ending | None:
         return None
 
 
@@ -158,14 +160,15 @@ class StoreRecorder:
             with self._db.session(write=True) as s:
                 finish_session(s, self._session_id, completed, stop_reason)
 
-    def finish(self, pain_after: int | None, verdicts: Mapping[str, str]) -> Ending | None:
+    def finish(self, pain_after: int | None, verdicts: Mapping[str, str],
+               spread: bool = False) -> Ending | None:
         from backrelief.journey import sessions
         from backrelief.store import diary_advice, get_session, list_ratings
 
         if self._session_id is None:
             return None
         with self._db.session(write=True) as s:
-            sessions.finish_after(s, self._session_id, pain_after, verdicts)
+            sessions.finish_after(s, self._session_id, pain_after, verdicts, spread=spread)
         with self._db.session() as s:
             ratings = list_ratings(s, session_id=self._session_id)
             record = get_session(s, self._session_id)

@@ -1,6 +1,7 @@
 """The end of a terminal session, as the web's after-session page and summary end it.
 
-Stop-rule advice and the re-check when a rule asks for it, then pain now, how each technique
+Stop-rule advice and the re-check when a rule asks for it, then pain now (and whether it has
+spread down a leg), how each technique
 felt (the same five answers as the web form; techniques the player already rated keep their
 answer), the before/after summary and the diary's advice.
 """
@@ -100,11 +101,15 @@ def end_session(outcome: Outcome, routine: Routine, recorder: Recorder, console:
             console.print("[bold]Please answer the warning-sign questions again now:[/bold] "
                           "backrelief check --recheck")
     pain_after = None
+    spread = False
     verdicts: dict[str, str] = {}
     if not assume_yes:
         pain_after = click.prompt("How bad is your back pain now, from 0 to 10?",
                                   type=click.IntRange(0, 10))
+        # The web form's checkbox: spreading pain is a reason to see someone (diary advice).
+        spread = click.confirm("Has the pain spread down a leg, or further down it, since "
+                               "last time?", default=False)
         verdicts = _ask_verdicts(routine, rated)
-    ending = recorder.finish(pain_after, verdicts)
+    ending = recorder.finish(pain_after, verdicts, spread)
     if ending is not None:
         show_summary(ending, routine, console)

@@ -6,12 +6,23 @@ come in as dataclasses, an :class:`Advice` comes out. No SQL, no clock (the call
 
 The rules, each cited where it is applied below (clinical brief sections 1.4 and 5):
 
-* a change is meaningful at 2 points or 30% on the 0-10 scale (Ostelo 2008);
+* a change is meaningful at 2 points or 30% on the 0-10 scale, and never below 1 point
+  (Ostelo 2008); one function, :func:`change_words`, turns a trend into the words the terminal
+  and the web page print, so the label always agrees with the numbers and the threshold shown;
 * pain 0 counts as recovered (Kamper 2010);
-* no meaningful improvement 14 days after the first rating: see a professional (NHS);
-* not recovered 6 weeks after the first rating: see a professional, strongly (NHS, NICE CG88);
+* the episode clock starts at the first rating minus the latest screen's ``duration_weeks``
+  (DESIGN "Diary advice"), so the 2-, 6- and 12-week prompts come when the pain is that old;
+* no meaningful improvement 2 weeks into the episode: see a professional (NHS);
+* not recovered 6 weeks into the episode: see a professional, strongly (NHS, NICE CG88);
 * past 12 weeks: a clinician-led plan for persistent pain (NICE CG88, WHO 2023);
-* recent ratings 2 or more above the first: worsening, see a professional (NHS);
+* recent level meaningfully above the first rating: worsening, see a professional (NHS);
+* recent level meaningfully above the best level of the last 4 weeks: a flare-up after
+  improvement, see a professional if it does not settle (NHS "getting worse");
+* 9+ on 2 of the last 3 ratings, or 7+ on 3 days in a row: severe pain, see a professional
+  whatever the trend (NHS: see a GP if the pain is severe);
+* a rating in the last 2 weeks says the pain spread down a leg: see a professional (brief 1.4,
+  NHS: see a GP if the pain spreads down a leg);
+* 2 or less on the last 3 ratings: settling, keep active (NHS exercises; Dahm 2010);
 * pain up 2 or more after a session: the techniques behind it are flagged, and the planner
   leaves them out next time (NHS exercise advice: stop what makes it worse);
 * a red flag in the latest safety screen overrides everything else.
@@ -25,7 +36,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, get_args
 
 Tier = Literal["emergency", "same_day", "see_professional", "self_care"]
@@ -33,7 +44,9 @@ RatingKind = Literal["before", "after", "daily"]
 # "not_today": the person asked not to repeat it today (journey.memory leaves it out until the
 # end of that local day).
 Verdict = Literal["better", "same", "worse", "stopped", "not_today"]
-Direction = Literal["improving", "worsening", "steady", "not_enough_data", "no_data"]
+Direction = Literal[
+    "improving", "worsening", "flare_up", "settling", "steady", "not_enough_data", "no_data"
+]
 
 TIERS: tuple[Tier, ...] = get_args(Tier)  # most urgent first
 RATING_KINDS: tuple[RatingKind, ...] = get_args(RatingKind)
@@ -44,8 +57,23 @@ PAIN_MIN, PAIN_MAX = 0, 10
 # Ostelo 2008 (brief 5.1): minimal important change on the 0-10 NRS is 2 points or 30%.
 MIC_POINTS = 2
 MIC_FRACTION = 0.30
-# Brief 1.4: "worse at any time" -> review; the issue fixes the margin at 2 points (Ostelo 2008).
+# A change of less than one point on a whole-number scale is never meaningful, however large
+# the percentage (1 -> 1.5 is +50%).
+MIC_FLOOR_POINTS = 1
+# Brief 1.4: "worse at any time" -> review; DESIGN: a worsening is 2 points or 30% (Ostelo 2008).
 WORSENING_POINTS = 2
+# DESIGN "settling": 2 or less on the last 3 ratings is low, steady pain, not a referral.
+SETTLED_MAX = 2
+SETTLED_COUNT = 3
+# DESIGN "sustained_high_pain": 9+ on 2 of the last 3 ratings, or 7+ on 3 days in a row.
+VERY_HIGH_PAIN = 9
+VERY_HIGH_OF_LAST = (2, 3)
+HIGH_PAIN = 7
+HIGH_PAIN_DAYS = 3
+# A run of high days counts while its last day is this recent; so does a "spread" rating.
+RECENT_ALARM_WINDOW = timedelta(days=14)
+# The "best recent level" a flare-up is measured against: the lowest rating in these 4 weeks.
+FLARE_LOOKBACK = timedelta(weeks=4)
 SESSION_RISE_POINTS = 2
 # Brief 1.4 "suggested app rule": 2 weeks, 6 weeks, 12 weeks.
 NO_IMPROVEMENT_AFTER = timedelta(days=14)
@@ -74,6 +102,8 @@ class PainRating:
     pain: int
     kind: RatingKind = "daily"
     session_id: int | None = None
+    # The pain has spread down a leg, or further down it, since the rating before.
+    spread: bool = False
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None:
@@ -112,6 +142,8 @@ class ScreenSnapshot:
     reasons: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     advice: str | None = None
+    # "How many weeks has this bout of back pain lasted so far?" (None: not answered).
+    duration_weeks: float | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +174,9 @@ class Trend:
     percent_change: float | None = None
     slope_per_week: float | None = None
     recovered: bool = False
+    best: float | None = None
+    best_at: datetime | None = None
+    recent_from: datetime | None = None  # the oldest rating the recent level is the median of
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form (times as UTC ISO 8601)."""
@@ -156,6 +191,8 @@ class Trend:
             "percent_change": self.percent_change,
             "slope_per_week": self.slope_per_week,
             "recovered": self.recovered,
+            "best": self.best,
+            "best_at": self.best_at.isoformat() if self.best_at else None,
         }
 
 
@@ -192,17 +229,41 @@ def as_tier(value: str) -> Tier:
     return "self_care"
 
 
+def is_meaningful_change(before: float, after: float) -> bool:
+    """True when ``after`` differs from ``before`` by 2 points, or by 30% of ``before`` and at
+    least 1 point (Ostelo 2008, brief 5.1: the minimal important change on the 0-10 NRS)."""
+    size = abs(after - before)
+    if size < MIC_FLOOR_POINTS:
+        return False
+    return size >= MIC_POINTS or size >= MIC_FRACTION * before
+
+
 def is_meaningful_improvement(first: float, current: float) -> bool:
     """True when pain fell by 2 points or by 30% of the first rating (Ostelo 2008, brief 5.1)."""
-    drop = first - current
-    if drop <= 0:
-        return False
-    return drop >= MIC_POINTS or drop >= MIC_FRACTION * first
+    return current < first and is_meaningful_change(first, current)
 
 
 def is_worsening(first: float, current: float) -> bool:
-    """True when recent pain is 2 or more points above the first rating (brief 1.4, 5.3)."""
-    return current - first >= WORSENING_POINTS
+    """True when pain rose by 2 points or 30% (Ostelo 2008) to a level above "settled" (2).
+
+    Brief 1.4: worse at any time -> review. A rise that stays at 2 or less is low pain, which
+    DESIGN's ``settling`` rule keeps out of referral.
+    """
+    return current > first and current > SETTLED_MAX and is_meaningful_change(first, current)
+
+
+def meaningful_band(first: float) -> tuple[float, float]:
+    """The levels around ``first`` that are *not* a meaningful change, as (low, high).
+
+    For recent levels on the half-point grid (medians of whole numbers): a level at or below
+    ``low`` is a meaningful improvement, at or above ``high`` a worsening, and in between no
+    meaningful change. The web chart shades this band so the picture says what the words say.
+    """
+    smallest = max(MIC_FLOOR_POINTS, min(MIC_POINTS, MIC_FRACTION * first))
+    # Below 0 or above 10 means "no such level": from 0 nothing is an improvement.
+    low = first - smallest if first - smallest >= PAIN_MIN else PAIN_MIN - 0.5
+    high = max(first + smallest, SETTLED_MAX + 0.5)
+    return low, min(high, PAIN_MAX + 0.5)
 
 
 def is_recovered(current: float) -> bool:
@@ -222,11 +283,42 @@ def course_ratings(ratings: Iterable[PainRating]) -> list[PainRating]:
     return resting or ordered
 
 
+def recent_ratings(ratings: Sequence[PainRating]) -> list[PainRating]:
+    """The last ``RECENT_COUNT`` ratings within a week of the latest (sorted input)."""
+    latest = ratings[-1].at
+    return [rating for rating in ratings if latest - rating.at <= RECENT_WINDOW][-RECENT_COUNT:]
+
+
 def recent_level(ratings: Sequence[PainRating]) -> float:
     """Median of the last ``RECENT_COUNT`` ratings within a week of the latest (sorted input)."""
+    return float(statistics.median(rating.pain for rating in recent_ratings(ratings)))
+
+
+def best_recent(ratings: Sequence[PainRating]) -> PainRating:
+    """The lowest rating of the last 4 weeks before the latest (sorted input; latest on ties).
+
+    DESIGN "Diary advice": worsening is measured against the best recent level as well as the
+    first, so 8 -> 2 -> 6 reads as a flare-up after improvement, not as improving.
+    """
     latest = ratings[-1].at
-    recent = [rating.pain for rating in ratings if latest - rating.at <= RECENT_WINDOW]
-    return float(statistics.median(recent[-RECENT_COUNT:]))
+    window = [rating for rating in ratings if latest - rating.at <= FLARE_LOOKBACK]
+    return min(reversed(window), key=lambda rating: rating.pain)
+
+
+def is_flare_up(best: PainRating, latest: PainRating, current: float) -> bool:
+    """Worse than the best recent rating: both the recent level and the latest rating are a
+    meaningful worsening on it (so steady improvement, whose best is the latest, never is)."""
+    return (
+        best.at < latest.at
+        and is_worsening(best.pain, current)
+        and is_worsening(best.pain, latest.pain)
+    )
+
+
+def is_settling(ratings: Sequence[PainRating]) -> bool:
+    """2 or less on each of the last 3 ratings (sorted input): low, steady pain."""
+    last = ratings[-SETTLED_COUNT:]
+    return len(last) == SETTLED_COUNT and all(rating.pain <= SETTLED_MAX for rating in last)
 
 
 def _slope_per_week(ratings: Sequence[PainRating]) -> float | None:
@@ -249,12 +341,17 @@ def summarise_trend(ratings: Iterable[PainRating]) -> Trend:
         return Trend(direction="no_data", count=0)
     first = course[0].pain
     current = recent_level(course)
+    best = best_recent(course)
     change = current - first
     direction: Direction
     if len(course) < 2:
         direction = "not_enough_data"
     elif is_worsening(first, current):
         direction = "worsening"
+    elif is_flare_up(best, course[-1], current):
+        direction = "flare_up"
+    elif is_settling(course) and not is_recovered(current):
+        direction = "settling"
     elif is_meaningful_improvement(first, current):
         direction = "improving"
     else:
@@ -270,7 +367,61 @@ def summarise_trend(ratings: Iterable[PainRating]) -> Trend:
         percent_change=round(100 * change / first, 1) if first else None,
         slope_per_week=_slope_per_week(course),
         recovered=is_recovered(current),
+        best=float(best.pain),
+        best_at=best.at,
+        recent_from=recent_ratings(course)[0].at,
     )
+
+
+def change_words(trend: Trend) -> str:
+    """The trend in one or two sentences, its label agreeing with the numbers beside it.
+
+    The one place that words a trend: ``backrelief history`` and the web progress page both
+    print this. The threshold named is the one :func:`is_meaningful_change` applies.
+    """
+    if trend.first is None or trend.current is None or trend.change is None:
+        return "No ratings yet."
+    if trend.direction == "not_enough_data":
+        return f"One rating so far ({trend.first}/10); add more to see a trend."
+    numbers = f"{trend.change:+g} points"
+    if trend.percent_change is not None:
+        numbers += f", {trend.percent_change:+g}%"
+    against = f"recent level {trend.current:g}/10 against {trend.first}/10 at your first rating"
+    rule = "a meaningful change is 2 points, or 30% and at least 1 point"
+    if trend.direction == "worsening":
+        label = "worse"
+    elif trend.direction == "flare_up":
+        assert trend.best is not None  # set for every trend with ratings
+        rise = trend.current - trend.best
+        return (
+            f"Flare-up: {against} ({numbers}), but {rise:+g} points above your best recent "
+            f"level of {trend.best:g}/10 ({rule})."
+        )
+    elif trend.direction == "improving":
+        label = "improving"
+    elif trend.direction == "settling":
+        return (
+            f"Settling: your last {SETTLED_COUNT} ratings are {SETTLED_MAX}/10 or less; "
+            f"{against} ({numbers})."
+        )
+    elif is_recovered(trend.current):
+        label = "no pain"
+    elif trend.current > trend.first and is_meaningful_change(trend.first, trend.current):
+        label = f"higher, but still low ({SETTLED_MAX}/10 or less)"
+    else:
+        label = "no meaningful change"
+    return f"{label.capitalize()}: {against} ({numbers}; {rule})."
+
+
+DIRECTION_TITLES: dict[Direction, str] = {
+    "improving": "improving",
+    "worsening": "getting worse",
+    "flare_up": "a flare-up",
+    "settling": "settling",
+    "steady": "no meaningful change",
+    "not_enough_data": "too early to tell",
+    "no_data": "no ratings yet",
+}
 
 
 def implicated_techniques(session: SessionOutcome) -> frozenset[str]:
@@ -339,6 +490,24 @@ _ADVICE: dict[str, str] = {
         "Your latest safety check suggests seeing a GP or physiotherapist; the reasons say why "
         "and how soon."
     ),
+    "flare_up": (
+        "Your pain has flared up after it had eased. Flare-ups are common: keep moving gently, "
+        "go back to the easier parts of your routine, and ease off whatever set it off. See a "
+        "GP or physiotherapist if it has not settled within a week or two, or sooner if it is "
+        "severe."
+    ),
+    "sustained_high_pain": (
+        "Your pain has been severe for several ratings. See a GP or physiotherapist soon, "
+        "within a few days, and do only what feels comfortable until then."
+    ),
+    "spreading": (
+        "You said the pain has spread down a leg. See a GP or physiotherapist soon, within a "
+        "week, and stop any exercise that sends the pain further down the leg."
+    ),
+    "settling": (
+        "Your pain is settling. Keep active: walk, keep up your routine a few times a week and "
+        "build back up to your usual activities; staying active helps more than resting."
+    ),
     "improving": "Your pain is improving meaningfully: keep going with your routine.",
     "recovered": "Your recent ratings are 0: well done. Keep active to keep your back moving.",
     "keep_going": (
@@ -359,44 +528,153 @@ def _screen_reasons(screen: ScreenSnapshot) -> list[Reason]:
     return [Reason("safety_screen", tier, f"Your latest safety check: {text}", sources) for text in texts]
 
 
-def _diary_reasons(trend: Trend, now: datetime) -> list[Reason]:
+def episode_start(first_at: datetime, screen: ScreenSnapshot | None) -> datetime:
+    """When this bout of pain began: the first rating minus the latest screen's
+    ``duration_weeks`` (DESIGN "Diary advice"), or the first rating when it was not answered."""
+    weeks = screen.duration_weeks if screen is not None else None
+    if weeks is None or weeks <= 0:
+        return first_at
+    return first_at - timedelta(weeks=weeks)
+
+
+def _weeks(elapsed: timedelta) -> str:
+    weeks = elapsed.days // 7
+    if weeks < 1:
+        return f"{elapsed.days} days"
+    return "1 week" if weeks == 1 else f"{weeks} weeks"
+
+
+def _high_pain_days(course: Sequence[PainRating], now: datetime) -> int:
+    """The longest run of consecutive days (UTC) whose highest rating is 7 or more, counting
+    only runs that end within the last 2 weeks."""
+    highest: dict[date, int] = {}
+    for rating in course:
+        day = rating.at.astimezone(UTC).date()
+        highest[day] = max(highest.get(day, 0), rating.pain)
+    recent_from = (now - RECENT_ALARM_WINDOW).astimezone(UTC).date()
+    longest = run = 0
+    previous: date | None = None
+    for day in sorted(highest):
+        if highest[day] < HIGH_PAIN:
+            run, previous = 0, None
+            continue
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        previous = day
+        if day >= recent_from:
+            longest = max(longest, run)
+    return longest
+
+
+def _alarm_reasons(
+    course: Sequence[PainRating], every: Sequence[PainRating], now: datetime
+) -> list[Reason]:
+    """Severe or spreading pain: a professional whatever the trend."""
+    reasons: list[Reason] = []
+    last = course[-VERY_HIGH_OF_LAST[1]:]
+    very_high = sum(1 for rating in last if rating.pain >= VERY_HIGH_PAIN)
+    high_days = _high_pain_days(course, now)
+    if very_high >= VERY_HIGH_OF_LAST[0] or high_days >= HIGH_PAIN_DAYS:
+        # NHS back pain: see a GP if the pain is severe; NHS exercises: see a GP if you have
+        # severe pain. The numbers (9+ twice in 3, 7+ three days running) are DESIGN's.
+        why = (
+            f"{very_high} of your last {len(last)} ratings are {VERY_HIGH_PAIN}/10 or more"
+            if very_high >= VERY_HIGH_OF_LAST[0]
+            else f"your pain has been {HIGH_PAIN}/10 or more on {high_days} days in a row"
+        )
+        reasons.append(Reason(
+            "sustained_high_pain", "see_professional",
+            f"Severe pain: {why}. Pain this bad needs a GP or physiotherapist to look at it, "
+            "whatever the trend.",
+            ("nhs-back-pain", "nhs-lower-back-exercises"),
+        ))
+    spread = [r for r in every if r.spread and timedelta(0) <= now - r.at <= RECENT_ALARM_WINDOW]
+    if spread:
+        # Brief 1.4: leg symptoms spreading further down -> see a GP or physio; NHS back pain:
+        # see a GP if the pain spreads down a leg.
+        reasons.append(Reason(
+            "spreading", "see_professional",
+            f"On {len(spread)} rating{'s' if len(spread) > 1 else ''} in the last 2 weeks you said "
+            "the pain has spread down a leg, or further down it. Pain that travels down the leg "
+            "needs a GP or physiotherapist to check the nerve.",
+            ("nhs-back-pain", "nhs-lower-back-exercises"),
+        ))
+    return reasons
+
+
+def _diary_reasons(
+    trend: Trend,
+    course: Sequence[PainRating],
+    every: Sequence[PainRating],
+    screen: ScreenSnapshot | None,
+    now: datetime,
+) -> list[Reason]:
     if trend.first is None or trend.current is None or trend.first_at is None:
         return [Reason("no_ratings", "self_care", "There are no pain ratings yet.", ())]
-    elapsed = now - trend.first_at
+    began = episode_start(trend.first_at, screen)
+    elapsed = now - began
     days = max(0, elapsed.days)
+    since = (
+        f"{_weeks(elapsed)} since this bout began ({_weeks(trend.first_at - began)} before your "
+        "first rating, as your safety check said)"
+        if began < trend.first_at else f"{days} days after your first rating"
+    )
     first, current = trend.first, trend.current
     level = f"{current:g}/10 now against {first}/10 at your first rating"
-    reasons: list[Reason] = []
-    if is_worsening(first, current):
+    rule = "2 points, or 30% and at least 1 point"
+    reasons = _alarm_reasons(course, every, now)
+    settling = trend.direction == "settling"
+    if trend.direction == "worsening":
         # Brief 1.4: "worse at any time" -> review; NHS: see a GP if severe or getting worse.
         reasons.append(Reason(
             "worsening", "see_professional",
-            f"Pain is {current - first:g} points higher than at the start ({level}).",
+            f"Pain is {current - first:g} points higher than at the start ({level}; a "
+            f"meaningful worsening is {rule}).",
+            ("nhs-back-pain", "ostelo-2008-mic"),
+        ))
+    elif trend.direction == "flare_up" and trend.best is not None:
+        # Brief 1.4: worse at any time -> review, measured against the best recent level too
+        # (DESIGN), with the NHS advice for a flare-up: keep moving, ease off what set it off.
+        reasons.append(Reason(
+            "flare_up", "see_professional",
+            f"A flare-up: pain is {current:g}/10 now, {current - trend.best:g} points above your "
+            f"best recent level of {trend.best:g}/10 (a meaningful worsening is {rule}).",
             ("nhs-back-pain", "ostelo-2008-mic"),
         ))
     if not trend.recovered:
         if elapsed >= PERSISTENT_AFTER:
-            # NICE CG88 / WHO 2023: beyond 12 weeks is persistent or chronic pain.
+            # NICE CG88 / WHO 2023: beyond 12 weeks is persistent or chronic pain. Kept when
+            # the pain is low, too: 3 months of pain deserves a review.
             reasons.append(Reason(
                 "persistent_12_weeks", "see_professional",
-                f"Pain has not gone {days} days after your first rating (more than 12 weeks).",
+                f"Pain has not gone {since} (more than 12 weeks).",
                 ("nice-cg88-persistent", "kamper-2010-recovery"),
             ))
-        elif elapsed >= NOT_RECOVERED_AFTER:
+        elif elapsed >= NOT_RECOVERED_AFTER and not settling:
             # NHS: usually passes in 4-6 weeks; NICE CG88: persistent beyond 6 weeks.
             reasons.append(Reason(
                 "not_recovered_6_weeks", "see_professional",
-                f"Pain has not gone {days} days after your first rating (more than 6 weeks).",
+                f"Pain has not gone {since} (more than 6 weeks).",
                 ("nice-cg88-persistent", "nhs-lower-back-exercises", "kamper-2010-recovery"),
             ))
-        if elapsed >= NO_IMPROVEMENT_AFTER and not is_meaningful_improvement(first, current):
+        if (elapsed >= NO_IMPROVEMENT_AFTER and not settling
+                and not is_meaningful_improvement(first, current)):
             # NHS exercises / NHS Inform: should ease within 2 weeks, else see a GP.
             reasons.append(Reason(
                 "no_improvement_14_days", "see_professional",
-                f"No meaningful improvement (2 points or 30%) after {days} days: {level}.",
+                f"No meaningful improvement ({rule}) {since}: {level}.",
                 ("nhs-lower-back-exercises", "ostelo-2008-mic"),
             ))
-    if not reasons:
+    if settling:
+        # NHS exercises: keep active, pain usually passes in 4 to 6 weeks; Dahm 2010 (Cochrane):
+        # staying active beats rest; Kamper 2010: 0 is recovery, so low pain is on the way.
+        reasons.append(Reason(
+            "settling", "self_care",
+            f"Your pain is settling: your last {SETTLED_COUNT} ratings are {SETTLED_MAX}/10 or "
+            "less. Keep active: walk and keep up your routine a few times a week, and build "
+            "back up to your usual activities.",
+            ("nhs-lower-back-exercises", "dahm-2010-bed-rest", "kamper-2010-recovery"),
+        ))
+    if not any(reason.tier != "self_care" or reason.rule == "settling" for reason in reasons):
         if trend.recovered:
             reasons.append(Reason(
                 "recovered", "self_care", f"Your recent ratings are 0 ({level}).",
@@ -405,13 +683,13 @@ def _diary_reasons(trend: Trend, now: datetime) -> list[Reason]:
         elif is_meaningful_improvement(first, current):
             reasons.append(Reason(
                 "improving", "self_care",
-                f"Pain has improved meaningfully (2 points or 30%): {level}.",
+                f"Pain has improved meaningfully ({rule}): {level}.",
                 ("ostelo-2008-mic", "nhs-lower-back-exercises"),
             ))
         else:
             reasons.append(Reason(
                 "keep_going", "self_care",
-                f"{days} days since your first rating: {level}; too early to expect a "
+                f"{days} days since this bout began: {level}; too early to expect a "
                 "meaningful change.",
                 ("nhs-lower-back-exercises",),
             ))
@@ -445,7 +723,9 @@ def assess_progress(
     """The diary's verdict: trend, flagged techniques, the most urgent tier and what to do."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    trend = summarise_trend(ratings)
+    every = sorted(ratings, key=lambda rating: rating.at)
+    course = course_ratings(every)
+    trend = summarise_trend(course)
     flagged = flagged_techniques(sessions)
     reasons: list[Reason]
     if latest_screen is not None and latest_screen.tier in RED_FLAG_TIERS:
@@ -463,7 +743,7 @@ def assess_progress(
             "Your latest safety check was not finished; finish it before your next session.",
             ("finucane-2020-red-flags",),
         ))
-    reasons.extend(_diary_reasons(trend, now))
+    reasons.extend(_diary_reasons(trend, course, every, latest_screen, now))
     if flagged:
         reasons.append(_flag_reason(flagged))
     reasons.append(Reason("safety_net", "self_care", SAFETY_NET, SAFETY_NET_SOURCES))

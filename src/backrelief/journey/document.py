@@ -48,6 +48,7 @@ def profile_json(profile: Profile) -> dict[str, Any]:
         "pregnancy_weeks": profile.pregnancy_weeks,
         "pain": profile.pain,
         "gentle_only": profile.gentle_only,
+        "no_floor": profile.no_floor,
     }
 
 
@@ -68,6 +69,7 @@ def _profile(data: Any) -> Profile:
             pregnancy_weeks=data.get("pregnancy_weeks"),
             pain=data.get("pain"),
             gentle_only=bool(data.get("gentle_only", False)),
+            no_floor=bool(data.get("no_floor", False)),
         )
     except (KeyError, TypeError, ValueError, ProfileError) as exc:
         raise DocumentError(f"the stored profile is damaged: {exc}") from None

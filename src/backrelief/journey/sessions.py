@@ -61,9 +61,11 @@ def start(db: Session, routine: Routine, profile: Profile, *, pain_before: int |
 
 def finish_after(db: Session, session_id: int, pain_after: int | None,
                  verdicts: Mapping[str, str], *, completed: bool | None = None,
-                 stop_reason: str | None = None, answer_id: str | None = None) -> bool:
+                 stop_reason: str | None = None, answer_id: str | None = None,
+                 spread: bool = False) -> bool:
     """The after-session answers: pain now, how each technique felt, and the session's end.
 
+    ``spread``: the pain has spread down a leg since last time (kept with the "after" rating).
     ``completed`` None means "as the feedback says": not completed when a technique was stopped.
     A session whose end is already recorded (a stop in the player) keeps that end.
     ``answer_id`` is the sender's own id for these answers: sent again (the browser's offline
@@ -82,7 +84,7 @@ def finish_after(db: Session, session_id: int, pain_after: int | None,
             raise StoreInputError("answer_id", "already used for another session")
         row.after_id = answer_id
     if pain_after is not None:
-        add_rating(db, pain_after, kind="after", session_id=session_id)
+        add_rating(db, pain_after, kind="after", session_id=session_id, spread=spread)
     for technique, verdict in verdicts.items():
         if technique not in record.techniques:
             raise StoreInputError(f"verdicts.{technique}", "is not a technique of this session")

@@ -1,7 +1,8 @@
 """Pain ratings: the 0-10 numeric rating before or after a session, or once a day.
 
 Each rating has an aware UTC time, a kind (``before``, ``after`` or ``daily``), optionally where
-it hurts (free text, one line) and the session it belongs to.
+it hurts (free text, one line), the session it belongs to, and whether the pain has spread down a
+leg, or further down it, since the rating before (``spread``; DESIGN "Diary advice").
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from backrelief.store.types import utcnow
 from backrelief.store.validation import one_of, past_time, short_text, whole_number
 
 WHERE_MAX_LENGTH = 80
+SPREAD_BEFORE_PROBLEM = "is for a daily or after-session rating, not one before a session"
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,12 @@ class RatingRecord:
     kind: RatingKind
     where: str | None = None
     session_id: int | None = None
+    spread: bool = False
 
     def as_progress(self) -> PainRating:
         """The form ``core.progress`` takes."""
-        return PainRating(at=self.at, pain=self.pain, kind=self.kind, session_id=self.session_id)
+        return PainRating(at=self.at, pain=self.pain, kind=self.kind, session_id=self.session_id,
+                          spread=self.spread)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form: ``backrelief diary --json`` and the export."""
@@ -47,6 +51,7 @@ class RatingRecord:
             "kind": self.kind,
             "where": self.where,
             "session_id": self.session_id,
+            "spread": self.spread,
         }
 
 
@@ -66,6 +71,7 @@ def _record(row: Any) -> RatingRecord:
         kind=_kind(row.kind),
         where=row.location,
         session_id=row.session_id,
+        spread=bool(row.spread),
     )
 
 
@@ -78,6 +84,7 @@ _COLUMNS = (
     PainRatingRow.kind,
     PainRatingRow.location,
     PainRatingRow.session_id,
+    PainRatingRow.spread,
 )
 
 
@@ -89,15 +96,24 @@ def add_rating(
     at: datetime | None = None,
     where: str | None = None,
     session_id: int | None = None,
+    spread: bool = False,
 ) -> RatingRecord:
-    """Record one pain rating (``at`` defaults to now; it must be aware and not in the future)."""
+    """Record one pain rating (``at`` defaults to now; it must be aware and not in the future).
+
+    ``spread``: the pain has spread down a leg, or further down it, since the rating before.
+    """
     now = utcnow()
+    if not isinstance(spread, bool):
+        raise StoreInputError("spread", f"must be true or false, got {spread!r}")
+    if spread and kind == "before":
+        raise StoreInputError("spread", SPREAD_BEFORE_PROBLEM)
     row = PainRatingRow(
         pain=whole_number("pain", pain, PAIN_MIN, PAIN_MAX),
         kind=one_of("kind", kind, RATING_KINDS),
         rated_at=now if at is None else past_time("at", at, now),
         location=short_text("where", where, WHERE_MAX_LENGTH),
         session_id=session_id,
+        spread=spread,
     )
     if session_id is not None and db.get(PracticeSession, session_id) is None:
         raise StoreInputError("session_id", f"no session with id {session_id}")

@@ -31,7 +31,9 @@ _KIND_NOTES = {
     "after": "Rated just after a guided session.",
     "daily": "Daily rating.",
 }
-CSV_COLUMNS = ("id", "time_utc", "time_local", "pain", "kind", "where", "session_id")
+CSV_COLUMNS = ("id", "time_utc", "time_local", "pain", "kind", "where", "session_id", "spread")
+# The FHIR note added to a rating that says the pain has spread (revision 0002).
+SPREAD_NOTE = "The pain has spread down a leg, or further down it, since the rating before."
 # A cell starting with one of these is run as a formula by spreadsheet programs (OWASP "CSV
 # injection"); free text gets a leading apostrophe so it stays text.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -58,6 +60,7 @@ def ratings_csv(ratings: Sequence[RatingRecord], *, tz: tzinfo | None = None) ->
             rating.kind,
             _cell(rating.where),
             "" if rating.session_id is None else rating.session_id,
+            "yes" if rating.spread else "no",
         ])
     return out.getvalue()
 
@@ -84,6 +87,8 @@ def pain_observation(rating: RatingRecord) -> dict[str, Any]:
         "valueInteger": rating.pain,
         "note": [{"text": _KIND_NOTES[rating.kind]}],
     }
+    if rating.spread:
+        observation["note"].append({"text": SPREAD_NOTE})
     if rating.where:
         observation["bodySite"] = {"text": rating.where}
     return observation

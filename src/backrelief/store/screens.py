@@ -49,6 +49,7 @@ class ScreenRecord:
             reasons=tuple(texts),
             sources=tuple(sources),
             advice=self.advice,
+            duration_weeks=_duration_weeks(self.answers),
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -62,6 +63,14 @@ class ScreenRecord:
             "reasons": self.reasons,
             "advice": self.advice,
         }
+
+
+def _duration_weeks(answers: Mapping[str, Any]) -> float | None:
+    """The screen's "how many weeks has this bout lasted" answer, if it holds a number."""
+    value = answers.get("duration_weeks")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 520:
+        return None
+    return float(value)
 
 
 def _reason_text(reason: Any) -> str:

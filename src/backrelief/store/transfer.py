@@ -31,7 +31,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from backrelief import __version__
-from backrelief.store.diary import list_ratings
+from backrelief.store.diary import SPREAD_BEFORE_PROBLEM, list_ratings
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import (
     PainRating,
@@ -88,6 +88,8 @@ class RatingIn(_Record):
     kind: Literal["before", "after", "daily"]
     where: str | None = None
     session_id: Id | None = None
+    # Added with schema revision 0002; files exported before it have no such field.
+    spread: bool = False
 
 
 class FeedbackIn(_Record):
@@ -217,6 +219,8 @@ def _check_document(document: ExportDocument, now: datetime) -> None:
         if rating.session_id is not None and rating.session_id not in session_ids:
             raise StoreInputError(f"{where}.session_id", f"no session with id {rating.session_id}")
         short_text(f"{where}.where", rating.where, 80)
+        if rating.spread and rating.kind == "before":
+            raise StoreInputError(f"{where}.spread", SPREAD_BEFORE_PROBLEM)
     pairs: set[tuple[int, str]] = set()
     for index, item in enumerate(document.feedback):
         where = f"feedback[{index}]"
@@ -296,6 +300,7 @@ def import_diary(db: Session, document: ExportDocument, *, merge: bool = False) 
                 PainRating.rated_at == rating.at,
                 PainRating.pain == rating.pain,
                 PainRating.kind == rating.kind,
+                PainRating.spread == rating.spread,
             )
         )
         if duplicate is None:
@@ -306,6 +311,7 @@ def import_diary(db: Session, document: ExportDocument, *, merge: bool = False) 
                 kind=rating.kind,
                 location=where,
                 session_id=session_id,
+                spread=rating.spread,
             ))
         count("ratings", duplicate is None)
 

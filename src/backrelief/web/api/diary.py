@@ -43,6 +43,8 @@ class RatingRequest(BaseModel):
     kind: Literal["daily", "before", "after"] = "daily"
     where: Annotated[str, Field(max_length=80)] | None = None
     session_id: Annotated[int, Field(strict=True, ge=1)] | None = None
+    # The pain has spread down a leg, or further down it, since last time (daily or after).
+    spread: StrictBool = False
 
 
 class FeedbackRequest(BaseModel):
@@ -66,7 +68,7 @@ def add(request: Request, body: RatingRequest) -> dict[str, Any]:
     """Record a pain rating (now)."""
     with web(request).database.session(write=True) as s:
         record = add_rating(s, body.pain, kind=body.kind, where=body.where,
-                            session_id=body.session_id)
+                            session_id=body.session_id, spread=body.spread)
     return record.as_dict()
 
 

@@ -14,6 +14,7 @@ from backrelief.journey.sessions import finish_after
 from backrelief.store import diary_advice, list_ratings
 from backrelief.web.context import render, web
 from backrelief.web.forms import form_int, form_text
+from backrelief.web.routes.progress import form_spread
 from backrelief.web.sessions import load_session, routine_items
 
 router = APIRouter()
@@ -28,7 +29,7 @@ VERDICT_LABELS = {
 
 
 def _after_page(request: Request, session_id: int, pain: object, verdicts: Mapping[str, str],
-                errors: dict[str, str], status_code: int = 200) -> Response:
+                errors: dict[str, str], status_code: int = 200, spread: bool = False) -> Response:
     context = web(request)
     with context.database.session() as s:
         record = load_session(s, session_id)
@@ -41,6 +42,7 @@ def _after_page(request: Request, session_id: int, pain: object, verdicts: Mappi
         verdicts=verdicts,
         verdict_labels=VERDICT_LABELS,
         pain=pain,
+        spread=spread,
         errors=errors,
     )
 
@@ -68,6 +70,7 @@ async def save_after(request: Request, session_id: int) -> Response:
     errors: dict[str, str] = {}
     if not isinstance(pain, int) or not 0 <= pain <= 10:
         errors["pain"] = "Please rate your pain now, from 0 to 10."
+    spread = form_spread(form, errors)
     context = web(request)
     with context.database.session() as s:
         record = load_session(s, session_id)
@@ -80,10 +83,10 @@ async def save_after(request: Request, session_id: int) -> Response:
         elif value:
             verdicts[technique] = value
     if errors or not isinstance(pain, int):
-        return _after_page(request, session_id, pain or "", verdicts, errors, 422)
+        return _after_page(request, session_id, pain or "", verdicts, errors, 422, spread)
     answer_id = form_text(form, "answer_id")
     with context.database.session(write=True) as s:
-        finish_after(s, session_id, pain, verdicts, answer_id=answer_id)
+        finish_after(s, session_id, pain, verdicts, answer_id=answer_id, spread=spread)
     return RedirectResponse(f"/session/{session_id}/summary", status_code=303)
 
 
@@ -96,6 +99,7 @@ class AfterAnswers(BaseModel):
     pain: Annotated[int, Field(strict=True, ge=PAIN_MIN, le=PAIN_MAX)]
     verdicts: dict[Annotated[str, Field(max_length=60)], Verdict] = Field(
         default_factory=dict, max_length=40)
+    spread: bool = False
 
 
 @router.post("/api/sessions/{session_id}/after", tags=["sessions"])
@@ -105,7 +109,7 @@ def post_after(request: Request, session_id: int, body: AfterAnswers) -> dict[st
     with web(request).database.session(write=True) as s:
         load_session(s, session_id)
         stored = finish_after(s, session_id, body.pain, dict(body.verdicts),
-                              answer_id=body.answer_id)
+                              answer_id=body.answer_id, spread=body.spread)
     return {"stored": stored, "summary": f"/session/{session_id}/summary"}
 
 

@@ -4,8 +4,10 @@ log, a daily rating, export and delete-all."""
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
+from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from backrelief.core.progress import DIRECTION_TITLES, Trend, change_words, meaningful_band
 from backrelief.store import (
     add_rating,
     diary_advice,
@@ -13,34 +15,53 @@ from backrelief.store import (
     list_ratings,
     list_sessions,
 )
-from backrelief.web.chart import ChartPoint, pain_chart
+from backrelief.web.chart import ChartGuide, ChartPoint, pain_chart
 from backrelief.web.context import render, web
 from backrelief.web.diary_export import CLEAR_SITE_DATA, EXPORT_FORMATS, export_response
 from backrelief.web.forms import form_int
 
 router = APIRouter()
 
-DIRECTION_WORDS = {
-    "improving": "improving",
-    "worsening": "getting worse",
-    "steady": "about the same",
-    "not_enough_data": "too early to tell",
-    "no_data": "no ratings yet",
-}
+SPREAD_PROBLEM = "Tick the box, or leave it empty."
 
 
-def _progress_page(request: Request, errors: dict[str, str], status_code: int = 200) -> Response:
+def form_spread(form: FormData, errors: dict[str, str]) -> bool:
+    """The "pain has spread down a leg" checkbox: ticked sends ``yes``, unticked nothing.
+
+    Anything else is refused into ``errors["spread"]``; shared with the after-session form.
+    """
+    raw = form.get("spread")
+    if raw is None:
+        return False
+    if raw == "yes":
+        return True
+    errors["spread"] = SPREAD_PROBLEM
+    return False
+
+
+def chart_guide(trend: Trend) -> ChartGuide | None:
+    """The band and levels the chart draws, from the same trend the words describe."""
+    if trend.first is None or trend.current is None or trend.direction == "not_enough_data":
+        return None
+    low, high = meaningful_band(trend.first)
+    return ChartGuide(
+        first=trend.first, low=low, high=high, current=trend.current,
+        recent_from=trend.recent_from,
+        best=trend.best if trend.direction == "flare_up" else None,
+    )
+
+
+def _progress_page(request: Request, errors: dict[str, str], status_code: int = 200,
+                   spread: bool = False) -> Response:
     with web(request).database.session() as s:
         ratings = list_ratings(s)
         sessions = list_sessions(s)
         advice = diary_advice(s)
     trend = advice.trend
-    description = (
-        f"{len(ratings)} ratings. Trend: {DIRECTION_WORDS[trend.direction]}."
-        + (f" Latest level {trend.current:g} out of 10, first rating {trend.first} out of 10."
-           if trend.current is not None else "")
-    )
-    chart = pain_chart([ChartPoint(r.at, r.pain, r.kind) for r in ratings], description)
+    words = change_words(trend)
+    description = f"{len(ratings)} ratings. Trend: {DIRECTION_TITLES[trend.direction]}. {words}"
+    chart = pain_chart([ChartPoint(r.at, r.pain, r.kind) for r in ratings], description,
+                       chart_guide(trend))
     by_session: dict[int, dict[str, int]] = {}
     for rating in ratings:
         if rating.session_id is not None:
@@ -58,7 +79,11 @@ def _progress_page(request: Request, errors: dict[str, str], status_code: int = 
         sessions=list(reversed(sessions)),
         by_session=by_session,
         advice=advice,
-        direction=DIRECTION_WORDS[trend.direction],
+        direction=DIRECTION_TITLES[trend.direction],
+        trend_words=words,
+        banded=chart_guide(trend) is not None,
+        flare_up=trend.direction == "flare_up",
+        spread=spread,
         errors=errors,
     )
 
@@ -74,10 +99,14 @@ async def daily_rating(request: Request) -> Response:
     """Add a daily pain rating."""
     form = await request.form()
     pain = form_int(form, "pain")
+    errors: dict[str, str] = {}
     if not isinstance(pain, int) or not 0 <= pain <= 10:
-        return _progress_page(request, {"pain": "Choose a number from 0 to 10."}, 422)
+        errors["pain"] = "Choose a number from 0 to 10."
+    spread = form_spread(form, errors)
+    if errors or not isinstance(pain, int):
+        return _progress_page(request, errors, 422, spread)
     with web(request).database.session(write=True) as s:
-        add_rating(s, pain, kind="daily")
+        add_rating(s, pain, kind="daily", spread=spread)
     return RedirectResponse("/progress#trend", status_code=303)
 
 

@@ -71,6 +71,7 @@ def _profile(routine: dict[str, Any], pain: int | None) -> dict[str, Any]:
         "pregnancy_weeks": None,
         "pain": pain if isinstance(pain, int) and 0 <= pain <= 10 else None,
         "gentle_only": False,
+        "no_floor": False,
         "migrated": True,
     }
 

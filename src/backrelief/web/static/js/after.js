@@ -35,7 +35,12 @@ function answers() {
     if (name.startsWith("verdict-") && value) verdicts[name.slice("verdict-".length)] = value;
   }
   const pain = data.get("pain");
-  return { answer_id: form.elements.answer_id.value, pain: pain === null ? null : Number(pain), verdicts };
+  return {
+    answer_id: form.elements.answer_id.value,
+    pain: pain === null ? null : Number(pain),
+    verdicts,
+    spread: data.get("spread") === "yes",
+  };
 }
 
 function sent(entry, response) {
