@@ -41,6 +41,7 @@ def _ask_verdicts(routine: Routine, already: Mapping[str, str]) -> dict[str, str
         if item.technique in already or item.technique in verdicts:
             continue
         answer = click.prompt(f"{item.name}: {menu}", default="", show_default=False,
+                              show_choices=False,
                               type=click.Choice(["", *[str(n) for n in range(1, 6)]]))
         if answer:
             verdicts[item.technique] = keys[int(answer) - 1]
