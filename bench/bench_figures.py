@@ -4,6 +4,8 @@
 
 Cold: the first render in a fresh process (key poses and frames rebuilt from solved.json).
 Warm: the same figure again in the same process (poses and frames cached, SVG rebuilt).
+Left-side: a step done on each side drawn for the left (mirrored; its frames are cached once
+the both-sides figure has been drawn, so this is close to a warm render).
 Live solve: settling a key pose without the shipped results, as after editing poses.yaml.
 """
 
@@ -49,6 +51,16 @@ def main() -> None:
     _stats("animated figure, warm", warm)
     _stats("still figure, warm", still)
     _stats("animated figure size", sizes, "KB")
+    sided, sided_sizes = [], []
+    for technique, variant, index in steps:
+        if figures.figure_for_step(technique, index, variant_id=variant, side="left").side is None:
+            continue
+        t0 = time.perf_counter()
+        svg = figures.render_step_svg(technique, index, variant_id=variant, side="left")
+        sided.append(1000 * (time.perf_counter() - t0))
+        sided_sizes.append(len(svg) / 1024)
+    _stats("left-side animated figure", sided)
+    _stats("left-side animated size", sided_sizes, "KB")
     print(f"{'all step figures, cold':32s} {sum(cold) / 1000:7.2f} s for {len(steps)} steps")
 
     from backrelief.figures.poses import pose_library

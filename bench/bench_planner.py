@@ -59,6 +59,34 @@ def bench_planning(count: int, seed: int) -> None:
           f"p95 {_percentile(timelines, 0.95):.3f} ms  max {max(timelines):.3f} ms")
 
 
+def bench_scaling(count: int, seed: int) -> None:
+    """Planning time on a 150- and a 1,500-technique synthetic catalogue, as a ratio: about 10
+    means linear (or n log n) in the catalogue; about 100 would mean quadratic (issue 16)."""
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
+    from tests.core.test_planner_scale import _synthetic
+
+    from backrelief.core.catalog import Catalog
+    from backrelief.core.planner import Profile, plan_routine
+
+    rng = random.Random(seed)
+    big = [_synthetic(i, rng) for i in range(1500)]
+    catalogs = {size: Catalog({t.id: t for t in big[:size]}, {}, {}) for size in (150, 1500)}
+    profiles = [Profile(minutes=rng.randint(3, 60), region=rng.choice(["upper", "lower", "whole"]),
+                        equipment=frozenset(rng.sample(["foam_roller", "chair", "tennis_ball"],
+                                                       rng.randint(0, 3))))  # type: ignore[arg-type]
+                for _ in range(count)]
+    medians = {}
+    for size, catalog in catalogs.items():
+        times = []
+        for profile in profiles:
+            start = time.perf_counter()
+            plan_routine(profile, catalog)
+            times.append((time.perf_counter() - start) * 1000)
+        medians[size] = statistics.median(times)
+        print(f"synthetic catalogue of {size}: plan_routine median {medians[size]:.2f} ms")
+    print(f"ratio 1500 / 150: {medians[1500] / medians[150]:.1f} (10 = linear)")
+
+
 def bench_startup(runs: int) -> None:
     command = [sys.executable, "-m", "backrelief", "--help"]
     subprocess.run(command, capture_output=True, check=True)  # warm the file cache
@@ -93,6 +121,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=4)
     args = parser.parse_args()
     bench_planning(args.profiles, args.seed)
+    bench_scaling(max(20, args.profiles // 40), args.seed)
     bench_startup(args.runs)
 
 

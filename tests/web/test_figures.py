@@ -81,3 +81,14 @@ def test_a_step_without_a_figure_falls_back_to_the_pictogram(client: TestClient,
     page = client.get("/library/cat-cow").text
     assert "/figures/" not in page
     assert 'aria-label="Position: on all fours"' in page
+
+
+def test_a_step_done_on_each_side_is_served_for_the_side_asked(client: TestClient) -> None:
+    left = client.get("/figures/knee-to-chest/2.svg?still=1&side=left")
+    right = client.get("/figures/knee-to-chest/2.svg?still=1&side=right")
+    assert left.status_code == right.status_code == 200
+    assert 'data-mirrored="true"' in left.text and "data-mirrored" not in right.text
+    assert "left side" in left.text and "right side" in right.text
+    assert client.get("/figures/knee-to-chest/2.svg?side=up").status_code == 404
+    ref = figures.figure_ref(default_catalog(), "knee-to-chest", 1, side="left")
+    assert ref is not None and ref.side == "left" and "side=left" in ref.url

@@ -147,7 +147,8 @@ def routine_preview(routine: Routine, catalog: Catalog, minutes: int) -> Rendera
     table.add_column("time", justify="right", width=5)
     table.add_column("why", ratio=5)
     for number, item in enumerate(routine.items, start=1):
-        kit = ", ".join(_words(e) for e in item.equipment) or "floor"
+        off_floor = item.position in ("seated", "standing")
+        kit = ", ".join(_words(e) for e in item.equipment) or ("no kit" if off_floor else "floor")
         rounds = "1 round" if item.rounds == 1 else f"{item.rounds} rounds"
         name = Text.assemble((item.name, "bold"), f"\n{_words(item.position)}, {kit}\n{rounds}")
         table.add_row(str(number), name, clock(item.seconds), item.why)

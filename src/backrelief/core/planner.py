@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import deque
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
@@ -433,22 +434,28 @@ def _preference_order(candidates: list[_Candidate], profile: Profile,
     groups: dict[tuple[str, ...], list[_Candidate]] = {}
     for candidate in order:
         groups.setdefault(tuple(sorted(candidate.technique.regions)), []).append(candidate)
-    lanes = [groups[key] for key in sorted(groups, key=lambda k: (-len(k), k))]
+    lanes = [deque(groups[key]) for key in sorted(groups, key=lambda k: (-len(k), k))]
     merged: list[_Candidate] = []
     while any(lanes):
         for lane in lanes:
             if lane:
-                merged.append(lane.pop(0))
+                merged.append(lane.popleft())
     return merged
 
 
 def _best_for(role: Role, ordered: list[_Candidate]) -> _Candidate | None:
     """The candidate for ``role``: the one whose main purpose it is (listed first), then gentlest."""
-    fitting = [c for c in ordered if role in c.technique.roles]
-    if not fitting:
-        return None
-    return min(fitting, key=lambda c: (c.technique.roles.index(role),
-                                       c.form.intensity != "gentle", ordered.index(c)))
+    # One pass, comparing plain tuples: (main purpose first, gentlest, earliest in the order).
+    best: tuple[int, bool, int] | None = None
+    found: _Candidate | None = None
+    for place, candidate in enumerate(ordered):
+        roles = candidate.technique.roles
+        if role not in roles:
+            continue
+        key = (roles.index(role), candidate.form.intensity != "gentle", place)
+        if best is None or key < best:
+            best, found = key, candidate
+    return found
 
 
 def _assign_roles(ordered: list[_Candidate]) -> list[_Candidate]:
@@ -475,20 +482,21 @@ def _assign_roles(ordered: list[_Candidate]) -> list[_Candidate]:
         lanes[role].append(candidate)
     for lane in lanes.values():  # the kit the person ticked first (a stable sort keeps the rest)
         lane.sort(key=lambda c: not c.uses_kit)
-    mobility, release, strength = lanes["mobility"], lanes["release"], lanes["strength"]
+    mobility, release, strength = (deque(lanes[name]) for name in ("mobility", "release",
+                                                                    "strength"))
     priority: list[_Candidate] = [c for c in (settle,) if c is not None]
-    with_kit = next((lane for lane in (release, mobility, strength) if lane and lane[0].uses_kit),
-                    None)
+    with_kit = next((queue for queue in (release, mobility, strength)
+                     if queue and queue[0].uses_kit), None)
     if with_kit is not None:
-        priority.append(with_kit.pop(0))
+        priority.append(with_kit.popleft())
     if mobility:
-        priority.append(mobility.pop(0))
+        priority.append(mobility.popleft())
     if finish is not None:
         priority.append(finish)
     while mobility or release or strength:
-        for lane in (release, mobility, strength):
-            if lane:
-                priority.append(lane.pop(0))
+        for queue in (release, mobility, strength):
+            if queue:
+                priority.append(queue.popleft())
     return priority + leftovers
 
 
@@ -555,7 +563,8 @@ def _search(priority: list[_Candidate], low: int, high: int, rest_cap: int,
     Rest-only techniques together stay within ``rest_cap`` seconds.
 
     Depth-first in order of importance, fewest rounds first, so the first answer found keeps the
-    routine's shape; bounded by ``budget`` nodes so planning stays fast when there is none.
+    routine's shape; bounded by ``budget`` nodes so planning stays fast when there is none. An
+    explicit stack, not recursion: a large catalogue never meets Python's recursion limit.
     """
     count = len(priority)
     most = [0] * (count + 1)
@@ -563,28 +572,54 @@ def _search(priority: list[_Candidate], low: int, high: int, rest_cap: int,
         most[index] = most[index + 1] + priority[index].durations[-1]
     rounds = [0] * count
     visited = 0
+    open_, done, found = 0, 1, 2
 
-    def visit(index: int, total: int, rest: int) -> bool:
+    def enter(index: int, total: int) -> int:
         nonlocal visited
         visited += 1
         if visited > budget:
             raise _SearchBudget
         if low <= total <= high:
-            return True
+            return found
         if index == count or total + most[index] < low:
-            return False
-        candidate = priority[index]
-        for chosen, seconds in enumerate(candidate.durations, start=1):
-            if total + seconds > high or (candidate.rest_only and rest + seconds > rest_cap):
-                break
-            rounds[index] = chosen
-            if visit(index + 1, total + seconds, rest + (seconds if candidate.rest_only else 0)):
-                return True
-        rounds[index] = 0
-        return visit(index + 1, total, rest)
+            return done
+        return open_
 
+    # A frame: [index, total, rest, next option]; options are 1..rounds, then 0 (leave it out),
+    # then -1 (every option tried).
     try:
-        return rounds if visit(0, 0, 0) else None
+        state = enter(0, 0)
+        if state != open_:
+            return rounds if state == found else None
+        stack: list[list[int]] = [[0, 0, 0, 1]]
+        while stack:
+            frame = stack[-1]
+            index, total, rest, option = frame
+            candidate = priority[index]
+            if option == -1:
+                rounds[index] = 0
+                stack.pop()
+                continue
+            if option >= 1:
+                if option > len(candidate.durations):
+                    frame[3] = 0
+                    continue
+                seconds = candidate.durations[option - 1]
+                if total + seconds > high or (candidate.rest_only and rest + seconds > rest_cap):
+                    frame[3] = 0  # more rounds only go further past the limit
+                    continue
+                rounds[index], frame[3] = option, option + 1
+                child = [index + 1, total + seconds,
+                         rest + (seconds if candidate.rest_only else 0), 1]
+            else:
+                rounds[index], frame[3] = 0, -1
+                child = [index + 1, total, rest, 1]
+            state = enter(child[0], child[1])
+            if state == found:
+                return rounds
+            if state == open_:
+                stack.append(child)
+        return None
     except _SearchBudget:
         return None
 

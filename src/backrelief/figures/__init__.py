@@ -12,6 +12,7 @@ Public API (importable without web or database code)::
     svg = render_step_svg("cat-cow", 1)            # step 2 of cat-cow, animated
     svg = render_step_svg("cat-cow", 1, animated=False, variant_id="cat-cow-seated")
     svg = render_step_svg("cat-cow", 3, period=8.0)  # loop paced to 8 s (one rep of the cues)
+    svg = render_step_svg("knee-to-chest", 1, side="left")  # the left-side reps, mirrored
     info = figure_for_step("cat-cow", 1)           # poses, title, text alternative, slug
 
 An animated SVG shows, with ``prefers-reduced-motion: reduce`` or without CSS, only its still
@@ -51,17 +52,20 @@ def render_step_svg(
     animated: bool = True,
     variant_id: str | None = None,
     period: float | None = None,
+    side: str | None = None,
 ) -> str:
     """The SVG figure of one step (0-based index): an animated loop, or a still.
 
     ``period`` (seconds) paces the loop, e.g. to one repetition of the step's cue timeline; the
-    SVG's ``data-key-times`` say when in the loop each key pose is reached.
+    SVG's ``data-key-times`` say when in the loop each key pose is reached. ``side`` (``"left"``
+    or ``"right"``, as the timeline's cues name them) draws a step done on each side for that
+    side: mirrored for the left.
     """
     from backrelief.figures.render import render_poses
 
-    figure = figure_for_step(technique_id, step_index, catalog, variant_id)
+    figure = figure_for_step(technique_id, step_index, catalog, variant_id, side)
     return render_poses(figure.poses, title=figure.title, description=figure.description, animated=animated,
-                        period=period)
+                        period=period, mirror=figure.mirrored)
 
 
 def render_pose_svg(pose_id: str) -> str:

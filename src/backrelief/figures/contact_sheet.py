@@ -35,6 +35,7 @@ body{font:13px/1.4 system-ui,sans-serif;margin:16px;background:#fff;color:#1d2b3
 h1{font-size:18px;margin:0 0 4px} h2{font-size:15px;margin:18px 0 6px}
 .row{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-end;margin-bottom:10px}
 figure{margin:0;border:1px solid #8884;border-radius:6px;padding:6px;width:440px}
+figure.side{width:260px}
 figcaption{font-size:11px;opacity:.8}
 figure svg{max-width:100%;max-height:300px;height:auto;width:auto;display:block;margin:auto}
 .strip{display:flex;flex-wrap:wrap;gap:4px}
@@ -75,6 +76,14 @@ def technique_page(technique_id: str, catalog: Catalog, frames: bool) -> str:
         poses = escape(" → ".join(figure.poses))
         cells = [f"<figure>{still}<figcaption><b>{escape(figure.slug)}</b> [{poses}]<br>"
                  f"{escape(figure.description)}</figcaption></figure>"]
+        for side in ("left", "right"):
+            sided = figure_for_step(tech, index, catalog, variant, side)
+            if sided.side is None or not sided.poses:
+                break
+            svg = render_step_svg(tech, index, catalog, animated=False, variant_id=variant, side=side)
+            mirrored = ", mirrored" if sided.mirrored else ""
+            cells.append(f'<figure class="side">{svg}<figcaption><b>{escape(sided.slug)}</b> '
+                         f"[{escape(' → '.join(sided.poses))}{mirrored}]</figcaption></figure>")
         if frames and len(figure.poses) > 1:
             animated = render_step_svg(tech, index, catalog, animated=True, variant_id=variant)
             count = animated.count('class="fm f')

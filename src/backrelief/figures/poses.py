@@ -114,6 +114,9 @@ class PoseModel(_Strict):
     arrow: str | list[str] | ArrowModel | None = None
     ghost: bool | None = None  # draw the previous key pose faintly behind this one
     inset: Literal["lower_back", "buttock"] | None = None  # a close-up of the back, seen from behind
+    # The side this pose works (the leg lifted, the way the knees roll, the buttock on the ball):
+    # a step done on the other side shows the pose mirrored.
+    side: Literal["left", "right"] | None = None
     keep: list[str] | None = None  # body points that stay where they were in keep_from
     keep_from: str | None = None  # defaults to the pose this one extends
 
@@ -143,6 +146,7 @@ class Pose:
     arrow: ArrowModel | None
     ghost: bool
     inset: str | None
+    side: str | None
     keep: tuple[str, ...]
     keep_from: str | None
 
@@ -288,6 +292,7 @@ def _build(pose_id: str, data: dict[str, Any]) -> Pose:
         arrow=arrow,
         ghost=bool(data.get("ghost", True)),
         inset=data.get("inset"),
+        side=data.get("side"),
         keep=keep,
         keep_from=keep_from,
     )

@@ -10,6 +10,11 @@ override them with ``--brfig-line``, ``--brfig-body`` and friends. Outline width
 with the figure (``vector-effect``), so every figure has the same line weight on screen. A page
 player can pace the loop with ``--brfig-period`` (seconds per cycle) and pause it with
 ``--brfig-play: paused``; restarting the animation at a cue keeps it in step with the timeline.
+
+Every figure has the same frame (see :func:`frame_box`): a 4:3 viewBox with the drawing centred
+and 5% of the frame's height clear round it, so any figure fits one fixed slot on a page. The
+floor line, a wall and a mat seen from the side (class ``bk``) are backdrop and run to the edge.
+A figure for the left side of a sided step is the right-side one mirrored (``mirror``).
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ from backrelief.figures.svg import (
 )
 
 PX_PER_CM = 2.4
+FRAME_ASPECT = 4 / 3
+FRAME_MARGIN = 0.05
 MIN_ARROW = 16.0
 MOVE_SECONDS = 1.4
 FIRST_HOLD_SECONDS = 0.8
@@ -74,6 +81,8 @@ STYLE = (
     "@media (prefers-color-scheme:dark){.brfig .ib{fill:var(--brfig-inset,#16212b)}}"
     ".brfig .io{fill:none;stroke:var(--l);stroke-width:1.4;vector-effect:non-scaling-stroke}"
     ".brfig .sp{fill:var(--l)}"
+    ".brfig .sl{fill:none;stroke:var(--l);stroke-width:1.6;stroke-linecap:round;"
+    "vector-effect:non-scaling-stroke}"
 )
 
 
@@ -188,9 +197,14 @@ def _props(props: Sequence[Primitive], proj: Projector, bounds: Bounds, view: Vi
             corners = _ring(prim.a, axis, prim.radius) + _ring(prim.b, axis, prim.radius)
             centre = scale(add(prim.a, prim.b), 0.5)
         hull = convex_hull([proj.point(p) for p in corners])
-        if prim.style not in ("mat", "wall"):
+        # In a side view the mat and the wall are backdrop: they may run off the edge of the
+        # frame like the floor line. Seen from above, the mat is what says "on the floor".
+        backdrop = prim.style == "wall" or (prim.style == "mat" and not view.from_above)
+        if not backdrop:
             for p in hull:
                 bounds.add(p)
+        else:
+            klass += " bk"
         svg = f'<path class="{klass}" d="{polygon_path(hull)}"/>'
         if prim.shape == "cylinder":
             svg += _cylinder_detail(prim, proj)
@@ -210,17 +224,24 @@ def _cylinder_detail(prim: Primitive, proj: Projector) -> str:
 
 INSET_RADIUS = 20.0  # cm of body shown either side of the inset's centre
 INSET_CENTRES = {"lower_back": "L3", "buttock": "hip"}
+# The spine drawn in the close-up: the bony bumps from the upper back down to the sacrum, then on
+# to the tailbone, so the ball can be seen to sit beside the line and not on it.
+SPINE_STATIONS = ("T8", "T12", "L3", "S1")
+TAILBONE_CM = 9.0
 
 
-def _inset(solved: Solved, kind: str | None, proj: Projector, bounds: Bounds, uid: str) -> str:
+def _inset(solved: Solved, kind: str | None, proj: Projector, bounds: Bounds, uid: str,
+           mirror: bool) -> str:
     """A round close-up of the back seen from behind, to show where a ball sits: beside the
-    spine (the row of dots), on the muscle, never on the bony midline."""
+    spine (the line of bony bumps down to the tailbone), on the muscle, never on the midline."""
     if kind is None:
         return ""
     station = INSET_CENTRES[kind]
     frame = solved.skeleton.frames[station]
-    # Looking at the back: right of the picture is the person's right, up is towards the head.
-    behind = Projector(frame[2], frame[1], scale(frame[0], -1.0))
+    # Looking at the back: right of the picture is the person's right, up is towards the head
+    # (in a mirrored figure, the close-up is mirrored with it).
+    across = scale(frame[2], -1.0) if mirror else frame[2]
+    behind = Projector(across, frame[1], scale(frame[0], -1.0))
     centre = behind.point(solved.skeleton.points[station])
     anchor = proj.point(solved.skeleton.points[station])
     radius = INSET_RADIUS
@@ -236,9 +257,11 @@ def _inset(solved: Solved, kind: str | None, proj: Projector, bounds: Bounds, ui
         for c in solved.skeleton.capsules
         if c.part == "torso" or c.name.endswith("thigh")
     )
-    spine = "".join(
-        f'<path class="sp" d="{circle_path(at(_spinous(solved, name)), 1.3)}"/>'
-        for name in ("S1", "L3", "T12", "T8")
+    bumps = [_spinous(solved, name) for name in SPINE_STATIONS]
+    down = _unit(sub(bumps[-1], bumps[-2]))
+    line = [at(p) for p in [*bumps, add(bumps[-1], scale(down, TAILBONE_CM))]]
+    spine = f'<path class="sl" d="{smooth_path(line)}"/>' + "".join(
+        f'<path class="sp" d="{circle_path(at(p), 1.3)}"/>' for p in bumps
     )
     balls = "".join(
         f'<path class="bl" d="{circle_path(at(p.a), p.radius)}"/>'
@@ -271,13 +294,14 @@ class Arrow:
     points: tuple[Point, ...]
 
 
-def _arrow_points(frames: Sequence[Solved], spec: ArrowModel, proj: Projector) -> list[Point]:
+def _arrow_points(frames: Sequence[Solved], spec: ArrowModel, proj: Projector, mirror: bool) -> list[Point]:
     out = []
+    dx = -spec.offset[0] if mirror else spec.offset[0]
     for solved in frames:
         pts = [solved.skeleton.points[name] for name in spec.points]
         mid = scale(_sum(pts), 1.0 / len(pts))
         x, y = proj.point(mid)
-        out.append((x + spec.offset[0], y - spec.offset[1]))
+        out.append((x + dx, y - spec.offset[1]))
     return out
 
 
@@ -327,7 +351,9 @@ def _arrow_svg(points: list[Point], bounds: Bounds) -> str:
     right = (base[0] + dy * size * 0.6, base[1] - dx * size * 0.6)
     shaft = [*samples[:-1], base]
     for p in samples:
-        bounds.add(p, 4.0)
+        bounds.add(p)
+    for p in (tip, left, right):
+        bounds.add(p)
     return (
         f'<path class="ar" d="{smooth_path(shaft)}"/>'
         f'<path class="ah" d="M{pt(tip)}L{pt(left)}L{pt(right)}Z"/>'
@@ -343,8 +369,9 @@ class Timing:
     move: float = MOVE_SECONDS
 
 
-def _uid(pose_ids: Sequence[str], animated: bool, period: float | None) -> str:
-    digest = hashlib.sha1(("|".join(pose_ids) + f"|{animated}|{period}").encode()).hexdigest()
+def _uid(pose_ids: Sequence[str], animated: bool, period: float | None, mirror: bool) -> str:
+    key = "|".join(pose_ids) + f"|{animated}|{period}" + ("|mirror" if mirror else "")
+    digest = hashlib.sha1(key.encode()).hexdigest()
     return "bf" + digest[:8]
 
 
@@ -356,12 +383,14 @@ def render_poses(
     animated: bool = True,
     timing: Timing | None = None,
     period: float | None = None,
+    mirror: bool = False,
 ) -> str:
     """One figure for a sequence of key poses: a still, plus a loop when ``animated``.
 
     ``period`` sets the loop's length in seconds (default: a calm pace from ``timing``); the
     root element carries it as ``data-period`` and, as ``data-key-times``, the fraction of the
-    loop at which each key pose is reached.
+    loop at which each key pose is reached. ``mirror`` draws the picture flipped left to right:
+    the same movement done on the other side of the body, seen from that side.
     """
     library = pose_library()
     poses = [library[pose_id] for pose_id in pose_ids]
@@ -369,7 +398,9 @@ def render_poses(
         raise ValueError("a figure needs at least one pose")
     view = View(*poses[0].view)
     proj = view.projector()
-    uid = _uid(pose_ids, animated, period)
+    if mirror:
+        proj = Projector(scale(proj.u, -1.0), proj.v, proj.w)
+    uid = _uid(pose_ids, animated, period, mirror)
     bounds = Bounds()
     keys = [solved_pose(pose.id) for pose in poses]
     moves = [transition(a.id, b.id, FRAMES_PER_MOVE) for a, b in pairwise(poses)]
@@ -382,7 +413,7 @@ def render_poses(
         pose = poses[index]
         if pose.arrow is not None:
             path = [keys[index - 1], *moves[index - 1], keys[index]]
-            arrows += _arrow_svg(_arrow_points(path, pose.arrow, proj), bounds)
+            arrows += _arrow_svg(_arrow_points(path, pose.arrow, proj, mirror), bounds)
 
     final = keys[shown]
     ghosts: dict[str, Solved] = {}
@@ -401,12 +432,13 @@ def render_poses(
         frames_svg, css, loop, key_times = _animation(
             uid, poses, keys, proj, bounds, view, shared_props, timing or Timing(), period
         )
-    ground = _ground(poses, final.props, bounds, view)
-    inset = _inset(final, poses[shown].inset, proj, bounds, uid)
+    floor = _floor_level(final.props, bounds, view)
+    inset = _inset(final, poses[shown].inset, proj, bounds, uid, mirror)
 
-    pad = 6.0
-    x0, y0 = bounds.x0 - pad, bounds.y0 - pad
-    width, height = bounds.x1 - bounds.x0 + 2 * pad, bounds.y1 - bounds.y0 + 2 * pad
+    x0, y0, width, height = frame_box(bounds)
+    ground = "" if floor is None else (
+        f'<path class="fl bk" d="M{num(x0)} {num(floor)}H{num(x0 + width)}"/>'
+    )
     attrs = [
         'xmlns="http://www.w3.org/2000/svg"',
         f'viewBox="{num(x0)} {num(y0)} {num(width)} {num(height)}"',
@@ -416,6 +448,8 @@ def render_poses(
         f'aria-labelledby="{uid}-t {uid}-d"',
         f'data-poses="{" ".join(pose_ids)}"',
     ]
+    if mirror:
+        attrs.append('data-mirrored="true"')
     if animate:
         attrs.append(f'data-period="{loop:.2f}"')
         attrs.append(f'data-key-times="{" ".join(f"{t:.3f}" for t in key_times)}"')
@@ -427,18 +461,41 @@ def render_poses(
     return head + ground + props_svg + frames_svg + still_group + arrows + inset + "</svg>"
 
 
+def frame_box(bounds: Bounds) -> tuple[float, float, float, float]:
+    """The viewBox (x, y, width, height) for a drawing with these bounds.
+
+    Every figure gets the same frame: ``FRAME_ASPECT`` (4:3) wide, the drawing centred, and at
+    least ``FRAME_MARGIN`` of the frame's height clear all round, exactly that on the two sides
+    the drawing fills. So a standing figure fills the frame's height and a lying one its width,
+    and a page can show any figure in one fixed frame without cropping it.
+    """
+    width, height = bounds.x1 - bounds.x0, bounds.y1 - bounds.y0
+    frame_h = max(width / (FRAME_ASPECT - 2 * FRAME_MARGIN), height / (1 - 2 * FRAME_MARGIN))
+    frame_w = frame_h * FRAME_ASPECT
+    cx, cy = (bounds.x0 + bounds.x1) / 2, (bounds.y0 + bounds.y1) / 2
+    return cx - frame_w / 2, cy - frame_h / 2, frame_w, frame_h
+
+
 def _same_props(poses: Sequence[Pose]) -> bool:
     return all(pose.props == poses[0].props for pose in poses)
 
 
-def _ground(poses: Sequence[Pose], props: Sequence[Primitive], bounds: Bounds, view: View) -> str:
-    """The floor as a line under a side or front view (under the mat when there is one)."""
-    if view.pitch > 1.0:
-        return ""
+FLOOR_LINE_PITCH = 20.0  # up to this camera pitch, a figure with no mat stands on a floor line
+
+
+def _floor_level(props: Sequence[Primitive], bounds: Bounds, view: View) -> float | None:
+    """Where the floor line goes: under a side view at the floor (under the mat if there is
+    one); under a front view from a little above, along the bottom of what rests on the floor.
+    None when the camera looks down on a mat: the mat shows the floor instead."""
     mat = any(p.style == "mat" for p in props)
-    y = MAT_THICKNESS if mat else 0.0
-    bounds.add((bounds.x0, y), 2.0)
-    return f'<path class="fl" d="M{num(bounds.x0 - 20)} {num(y)}H{num(bounds.x1 + 20)}"/>'
+    if not view.from_above:
+        y = MAT_THICKNESS if mat else 0.0
+    elif not mat and view.pitch <= FLOOR_LINE_PITCH:
+        y = bounds.y1
+    else:
+        return None
+    bounds.add((bounds.x0, y))
+    return y
 
 
 def _animation(

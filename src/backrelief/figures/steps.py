@@ -2,15 +2,26 @@
 
 Each step in a technique YAML names its key poses (``poses:``). A step of a safer variant with
 its own steps uses those; a variant without steps uses the technique's.
+
+A step done on each side (``side: each`` or ``alternate``) can be drawn for one side: the side
+being worked is the side shown. Poses that work one side say so (``side:`` in poses.yaml). The
+figure for a side uses the step's right-side poses (a sequence that visits both sides keeps only
+its right half) and, for the left side, mirrors the picture. Mirroring rather than drawing the
+left-side pose keeps the worked limb nearest the viewer in a side view, where the left pose
+seen from the right would hide it behind the body.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import get_args
 
 from backrelief.core.catalog import Catalog, Step, Technique, default_catalog
-from backrelief.figures.poses import pose_library
+from backrelief.core.timeline import SideName
+from backrelief.figures.poses import Pose, pose_library
+
+SIDES: tuple[str, ...] = get_args(SideName)
 
 
 class FigureError(LookupError):
@@ -27,12 +38,16 @@ class StepFigure:
     poses: tuple[str, ...]
     title: str
     description: str
+    side: str | None = None  # the side drawn, when the step is drawn for one side
+    mirrored: bool = False  # drawn flipped left to right (the other side of the body)
 
     @property
     def slug(self) -> str:
-        """``<technique>-<step>`` (1-based step), or ``<technique>-<variant>-<step>``."""
+        """``<technique>-<step>`` (1-based step), or ``<technique>-<variant>-<step>``, then
+        ``-left`` or ``-right`` for a figure drawn for one side."""
         middle = f"-{self.variant_id}" if self.variant_id else ""
-        return f"{self.technique_id}{middle}-{self.step_index + 1}"
+        end = f"-{self.side}" if self.side else ""
+        return f"{self.technique_id}{middle}-{self.step_index + 1}{end}"
 
 
 def steps_of(technique: Technique, variant_id: str | None = None) -> list[Step]:
@@ -52,8 +67,15 @@ def figure_for_step(
     step_index: int,
     catalog: Catalog | None = None,
     variant_id: str | None = None,
+    side: str | None = None,
 ) -> StepFigure:
-    """The key poses, title and text alternative of one step's figure (0-based index)."""
+    """The key poses, title and text alternative of one step's figure (0-based index).
+
+    ``side`` (``"left"`` or ``"right"``) draws a step done on each side for that side; a step
+    not done on one side, or poses that work both sides alike, ignore it.
+    """
+    if side is not None and side not in SIDES:
+        raise FigureError(f"side: {side!r} is not one of {', '.join(SIDES)}")
     catalog = catalog or default_catalog()
     if technique_id not in catalog.techniques:
         raise FigureError(f"unknown technique {technique_id!r}")
@@ -69,6 +91,11 @@ def figure_for_step(
     if missing:
         raise FigureError(f"{technique_id} step {step_index + 1}: unknown poses {', '.join(missing)}")
     poses = [library[pose_id] for pose_id in step.poses]
+    mirrored = False
+    if side is not None and step.side is not None:
+        poses, mirrored = for_side(poses, side)
+    else:
+        side = None
     name = technique.name
     if variant_id is not None:
         name = f"{name} ({technique.variant(variant_id).name})"
@@ -78,7 +105,30 @@ def figure_for_step(
     else:
         labels = _unique(p.alt for p in poses)
         description = "Moving between these positions. " + " Then: ".join(labels)
-    return StepFigure(technique_id, variant_id, step_index, tuple(step.poses), title, description)
+    if side is not None and any(p.side for p in poses):
+        title += f" ({side} side)"
+        description += f" Shown for the {side} side."
+    return StepFigure(technique_id, variant_id, step_index, tuple(p.id for p in poses), title,
+                      description, side, mirrored)
+
+
+def for_side(poses: Sequence[Pose], side: str) -> tuple[list[Pose], bool]:
+    """The poses to draw for one side, and whether to mirror them (see the module docstring)."""
+    sides = {pose.side for pose in poses if pose.side}
+    if not sides:
+        return list(poses), False
+    if len(sides) == 1:
+        (drawn,) = sides
+        return list(poses), drawn != side
+    # A loop through both sides ("start, left, start, right"): its right half, mirrored for the
+    # left. Consecutive repeats collapse, and so does a return to the first pose at the end.
+    kept: list[Pose] = []
+    for pose in poses:
+        if pose.side in (None, "right") and (not kept or kept[-1].id != pose.id):
+            kept.append(pose)
+    if len(kept) > 2 and kept[-1].id == kept[0].id:
+        kept.pop()
+    return kept, side == "left"
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -24,6 +24,11 @@ class View:
     yaw: float
     pitch: float
 
+    @property
+    def from_above(self) -> bool:
+        """The camera looks down on the floor (no floor line to draw under the figure)."""
+        return self.pitch > 1.0
+
     def axes(self) -> tuple[Vec, Vec, Vec]:
         yaw, pitch = math.radians(self.yaw), math.radians(self.pitch)
         u = (math.cos(yaw), 0.0, -math.sin(yaw))

@@ -40,6 +40,7 @@ class FigureRef:
     url: str
     alt: str
     step: int  # 1-based, like the timeline's cue.step
+    side: str | None = None  # "left"/"right": drawn for that side, like the timeline's cue.side
 
 
 @cache
@@ -54,21 +55,27 @@ def figures_version() -> str:
 
 
 def figure_ref(catalog: Catalog, technique_id: str, step_index: int,
-               variant_id: str | None = None, *, animated: bool = True) -> FigureRef | None:
-    """The figure of one step (0-based index), or None when there is none to show."""
+               variant_id: str | None = None, *, animated: bool = True,
+               side: str | None = None) -> FigureRef | None:
+    """The figure of one step (0-based index), or None when there is none to show.
+
+    ``side`` draws a step done on each side for that side (mirrored for the left).
+    """
     try:
         from backrelief.figures import figure_for_step
 
-        figure = figure_for_step(technique_id, step_index, catalog, variant_id)
+        figure = figure_for_step(technique_id, step_index, catalog, variant_id, side)
     except Exception:  # FigureError, or the figure package failing: show the pictogram instead
         return None
     query = {"v": figures_version()}
     if variant_id:
         query["variant"] = variant_id
+    if figure.side:
+        query["side"] = figure.side
     if not animated:
         query["still"] = "1"
     url = f"/figures/{technique_id}/{step_index + 1}.svg?{urlencode(query)}"
-    return FigureRef(url=url, alt=figure.description, step=step_index + 1)
+    return FigureRef(url=url, alt=figure.description, step=step_index + 1, side=figure.side)
 
 
 def step_figures(catalog: Catalog, technique_id: str, variant_id: str | None = None,
@@ -88,12 +95,14 @@ def step_figures(catalog: Catalog, technique_id: str, variant_id: str | None = N
 
 
 @lru_cache(maxsize=512)
-def figure_svg(technique_id: str, step_index: int, variant_id: str | None, animated: bool) -> str:
+def figure_svg(technique_id: str, step_index: int, variant_id: str | None, animated: bool,
+               side: str | None = None) -> str:
     """The SVG text of one step's figure (FigureError if there is none)."""
     from backrelief.figures import render_step_svg
 
     with _DRAWING:
-        return render_step_svg(technique_id, step_index, animated=animated, variant_id=variant_id)
+        return render_step_svg(technique_id, step_index, animated=animated, variant_id=variant_id,
+                               side=side)
 
 
 def figure_csp(svg: str) -> str:

@@ -1,0 +1,149 @@
+"""Figures that read at a glance: the side worked is the side shown, the floor is there, and a
+ball close-up shows the ball beside the spine, never on it.
+
+The framing of every figure is measured in a real Chromium: see test_framing.py.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from backrelief.core.catalog import default_catalog
+from backrelief.figures import FigureError, every_step, figure_for_step, render_step_svg
+from backrelief.figures.poses import pose_library
+
+SVG = "{http://www.w3.org/2000/svg}"
+STEPS = every_step()
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _step(technique: str, variant: str | None, index: int):  # type: ignore[no-untyped-def]
+    technique_ = default_catalog().techniques[technique]
+    steps = technique_.steps if variant is None else (technique_.variant(variant).steps or technique_.steps)
+    return steps[index]
+
+
+# Steps done on each side whose poses work one side (a lying rest "each side" would not be).
+SIDED = [
+    (t, v, i) for t, v, i in STEPS
+    if _step(t, v, i).side is not None and any(pose_library()[p].side for p in _step(t, v, i).poses)
+]
+
+
+def _viewbox(root: ET.Element) -> tuple[float, float, float, float]:
+    x, y, w, h = (float(n) for n in (root.get("viewBox") or "").split())
+    return x, y, w, h
+
+
+def _worked_mark(svg: str) -> float:
+    """Where, across the picture (-0.5 left edge .. 0.5 right edge), the worked side is marked:
+    the tip of the movement arrow, else the glow on the region that works, else the ball."""
+    root = ET.fromstring(svg)
+    x0, _, width, _ = _viewbox(root)
+    for klass in ("ah", "hl", "bl"):
+        for path in root.iter(f"{SVG}path"):
+            if path.get("class") == klass and not _in_inset(root, path):
+                x = float(NUMBER.findall(path.get("d") or "")[0])
+                return (x - x0) / width - 0.5
+    raise AssertionError("no arrow, highlight or ball marks the worked side")
+
+
+def _in_inset(root: ET.Element, element: ET.Element) -> bool:
+    return any(element in list(group.iter()) for group in root.iter(f"{SVG}g") if group.get("class") == "in")
+
+
+def test_there_are_steps_done_on_each_side_to_draw() -> None:
+    techniques = {t for t, _, _ in SIDED}
+    assert {"knee-to-chest", "knee-rolls", "bird-dog", "open-book-rotation",
+            "ball-massage-glutes"} <= techniques
+
+
+@pytest.mark.parametrize(("technique", "variant", "index"), SIDED,
+                         ids=[f"{t}-{v or 'std'}-{i + 1}" for t, v, i in SIDED])
+@pytest.mark.parametrize("animated", [False, True], ids=["still", "loop"])
+def test_the_left_and_the_right_side_are_drawn_on_opposite_sides_of_the_picture(
+    technique: str, variant: str | None, index: int, animated: bool
+) -> None:
+    left = render_step_svg(technique, index, variant_id=variant, side="left", animated=animated)
+    right = render_step_svg(technique, index, variant_id=variant, side="right", animated=animated)
+    mark_left, mark_right = _worked_mark(left), _worked_mark(right)
+    assert mark_left * mark_right < 0, (mark_left, mark_right)
+    assert abs(mark_left + mark_right) < 0.02, "the left side should be the right side mirrored"
+    # Each says which side it shows, to people who cannot see it too.
+    assert "left side" in ET.fromstring(left).find(f"{SVG}desc").text  # type: ignore[union-attr]
+    assert "right side" in ET.fromstring(right).find(f"{SVG}desc").text  # type: ignore[union-attr]
+
+
+def test_a_loop_through_both_sides_is_drawn_one_side_at_a_time() -> None:
+    both = figure_for_step("knee-to-chest", 1)
+    assert {pose_library()[p].side for p in both.poses} == {None, "left", "right"}
+    for side in ("left", "right"):
+        one = figure_for_step("knee-to-chest", 1, side=side)
+        assert one.side == side
+        assert {pose_library()[p].side for p in one.poses} == {None, "right"}
+        assert one.mirrored is (side == "left")
+        assert one.slug == f"knee-to-chest-2-{side}"
+
+
+def test_a_step_not_done_on_one_side_ignores_the_side() -> None:
+    plain = render_step_svg("cat-cow", 1, animated=False)
+    assert render_step_svg("cat-cow", 1, animated=False, side="left") == plain
+    assert figure_for_step("cat-cow", 1, side="left").side is None
+
+
+def test_an_unknown_side_is_refused_naming_the_field() -> None:
+    with pytest.raises(FigureError, match="side: 'up'"):
+        figure_for_step("knee-to-chest", 1, side="up")
+
+
+@pytest.mark.parametrize(("technique", "variant", "index"), STEPS,
+                         ids=[f"{t}-{v or 'std'}-{i + 1}" for t, v, i in STEPS])
+def test_every_figure_shows_what_the_person_rests_on(technique: str, variant: str | None,
+                                                      index: int) -> None:
+    """A floor line under a side or front view; seen from above, the mat, whole, in the frame."""
+    figure = figure_for_step(technique, index, variant_id=variant)
+    svg = render_step_svg(technique, index, variant_id=variant, animated=False)
+    pitch = pose_library()[figure.poses[0]].view[1]
+    floor_line = 'class="fl bk"' in svg
+    mat_in_frame = 'class="mt"' in svg
+    assert floor_line or mat_in_frame
+    if pitch > 20:
+        assert mat_in_frame, "seen from above, the mat shows the floor"
+
+
+@pytest.mark.parametrize("technique", ["knee-rolls", "open-book-rotation"])
+def test_the_views_from_above_show_the_mat_in_the_frame(technique: str) -> None:
+    for index in range(len(default_catalog().techniques[technique].steps)):
+        svg = render_step_svg(technique, index, animated=False)
+        assert 'class="mt"' in svg and 'class="mt bk"' not in svg
+
+
+BALL_STEPS = [(t, v, i) for t, v, i in STEPS
+              if any(pose_library()[p].inset for p in figure_for_step(t, i, variant_id=v).poses)]
+
+
+@pytest.mark.parametrize(("technique", "variant", "index"), BALL_STEPS,
+                         ids=[f"{t}-{v or 'std'}-{i + 1}" for t, v, i in BALL_STEPS])
+@pytest.mark.parametrize("side", [None, "left", "right"])
+def test_the_ball_close_up_draws_the_spine_with_the_ball_beside_it(
+    technique: str, variant: str | None, index: int, side: str | None
+) -> None:
+    svg = render_step_svg(technique, index, variant_id=variant, animated=False, side=side)
+    inset = ET.fromstring(svg).find(f"{SVG}g[@class='in']")
+    if inset is None:  # the still shows a pose after the ball is taken away
+        assert figure_for_step(technique, index, variant_id=variant).poses[-1].startswith("hook")
+        return
+    spines = [p for p in inset.iter(f"{SVG}path") if p.get("class") == "sl"]
+    balls = [p for p in inset.iter(f"{SVG}path") if p.get("class") == "bl"]
+    assert len(spines) == 1 and balls
+    xs = [float(n) for n in NUMBER.findall(spines[0].get("d") or "")[0::2]]
+    ys = [float(n) for n in NUMBER.findall(spines[0].get("d") or "")[1::2]]
+    assert max(ys) - min(ys) > 25, "the spine runs up the close-up"
+    for ball in balls:
+        numbers = [float(n) for n in NUMBER.findall(ball.get("d") or "")]
+        start_x, radius, opposite_x = numbers[0], numbers[2], numbers[7]
+        centre = (start_x + opposite_x) / 2
+        assert centre - radius > max(xs) or centre + radius < min(xs), "the ball is on the spine"
