@@ -44,7 +44,8 @@ CLEAR = {
     "lump_or_shape_change": False, "worse_straining": False, "nonmechanical_thoracic": False,
     "fragility_risk": False, "sudden_onset_minor_trauma": False, "age": 40,
     "first_episode": False, "duration_weeks": 1, "inflammatory_features": False,
-    "severe_not_coping": False, "recent_spinal_surgery": False, "pregnant": False, "pain_now": 4,
+    "severe_not_coping": False, "recent_spinal_surgery": False, "spinal_fusion": False,
+    "sudden_tummy_back_pain": False, "blood_thinners": False, "pregnant": False, "pain_now": 4,
 }
 
 

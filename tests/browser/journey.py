@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-OTHER_NO = ("pregnant", "first_episode", "cancer_history", "infection_risk", "fragility_risk",
-            "inflammatory_features", "recent_spinal_surgery", "severe_not_coping")
+OTHER_NO = ("first_episode", "cancer_history", "infection_risk", "fragility_risk",
+            "blood_thinners", "inflammatory_features__over_3_months", "recent_spinal_surgery",
+            "spinal_fusion", "severe_not_coping")
 
 
 def pass_safety_check(page: Any, base: str) -> None:
     """Answer the full check with no red flag and land on the result page."""
     page.goto(base + "/check")
+    page.check("input[name=leg_weakness][value=none]")  # no answer is chosen for you
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Continue").click()
     for name in OTHER_NO:
@@ -18,7 +20,9 @@ def pass_safety_check(page: Any, base: str) -> None:
     page.fill("input[name=age]", "40")
     page.fill("input[name=duration_weeks]", "1")
     page.locator(".pain-scale label").filter(has_text="4").first.click()
-    page.get_by_role("button", name="See my result").click()
+    page.get_by_role("button", name="Continue").click()
+    page.check("input[name=pregnant][value=no]")  # asked after the age, below 60
+    page.get_by_role("button", name="Continue").click()  # a yes would ask the weeks
     page.wait_for_url("**/check/result/*")
 
 

@@ -52,10 +52,13 @@ def check_pages(page: Any, audit: Audit, base: str) -> None:
     visit(page, audit, base + "/", "home (new user)")
     visit(page, audit, base + "/check", "check: emergency list")
     page.get_by_role("button", name="Continue").click()
+    audit.check("check: emergency list, with errors")  # the leg question has no default
+    page.check("input[name=leg_weakness][value=none]")
+    page.get_by_role("button", name="Continue").click()
     audit.check("check: same-day list")
     page.get_by_role("button", name="Continue").click()
     audit.check("check: about you")
-    page.get_by_role("button", name="See my result").click()
+    page.get_by_role("button", name="Continue").click()
     audit.check("check: about you, with errors")
     pass_safety_check(page, base)
     audit.check("result: OK to start")
@@ -100,6 +103,7 @@ def check_pages(page: Any, audit: Audit, base: str) -> None:
     visit(page, audit, base + "/no-such-page", "not found")
     # The urgent results last: they end the journey.
     page.goto(base + "/check")
+    page.check("input[name=leg_weakness][value=none]")
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Pain that is there all the time").check()
     page.get_by_role("button", name="Continue").click()

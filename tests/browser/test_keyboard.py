@@ -42,6 +42,8 @@ def test_keyboard_only_journey(page: Any, server: Server) -> None:
     page.keyboard.press("Enter")
     page.wait_for_url("**/check")
 
+    tab_to(page, "input[name=leg_weakness]")  # no answer is chosen for you: Space picks "no"
+    page.keyboard.press("Space")
     for following in ("same_day", "other"):  # the two "do any of these apply?" lists: none apply
         tab_to(page, "button[type=submit]")
         with page.expect_navigation():
@@ -54,6 +56,10 @@ def test_keyboard_only_journey(page: Any, server: Server) -> None:
     tab_to(page, "input[name=duration_weeks]")
     page.keyboard.type("1")
     choose_radio(page, "pain_now", 4)  # 0 -> 4
+    tab_to(page, "button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    choose_radio(page, "pregnant", 1)  # asked once the age is known
     tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_url("**/check/result/*")

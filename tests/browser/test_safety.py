@@ -37,6 +37,7 @@ def test_emergency_answer_never_reaches_a_routine(page: Any, server: Server) -> 
 def test_same_day_answer_never_reaches_a_routine(page: Any, server: Server) -> None:
     base = server.url
     page.goto(base + "/check")
+    page.check("input[name=leg_weakness][value=none]")
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Pain that is there all the time").check()
     page.get_by_role("button", name="Continue").click()

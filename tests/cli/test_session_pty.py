@@ -22,7 +22,8 @@ CLEAR_ANSWERS: dict[str, object] = {
     "nonmechanical_thoracic": False, "sudden_onset_minor_trauma": False, "age": 35,
     "pregnant": False, "first_episode": False, "duration_weeks": 1, "cancer_history": False,
     "infection_risk": False, "fragility_risk": False, "inflammatory_features": False,
-    "recent_spinal_surgery": False, "severe_not_coping": False,
+    "recent_spinal_surgery": False, "spinal_fusion": False,
+    "sudden_tummy_back_pain": False, "blood_thinners": False, "severe_not_coping": False,
 }
 SHORT = ["--pain", "3", "--region", "lower", "--minutes", "5", "--equipment", "none",
          "--condition", "none", "--no-voice", "--yes"]

@@ -14,6 +14,7 @@ from backrelief.core.screening import (
     REQUIRED_QUESTION_IDS,
     TIER_ORDER,
     AnswerError,
+    Reason,
     ScreenResult,
     check_answers,
     default_screen,
@@ -28,6 +29,7 @@ SCREEN = default_screen()
 ALICE: dict[str, object] = {
     "chest_symptoms": False,
     "tearing_pain": False,
+    "sudden_tummy_back_pain": False,
     "saddle_numbness": False,
     "bladder_change": False,
     "bowel_change": False,
@@ -49,8 +51,10 @@ ALICE: dict[str, object] = {
     "cancer_history": False,
     "infection_risk": False,
     "fragility_risk": False,
+    "blood_thinners": False,
     "inflammatory_features": False,
     "recent_spinal_surgery": False,
+    "spinal_fusion": False,
     "severe_not_coping": False,
     "pain_now": 3,
 }
@@ -96,6 +100,8 @@ SINGLE_RULES: list[tuple[dict[str, object], str, str, list[str]]] = [
     ({"major_trauma": True}, "emergency", "major-trauma", ["major_trauma"]),
     ({"chest_symptoms": True}, "emergency", "cardiac-symptoms", ["chest_symptoms"]),
     ({"tearing_pain": True}, "emergency", "tearing-pain", ["tearing_pain"]),
+    ({"sudden_tummy_back_pain": True}, "emergency", "possible-aortic-aneurysm",
+     ["sudden_tummy_back_pain"]),
     ({"fever": True}, "same_day", "fever", ["fever"]),
     ({"infection_risk": True}, "see_professional", "infection-risk", ["infection_risk"]),
     ({"cancer_history": True}, "same_day", "cancer-history", ["cancer_history"]),
@@ -116,9 +122,14 @@ SINGLE_RULES: list[tuple[dict[str, object], str, str, list[str]]] = [
      ["severe_not_coping"]),
     ({"recent_spinal_surgery": True}, "see_professional", "recent-spinal-surgery",
      ["recent_spinal_surgery"]),
+    ({"spinal_fusion": True}, "see_professional", "spinal-fusion", ["spinal_fusion"]),
+    ({"blood_thinners": True}, "self_care", "blood-thinners", ["blood_thinners"]),
     ({"pregnant": True}, "self_care", "pregnancy", ["pregnant"]),
     ({"pain_now": 7}, "self_care", "high-pain-gentle-only", ["pain_now"]),
 ]
+
+#: The nerve symptoms that combination rules look at (besides leg weakness).
+NERVE_SIGNS = ("saddle_numbness", "bladder_change", "bowel_change", "sexual_change", "both_legs")
 
 # Combination rules of the DESIGN.md table, with the boundaries either side.
 COMBINATIONS: list[tuple[dict[str, object], str, str, list[str]]] = [
@@ -139,9 +150,29 @@ COMBINATIONS: list[tuple[dict[str, object], str, str, list[str]]] = [
     ({"infection_risk": True, "night_pain": True}, "same_day",
      "infection-risk-with-fever-or-night-pain", ["night_pain", "infection_risk"]),
     ({"cancer_history": True, "leg_weakness": "one_leg"}, "emergency",
-     "cancer-with-leg-weakness", ["leg_weakness", "cancer_history"]),
+     "cancer-with-nerve-symptoms", ["leg_weakness", "cancer_history"]),
     ({"cancer_history": True, "leg_weakness": "worsening_or_both"}, "emergency",
-     "cancer-with-leg-weakness", ["leg_weakness", "cancer_history"]),
+     "cancer-with-nerve-symptoms", ["leg_weakness", "cancer_history"]),
+    *[({"cancer_history": True, sign: True}, "emergency", "cancer-with-nerve-symptoms",
+       [sign, "cancer_history"]) for sign in NERVE_SIGNS],
+    *[({"infection_risk": True, sign: True}, "emergency", "infection-risk-with-nerve-symptoms",
+       [sign, "infection_risk"]) for sign in NERVE_SIGNS],
+    ({"infection_risk": True, "leg_weakness": "one_leg"}, "emergency",
+     "infection-risk-with-nerve-symptoms", ["leg_weakness", "infection_risk"]),
+    ({"infection_risk": True, "leg_weakness": "worsening_or_both"}, "emergency",
+     "infection-risk-with-nerve-symptoms", ["leg_weakness", "infection_risk"]),
+    *[({"blood_thinners": True, sign: True}, "emergency", "blood-thinners-with-nerve-symptoms",
+       [sign, "blood_thinners"]) for sign in NERVE_SIGNS],
+    ({"blood_thinners": True, "leg_weakness": "one_leg"}, "emergency",
+     "blood-thinners-with-nerve-symptoms", ["leg_weakness", "blood_thinners"]),
+    ({"blood_thinners": True, "leg_weakness": "worsening_or_both"}, "emergency",
+     "blood-thinners-with-nerve-symptoms", ["leg_weakness", "blood_thinners"]),
+    ({"blood_thinners": True, "sudden_onset_minor_trauma": True}, "same_day",
+     "blood-thinners-sudden-onset", ["sudden_onset_minor_trauma", "blood_thinners"]),
+    ({"first_episode": True, "age": 19}, "see_professional", "first-episode-under-20",
+     ["age", "first_episode"]),
+    ({"first_episode": True, "age": 16}, "see_professional", "first-episode-under-20",
+     ["age", "first_episode"]),
     ({"sudden_onset_minor_trauma": True, "age": 70}, "same_day", "possible-fragility-fracture",
      ["sudden_onset_minor_trauma", "age"]),
     ({"sudden_onset_minor_trauma": True, "age": 65}, "same_day", "possible-fragility-fracture",
@@ -181,6 +212,9 @@ def test_every_rule_in_the_content_has_a_test() -> None:
         {"sudden_onset_minor_trauma": True},
         {"sudden_onset_minor_trauma": True, "age": 64},
         {"first_episode": True, "age": 49},
+        {"first_episode": True, "age": 20},
+        {"first_episode": False, "age": 17},
+        {"blood_thinners": True, "age": 80},
         {"age": 50},
         {"age": 16},
         {"duration_weeks": 6},
@@ -201,11 +235,179 @@ def test_seven_weeks_is_persistent_but_not_yet_chronic() -> None:
     assert rules_of(evaluate(alice(duration_weeks=12))) == ["persistent-over-6-weeks"]
 
 
-def test_thirteen_weeks_reports_persistent_and_chronic_with_a_clinician_plan() -> None:
+def test_thirteen_weeks_is_chronic_with_one_timeframe_not_two() -> None:
     result = evaluate(alice(duration_weeks=13))
-    assert rules_of(result) == ["persistent-over-6-weeks", "chronic-over-12-weeks"]
+    assert rules_of(result) == ["chronic-over-12-weeks"]
     assert result.exercise_allowed is True
     assert "plan for long-term back pain" in result.advice
+    assert "within the next few weeks" in result.advice
+    assert "1 to 2 weeks" not in result.advice
+
+
+def test_recent_spinal_surgery_means_the_last_3_months_and_a_fusion_is_its_own_question(
+) -> None:
+    surgery = SCREEN.question("recent_spinal_surgery")
+    assert "3 months" in surgery.text and "3 months" in surgery.label
+    assert "fusion" not in (surgery.text + surgery.label).lower()
+    assert "fusion" in SCREEN.question("spinal_fusion").text
+
+
+@pytest.mark.parametrize(("cleared", "allowed"), [(None, False), (False, False), (True, True)])
+def test_spinal_fusion_allows_exercise_only_when_cleared(cleared: bool | None,
+                                                         allowed: bool) -> None:
+    answers = alice(spinal_fusion=True)
+    if cleared is not None:
+        answers["cleared_for_exercise"] = cleared
+    result = evaluate(answers)
+    assert result.tier == "see_professional"
+    assert result.exercise_allowed is allowed
+    assert result.missing == []  # the clearance is optional: missing means not cleared
+    notes = SCREEN.exercise_notes
+    assert (notes.allowed if allowed else notes.blocked) in result.advice
+
+
+def test_a_clearance_does_not_lift_other_blocks() -> None:
+    result = evaluate(alice(spinal_fusion=True, cleared_for_exercise=True,
+                            recent_spinal_surgery=True))
+    assert result.exercise_allowed is False
+    assert evaluate(alice(cleared_for_exercise=True)).exercise_allowed is True
+    assert rules_of(evaluate(alice(cleared_for_exercise=True))) == []
+
+
+def test_clearance_is_asked_only_after_a_fusion() -> None:
+    question = SCREEN.question("cleared_for_exercise")
+    assert question.required is False
+    assert not SCREEN.should_ask(question, alice())
+    assert SCREEN.should_ask(question, alice(spinal_fusion=True))
+
+
+def test_blood_thinners_apply_the_anticoagulants_condition() -> None:
+    question = SCREEN.question("blood_thinners")
+    for drug in ("warfarin", "apixaban", "rivaroxaban", "dabigatran", "edoxaban", "heparin"):
+        assert drug in question.text
+    result = evaluate(alice(blood_thinners=True))
+    assert result.conditions == ["anticoagulants"]
+    assert result.tier == "self_care" and result.exercise_allowed is True
+    both = evaluate(alice(blood_thinners=True, fragility_risk=True))
+    assert set(both.conditions) == {"anticoagulants", "osteoporosis"}
+
+
+def test_cancer_with_a_cauda_equina_sign_names_the_cancer_team() -> None:
+    for sign in NERVE_SIGNS:
+        result = evaluate(alice(cancer_history=True, **{sign: True}))
+        assert result.tier == "emergency"
+        assert "acute oncology" in result.advice, sign
+        assert "cancer team" in result.advice
+
+
+def test_infection_risk_with_leg_weakness_is_an_emergency_without_a_fever() -> None:
+    result = evaluate(alice(infection_risk=True, leg_weakness="one_leg"))
+    assert result.tier == "emergency"
+    assert "no fever" in result.advice
+    assert evaluate(alice(infection_risk=True)).tier == "see_professional"
+
+
+@pytest.mark.parametrize("answers", [
+    {"sudden_tummy_back_pain": True},
+    {"blood_thinners": True, "leg_weakness": "one_leg"},
+    {"blood_thinners": True, "bladder_change": True},
+    {"infection_risk": True, "both_legs": False, "leg_weakness": "worsening_or_both"},
+    {"infection_risk": True, "sexual_change": True},
+    {"cancer_history": True, "saddle_numbness": True},
+    {"cancer_history": True, "both_legs": True},
+], ids=str)
+def test_a_new_emergency_wins_with_every_other_answer_missing(answers: dict[str, object]) -> None:
+    for result in (evaluate(answers), evaluate_recheck(answers)):
+        assert result.tier == "emergency"
+        assert result.exercise_allowed is False
+        assert result.missing
+
+
+@pytest.mark.parametrize("answers", [
+    {"blood_thinners": True, "sudden_onset_minor_trauma": True},
+    {"leg_weakness": "one_leg"},
+], ids=str)
+def test_a_new_same_day_wins_with_every_other_answer_missing(answers: dict[str, object]) -> None:
+    result = evaluate(answers)
+    assert result.tier == "same_day" and result.exercise_allowed is False
+
+
+def test_chest_symptoms_tie_sickness_to_the_pain_and_nausea_alone_does_not_count() -> None:
+    question = SCREEN.question("chest_symptoms")
+    assert "along with it" in question.text or "with the pain" in question.text
+    assert "on its own" in question.help and "does not count" in question.help
+    assert "came on with the pain" in question.label
+
+
+def test_the_aneurysm_question_is_plain_and_says_what_counts() -> None:
+    question = SCREEN.question("sudden_tummy_back_pain")
+    assert question.group == "emergency"
+    assert "tummy" in question.text and "aneurysm" not in question.text
+    assert question.help.startswith("What counts:")
+
+
+def test_bladder_change_includes_not_being_able_to_pee() -> None:
+    question = SCREEN.question("bladder_change")
+    assert "can't pee at all" in question.text and "can't pee at all" in question.label
+
+
+def test_the_safety_net_agrees_with_the_leg_weakness_rules() -> None:
+    net = SCREEN.safety_net
+    emergency, same_day = net.split("Contact a doctor the same day", 1)
+    assert "a weak leg that is getting worse" in emergency
+    assert "weakness or numbness in both legs" in emergency
+    assert "one leg becomes weak but is not getting worse" in same_day
+    assert "getting weak," not in net  # the old wording sent worsening weakness to "today"
+
+
+def test_warning_signs_list_each_leg_weakness_choice_under_its_own_tier() -> None:
+    signs = SCREEN.warning_signs()
+    leg = SCREEN.question("leg_weakness")
+    one_leg, worsening = (choice.sign for choice in leg.choices[1:])
+    assert worsening in signs["emergency"] and one_leg not in signs["emergency"]
+    assert one_leg in signs["same_day"]
+    assert SCREEN.question("sudden_tummy_back_pain").label in signs["emergency"]
+
+
+def test_inflammatory_features_are_asked_in_parts_and_yes_only_when_all_are_yes() -> None:
+    question = SCREEN.question("inflammatory_features")
+    assert len(question.parts) == 3
+    ids = [part.id for part in question.parts]
+    assert question.combine(dict.fromkeys(ids, True)) is True
+    for index in range(3):
+        parts: dict[str, bool | None] = dict.fromkeys(ids, True)
+        parts[ids[index]] = False
+        assert question.combine(parts) is False
+    assert question.combine({ids[0]: False}) is False  # one no is enough to answer no
+    assert question.combine({ids[0]: True, ids[1]: True}) is None  # not answered yet
+    texts = " ".join(part.text for part in question.parts)
+    assert "3 months" in texts and "45" in texts and "second half of the night" in texts
+
+
+def test_pregnancy_is_skipped_from_60() -> None:
+    question = SCREEN.question("pregnant")
+    assert SCREEN.should_ask(question, {"age": 59})
+    assert not SCREEN.should_ask(question, {"age": 60})
+    assert SCREEN.skipped(question, {"age": 75})
+    without = {key: value for key, value in ALICE.items() if key != "pregnant"}
+    assert evaluate({**without, "age": 70}).tier == "self_care"  # cannot apply: not missing
+    assert evaluate({**without, "age": 40}).tier == "incomplete"
+
+
+def test_screen_rules_cite_public_sources_not_our_internal_notes() -> None:
+    for rule in SCREEN.rules:
+        assert "design-judgement-brief" not in rule.sources, rule.id
+
+
+def test_reasons_read_back_from_their_documents() -> None:
+    result = evaluate(alice(cancer_history=True, leg_weakness="one_leg"))
+    for reason in result.reasons:
+        assert Reason.from_json(reason.to_json()) == reason
+    document = result.reasons[0].to_json()
+    for key, bad in (("rule", ""), ("tier", "urgent"), ("text", 3), ("question", "age"),
+                     ("sources", [1])):
+        with pytest.raises(ValueError, match=f"^{key}: "):
+            Reason.from_json({**document, key: bad})
 
 
 def test_under_16_sees_a_professional_and_may_not_exercise() -> None:
@@ -340,7 +542,7 @@ def test_an_empty_answer_set_is_incomplete_and_lists_what_is_missing() -> None:
     assert result.tier == "incomplete"
     assert result.exercise_allowed is False
     assert result.missing == SCREEN.required_ids()
-    assert "and 22 more" in result.advice
+    assert f"and {len(SCREEN.required_ids()) - 5} more" in result.advice
 
 
 def test_null_counts_as_unanswered() -> None:
@@ -553,12 +755,29 @@ def _question(data: dict[str, Any], question_id: str) -> dict[str, Any]:
          "group by group"),
         (lambda d: _question(d, "age").update(minimum=None), "questions[", "minimum <= maximum"),
         (lambda d: d["tiers"].pop("incomplete"), "tiers.incomplete", "missing"),
+        (lambda d: _rule(d, "fever").update(
+            exercise_allowed_if={"question": "cleared_for_exercise", "equals": True}),
+         ".exercise_allowed_if", "can be cleared"),
+        (lambda d: _rule(d, "spinal-fusion").update(exercise_allowed=True),
+         ".exercise_allowed_if", "can be cleared"),
+        (lambda d: _rule(d, "spinal-fusion")["exercise_allowed_if"].update(equals=False),
+         ".exercise_allowed_if.equals", "equals: true"),
+        (lambda d: _question(d, "age").update(skip_if={"question": "age", "at_least": 60}),
+         ".skip_if", "unknown (or later) question"),
+        (lambda d: _question(d, "duration_weeks").update(
+            skip_if={"question": "age", "at_least": 60}), ".skip_if", "only a yes/no"),
+        (lambda d: _question(d, "age").update(parts=[{"id": "a", "text": "Part one?"},
+                                                     {"id": "b", "text": "Part two?"}]),
+         "questions[", "only yes/no questions take parts"),
+        (lambda d: _question(d, "inflammatory_features").update(
+            parts=[{"id": "only", "text": "Just one part?"}]), "questions[", "two or more"),
     ],
     ids=[
         "unknown-question", "unknown-source", "emergency-exercise", "tests-a-no",
         "bad-choice", "two-operators", "bad-tier", "bad-condition", "typo-key",
         "missing-question", "optional-required", "duplicate", "group-order", "int-range",
-        "missing-tier",
+        "missing-tier", "clear-a-same-day", "cleared-and-allowed", "clearance-tests-a-no",
+        "skip-on-itself", "skip-a-number", "parts-on-a-number", "one-part",
     ],
 )
 def test_broken_screen_content_fails_with_file_and_field(

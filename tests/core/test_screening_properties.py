@@ -2,7 +2,8 @@
 machines are shared and a slow example is not a wrong one).
 
 * answering "yes" (or a worse choice) to any question never makes the result less urgent, and
-  never turns "no exercise" into "exercise";
+  never turns "no exercise" into "exercise" -- except a clearance (``cleared_for_exercise``),
+  whose yes is what allows exercise after a spinal fusion: it never changes the tier;
 * emergency, same-day and incomplete results never allow exercise;
 * every reason cites at least one known source and names answered questions;
 * the tier is the most urgent reason's tier (or incomplete when answers are missing).
@@ -24,12 +25,15 @@ from backrelief.core.screening import (
     default_screen,
     evaluate,
     evaluate_recheck,
+    questions_in,
     tier_rank,
 )
 
 SCREEN = default_screen()
+#: Questions whose yes lets exercise go ahead after all (a rule's ``exercise_allowed_if``).
+CLEARANCES = set().union(*(questions_in(rule.exercise_allowed_if) for rule in SCREEN.rules))
 # Questions with a "more serious" answer: yes/no, and choices listed from least to most serious.
-ESCALATABLE = [q for q in SCREEN.questions if q.type in ("bool", "enum")]
+ESCALATABLE = [q for q in SCREEN.questions if q.type in ("bool", "enum") and q.id not in CLEARANCES]
 
 
 def _values(question: Question) -> st.SearchStrategy[object]:
@@ -71,7 +75,7 @@ def _assert_not_less_urgent(before: ScreenResult, after: ScreenResult) -> None:
 def test_answering_yes_never_makes_a_full_screen_less_urgent(
     answers: dict[str, object], data: st.DataObject
 ) -> None:
-    question = data.draw(st.sampled_from(ESCALATABLE))
+    question = data.draw(st.sampled_from([q for q in ESCALATABLE if q.id in answers]))
     current = answers[question.id]
     worse = _more_serious(question, current)
     before = evaluate(answers)
@@ -143,3 +147,21 @@ def test_tier_is_the_most_urgent_reason_or_incomplete(answers: dict[str, object]
         tier_rank(r.tier) for r in result.reasons
     )
     assert result.advice.strip()
+
+
+def test_the_clearance_question_is_known() -> None:
+    assert {"cleared_for_exercise"} == CLEARANCES
+
+
+@settings(max_examples=300, deadline=None)
+@given(answers=answer_sets(complete=False))
+def test_a_clearance_never_changes_the_tier_and_only_ever_allows_more(
+    answers: dict[str, object],
+) -> None:
+    for question_id in CLEARANCES:
+        cleared = evaluate({**answers, question_id: True})
+        not_cleared = evaluate({**answers, question_id: False})
+        assert cleared.tier == not_cleared.tier
+        assert cleared.exercise_allowed or not not_cleared.exercise_allowed
+        if cleared.tier in NO_EXERCISE_TIERS:
+            assert cleared.exercise_allowed is False

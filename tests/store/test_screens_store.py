@@ -7,13 +7,16 @@ from typing import Any
 
 import pytest
 
+from backrelief.core.screening import evaluate
 from backrelief.store import (
     Database,
     StoreInputError,
     add_rating,
     diary_advice,
+    get_screen,
     latest_screen,
     list_screens,
+    record_result,
     record_screen,
 )
 
@@ -39,7 +42,8 @@ def test_record_and_read_back_the_latest_screen(db: Database) -> None:
         assert [s.tier for s in list_screens(session)] == ["self_care", "emergency"]
     assert screen is not None and screen.id == newest
     assert screen.answers == {"saddle_numbness": True}
-    assert screen.reasons == [EMERGENCY_REASON]
+    assert [reason.to_json() for reason in screen.reasons] == [EMERGENCY_REASON]
+    assert screen.reasons[0].text == EMERGENCY_REASON["text"]  # read back typed
     snapshot = screen.snapshot()
     assert snapshot.tier == "emergency"
     assert snapshot.reasons == (EMERGENCY_REASON["text"],)
@@ -81,6 +85,11 @@ def test_a_clean_screen_after_a_red_flag_lifts_the_override(db: Database) -> Non
     ({"answers": {"when": datetime(2024, 1, 1, tzinfo=UTC)}}, "answers"),
     ({"exercise_allowed": "no"}, "exercise_allowed"),
     ({"reasons": "a string"}, "reasons"),
+    ({"reasons": ["cauda equina"]}, "reasons[0].reason"),
+    ({"reasons": [{**EMERGENCY_REASON, "text": ""}]}, "reasons[0].text"),
+    ({"reasons": [{**EMERGENCY_REASON, "tier": "urgent"}]}, "reasons[0].tier"),
+    ({"reasons": [EMERGENCY_REASON, {**EMERGENCY_REASON, "sources": "nhs"}]},
+     "reasons[1].sources"),
     ({"taken_at": datetime.now(UTC) + timedelta(days=2)}, "taken_at"),
     ({"advice": 42}, "advice"),
 ])
@@ -92,3 +101,21 @@ def test_bad_screens_are_refused(db: Database, kwargs: dict[str, Any], field: st
     assert caught.value.field == field
     with db.session() as session:
         assert list_screens(session) == []
+
+
+def test_record_result_stores_a_screen_result_and_reads_it_back_typed(db: Database) -> None:
+    answers = {"saddle_numbness": True, "cancer_history": True}
+    result = evaluate(answers)
+    with db.session(write=True) as session:
+        screen_id = record_result(session, result, answers)
+    with db.session() as session:
+        screen = get_screen(session, screen_id)
+        assert get_screen(session, screen_id + 1) is None
+    assert screen is not None
+    assert screen.tier == result.tier == "emergency"
+    assert screen.exercise_allowed is False
+    assert list(screen.reasons) == result.reasons
+    assert screen.advice == result.advice
+    assert screen.answers == answers
+    assert screen.snapshot().sources == tuple(
+        dict.fromkeys(source for reason in result.reasons for source in reason.sources))

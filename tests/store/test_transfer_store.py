@@ -283,3 +283,15 @@ def test_csv_has_one_row_per_rating_and_defuses_formulas(db: Database) -> None:
     assert rows[0]["where"] == "lower back, right" and rows[0]["session_id"] == "1"
     assert rows[-1]["where"] == "'=SUM(A1)"
     assert [int(row["pain"]) for row in rows] == [5, 7, 5, 4, 3]
+
+
+def test_an_imported_screen_reason_must_be_a_reason_document(db: Database) -> None:
+    document = _valid_document()
+    document["screens"] = [{"id": 1, "taken_at": "2025-03-01T07:00:00+00:00", "tier": "same_day",
+                            "exercise_allowed": False, "answers": {"fever": True},
+                            "reasons": [{"message": "fever"}], "advice": None}]
+    with pytest.raises(StoreInputError) as caught, db.session(write=True) as s:
+        import_diary(s, parse_export(json.dumps(document)))
+    assert caught.value.field == "screens[0].reasons[0].rule"
+    with db.session() as s:
+        assert is_empty(s)

@@ -21,7 +21,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from backrelief.core.screening import evaluate
-from backrelief.store import Database, open_database, record_screen
+from backrelief.store import Database, open_database, record_result
 from backrelief.web.app import create_app
 from backrelief.web.config import WebConfig
 
@@ -36,7 +36,8 @@ CLEAR_ANSWERS: dict[str, Any] = {
     "lump_or_shape_change": False, "worse_straining": False, "nonmechanical_thoracic": False,
     "fragility_risk": False, "sudden_onset_minor_trauma": False, "age": 40,
     "first_episode": False, "duration_weeks": 1, "inflammatory_features": False,
-    "severe_not_coping": False, "recent_spinal_surgery": False, "pregnant": False, "pain_now": 4,
+    "severe_not_coping": False, "recent_spinal_surgery": False, "spinal_fusion": False,
+    "sudden_tummy_back_pain": False, "blood_thinners": False, "pregnant": False, "pain_now": 4,
 }
 
 #: Answer sets that must never reach a routine (DESIGN.md, first quality bar), by name.
@@ -80,11 +81,7 @@ def store_screen(database: Database, answers: dict[str, Any],
     """Evaluate ``answers`` with core and store the result, as the check pages do."""
     result = evaluate(answers)
     with database.session(write=True) as s:
-        return record_screen(
-            s, answers=answers, tier=result.tier, exercise_allowed=result.exercise_allowed,
-            reasons=[reason.to_json() for reason in result.reasons], advice=result.advice,
-            taken_at=taken_at,
-        )
+        return record_result(s, result, answers, taken_at=taken_at)
 
 
 def build_session(client: TestClient, **fields: str) -> int:

@@ -57,6 +57,15 @@ BAD: list[tuple[str, Any, str]] = [
     ("enum as bool", {**CLEAR_ANSWERS, "leg_weakness": False}, "leg_weakness"),
     ("weeks out of range", {**CLEAR_ANSWERS, "pregnant": True, "pregnancy_weeks": 46},
      "pregnancy_weeks"),
+    ("blood thinners as text", {**CLEAR_ANSWERS, "blood_thinners": "warfarin"},
+     "blood_thinners"),
+    ("tummy pain as number", {**CLEAR_ANSWERS, "sudden_tummy_back_pain": 0},
+     "sudden_tummy_back_pain"),
+    ("fusion as list", {**CLEAR_ANSWERS, "spinal_fusion": [True]}, "spinal_fusion"),
+    ("clearance as text", {**CLEAR_ANSWERS, "spinal_fusion": True,
+                           "cleared_for_exercise": "yes"}, "cleared_for_exercise"),
+    ("a part is not an answer", {**CLEAR_ANSWERS, "inflammatory_features__over_3_months": True},
+     "inflammatory_features__over_3_months"),
 ]
 
 

@@ -1,4 +1,5 @@
-"""The safety check pages: group by group, early end on red flags, the re-check, results."""
+"""The safety check pages: group by group, early end on red flags, follow-ups, the re-check,
+results. Every test drives the real pages: it reads each page's form and answers what it asks."""
 
 from __future__ import annotations
 
@@ -13,30 +14,80 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from backrelief.core.screening import default_screen
-from backrelief.store import Database, list_screens
+from backrelief.store import Database, list_screens, list_sessions
 from backrelief.store.types import utcnow
 from tests.web.conftest import CLEAR_ANSWERS, counts, store_screen
 
+SCREEN = default_screen()
+OTHER_IDS = {question.id for question in SCREEN.in_group("other")}
 OTHER_FORM = {
-    "age": "40", "pregnant": "no", "first_episode": "no", "duration_weeks": "1",
+    "age": "40", "first_episode": "no", "duration_weeks": "1",
     "cancer_history": "no", "infection_risk": "no", "fragility_risk": "no",
-    "inflammatory_features": "no", "recent_spinal_surgery": "no", "severe_not_coping": "no",
+    "blood_thinners": "no", "inflammatory_features__over_3_months": "no",
+    "recent_spinal_surgery": "no", "spinal_fusion": "no", "severe_not_coping": "no",
     "pain_now": "4",
 }
 
 
-def hidden_answers(response: Response) -> str:
-    match = re.search(r'name="answers" value="([^"]*)"', response.text)
+def hidden(response: Response, name: str) -> str:
+    match = re.search(rf'name="{name}" value="([^"]*)"', response.text)
     assert match, response.text[:500]
     return html.unescape(match.group(1))
 
 
+def hidden_answers(response: Response) -> str:
+    return hidden(response, "answers")
+
+
+def fields_on(response: Response) -> set[str]:
+    """The names of the visible inputs of a check page."""
+    names = set(re.findall(r'<input type="(?:radio|checkbox|number)" name="([^"]+)"',
+                           response.text))
+    return names
+
+
 def step(client: TestClient, previous: Response | None, name: str, mode: str = "full",
          **fields: Any) -> Response:
-    answers = hidden_answers(previous) if previous is not None else "{}"
-    data = {"mode": mode, "step": name, "answers": answers, **fields}
+    """Post one step as the page's form would (its hidden state, plus ``fields``)."""
+    state = ({"answers": hidden(previous, "answers"), "asked": hidden(previous, "asked")}
+             if previous is not None else {"answers": "{}", "asked": "[]"})
+    data = {"mode": mode, "step": name, **state, **fields}
     response: Response = client.post("/check", data=data, follow_redirects=False)
     return response
+
+
+def form_value(question_id: str, value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def walk(client: TestClient, answers: dict[str, Any], start: str = "/check",
+         mode: str = "full") -> tuple[Response, list[set[str]]]:
+    """Answer every page the check shows from ``answers``; returns the last response (the
+    redirect to the result, or a page with errors) and the fields each page asked."""
+    page = client.get(start)
+    seen: list[set[str]] = []
+    while page.status_code == 200:
+        names = fields_on(page)
+        seen.append(names)
+        current = hidden(page, "step")
+        data: dict[str, str] = {}
+        for name in names:
+            question_id, _, part = name.partition("__")
+            if question_id not in answers:
+                continue
+            value = answers[question_id]
+            if part:  # a question asked in parts: all yes for yes, the first part no for no
+                if value is True or name.endswith("over_3_months"):
+                    data[name] = form_value(question_id, value)
+            elif current in ("emergency", "same_day") and isinstance(value, bool):
+                if value:
+                    data[name] = "yes"
+            else:
+                data[name] = form_value(question_id, value)
+        page = step(client, page, current, mode=mode, **data)
+    return page, seen
 
 
 def stored(database: Database) -> list[Any]:
@@ -57,13 +108,115 @@ def test_full_check_without_red_flags(client: TestClient, database: Database) ->
     second = step(client, first, "same_day")
     assert "Step 3 of 3" in second.text
     assert stored(database) == []  # nothing is stored until the result is final
-    done = step(client, second, "other", **OTHER_FORM)
+    third = step(client, second, "other", **OTHER_FORM)
+    assert third.status_code == 200 and fields_on(third) == {"pregnant"}  # after the age
+    done = step(client, third, "other", pregnant="no")
     assert done.status_code == 303
     [screen] = stored(database)
     assert screen.tier == "self_care" and screen.exercise_allowed
     assert screen.answers == CLEAR_ANSWERS
     result = client.get(done.headers["location"]).text
     assert 'href="/build"' in result
+
+
+def test_walking_the_pages_stores_what_was_answered(client: TestClient,
+                                                    database: Database) -> None:
+    done, _ = walk(client, CLEAR_ANSWERS)
+    assert done.status_code == 303
+    assert stored(database)[0].answers == CLEAR_ANSWERS
+
+
+def test_the_leg_weakness_question_has_no_answer_chosen_for_you(client: TestClient,
+                                                                database: Database) -> None:
+    page = client.get("/check").text
+    radios = re.findall(r'<input type="radio" name="leg_weakness"[^>]*>', page)
+    assert len(radios) == 3 and not [radio for radio in radios if "checked" in radio]
+    response = step(client, None, "emergency")  # nothing ticked, leg question unanswered
+    assert response.status_code == 422
+    assert 'href="#q-leg_weakness"' in response.text
+    assert stored(database) == []
+
+
+def test_a_red_flag_with_the_leg_question_unanswered_is_still_an_emergency(
+    client: TestClient, database: Database
+) -> None:
+    response = step(client, None, "emergency", sudden_tummy_back_pain="yes")
+    assert response.status_code == 303
+    [screen] = stored(database)
+    assert screen.tier == "emergency"
+    assert [reason.rule for reason in screen.reasons] == ["possible-aortic-aneurysm"]
+
+
+def test_pregnancy_is_skipped_from_60_and_recorded_as_no(client: TestClient,
+                                                         database: Database) -> None:
+    answers = {**CLEAR_ANSWERS, "age": 60}
+    done, seen = walk(client, answers)
+    assert done.status_code == 303
+    assert not any("pregnant" in names for names in seen)
+    assert stored(database)[0].answers["pregnant"] is False
+    assert stored(database)[0].tier == "self_care"
+
+
+def test_pregnancy_weeks_follow_a_yes(client: TestClient, database: Database) -> None:
+    done, seen = walk(client, {**CLEAR_ANSWERS, "age": 30, "pregnant": True,
+                               "pregnancy_weeks": 20})
+    assert done.status_code == 303
+    assert seen[-1] == {"pregnancy_weeks"}
+    screen = stored(database)[0]
+    assert screen.answers["pregnancy_weeks"] == 20
+
+
+@pytest.mark.parametrize(("cleared", "allowed"), [(True, True), (False, False)])
+def test_spinal_fusion_asks_about_clearance_and_only_then_allows_exercise(
+    client: TestClient, database: Database, cleared: bool, allowed: bool
+) -> None:
+    done, seen = walk(client, {**CLEAR_ANSWERS, "spinal_fusion": True,
+                               "cleared_for_exercise": cleared})
+    assert done.status_code == 303
+    assert any("cleared_for_exercise" in names for names in seen)
+    screen = stored(database)[0]
+    assert screen.tier == "see_professional" and screen.exercise_allowed is allowed
+
+
+def test_without_a_fusion_clearance_is_never_asked(client: TestClient) -> None:
+    _, seen = walk(client, CLEAR_ANSWERS)
+    assert not any("cleared_for_exercise" in names for names in seen)
+
+
+def test_inflammatory_features_are_asked_in_parts(client: TestClient,
+                                                  database: Database) -> None:
+    question = SCREEN.question("inflammatory_features")
+    done, seen = walk(client, {**CLEAR_ANSWERS, "inflammatory_features": True})
+    assert done.status_code == 303
+    assert {question.part_field(part) for part in question.parts} <= set().union(*seen)
+    assert "inflammatory_features" not in set().union(*seen)
+    screen = stored(database)[0]
+    assert screen.answers["inflammatory_features"] is True
+    assert screen.tier == "see_professional"
+
+
+def test_one_part_no_makes_inflammatory_features_no(client: TestClient,
+                                                    database: Database) -> None:
+    first = step(client, None, "emergency", leg_weakness="none")
+    second = step(client, first, "same_day")
+    form = {**OTHER_FORM, "inflammatory_features__over_3_months": "yes",
+            "inflammatory_features__began_before_45": "yes",
+            "inflammatory_features__eases_with_movement": "no"}
+    third = step(client, second, "other", **form)
+    done = step(client, third, "other", pregnant="no")
+    assert done.status_code == 303
+    assert stored(database)[0].answers["inflammatory_features"] is False
+
+
+def test_blood_thinners_with_a_nerve_symptom_is_an_emergency(client: TestClient,
+                                                             database: Database) -> None:
+    first = step(client, None, "emergency", leg_weakness="one_leg")
+    assert 'name="blood_thinners"' in first.text  # finishing a same-day check asks it
+    done = step(client, first, "finish", blood_thinners="yes")
+    assert done.status_code == 303
+    screen = stored(database)[0]
+    assert screen.tier == "emergency"
+    assert "blood-thinners-with-nerve-symptoms" in [reason.rule for reason in screen.reasons]
 
 
 def test_an_emergency_answer_ends_the_check_at_once(client: TestClient,
@@ -104,24 +257,44 @@ def test_unanswered_questions_are_shown_again_with_errors(client: TestClient,
                                                           database: Database) -> None:
     first = step(client, None, "emergency", leg_weakness="none")
     second = step(client, first, "same_day")
-    form = {k: v for k, v in OTHER_FORM.items() if k not in ("age", "pregnant")}
+    form = {k: v for k, v in OTHER_FORM.items() if k not in ("age", "blood_thinners")}
     response = step(client, second, "other", **form)
     assert response.status_code == 422
     assert "Please answer this question." in response.text
-    assert 'href="#q-age"' in response.text and 'href="#q-pregnant"' in response.text
+    assert 'href="#q-age"' in response.text and 'href="#q-blood_thinners"' in response.text
     assert 'value="1"' in response.text  # what was typed is kept
     assert stored(database) == []
 
 
-@pytest.mark.parametrize(("field", "value"), [("age", "forty"), ("age", "130"),
-                                              ("pregnant", "maybe"), ("pain_now", "11")])
+@pytest.mark.parametrize(("field", "value", "named"), [
+    ("age", "forty", "age"), ("age", "130", "age"), ("pain_now", "11", "pain_now"),
+    ("blood_thinners", "maybe", "blood_thinners"), ("spinal_fusion", "2", "spinal_fusion"),
+    ("inflammatory_features__over_3_months", "perhaps", "inflammatory_features"),
+])
 def test_bad_values_are_shown_again_naming_the_question(client: TestClient, database: Database,
-                                                        field: str, value: str) -> None:
+                                                        field: str, value: str,
+                                                        named: str) -> None:
     first = step(client, None, "emergency", leg_weakness="none")
     second = step(client, first, "same_day")
     response = step(client, second, "other", **{**OTHER_FORM, field: value})
     assert response.status_code == 422
-    assert f'href="#q-{field}"' in response.text
+    assert f'href="#q-{named}"' in response.text
+    assert stored(database) == []
+
+
+@pytest.mark.parametrize(("fields", "named"), [
+    ({"pregnant": "maybe"}, "pregnant"),
+    ({"pregnant": "yes", "cleared_for_exercise": "perhaps"}, "cleared_for_exercise"),
+])
+def test_bad_follow_up_answers_are_shown_again(client: TestClient, database: Database,
+                                               fields: dict[str, str], named: str) -> None:
+    first = step(client, None, "emergency", leg_weakness="none")
+    second = step(client, first, "same_day")
+    third = step(client, second, "other", **{**OTHER_FORM, "spinal_fusion": "yes"})
+    assert {"pregnant", "cleared_for_exercise"} <= fields_on(third)
+    response = step(client, third, "other", **fields)
+    assert response.status_code == 422
+    assert f'href="#q-{named}"' in response.text
     assert stored(database) == []
 
 
@@ -132,7 +305,14 @@ def test_bad_values_are_shown_again_naming_the_question(client: TestClient, data
      {"mode": "full", "step": "same_day", "answers": "[]"},
      {"mode": "full", "step": "same_day", "answers": json.dumps({"age": "old"})},
      {"mode": "full", "step": "same_day", "answers": json.dumps({"flu": True})},
-     {"mode": "full", "step": "other", "answers": "{}", **OTHER_FORM}],
+     {"mode": "full", "step": "same_day", "answers": json.dumps({"blood_thinners": "yes"})},
+     {"mode": "full", "step": "same_day", "answers": json.dumps({"spinal_fusion": 1})},
+     {"mode": "full", "step": "same_day", "answers": "{}", "asked": "{not json"},
+     {"mode": "full", "step": "same_day", "answers": "{}", "asked": "{}"},
+     # the last page, with the two lists never answered: start again
+     {"mode": "full", "step": "other", "pregnant": "no",
+      "answers": json.dumps({k: v for k, v in CLEAR_ANSWERS.items() if k in OTHER_IDS}),
+      "asked": json.dumps(sorted(OTHER_IDS - {"pregnant"}))}],
 )
 def test_damaged_forms_are_refused_and_store_nothing(client: TestClient, database: Database,
                                                      data: dict[str, str]) -> None:
@@ -205,6 +385,31 @@ def test_result_pages(client: TestClient, database: Database) -> None:
 
 
 def test_emergency_signs_page(client: TestClient) -> None:
-    page = client.get("/check/emergency-signs").text
+    page = html.unescape(client.get("/check/emergency-signs").text)
     assert "999" in page
-    assert default_screen().in_group("emergency")[0].label[:20] in html.unescape(page)
+    emergency, same_day = page.split(SCREEN.groups["same_day"].title)
+    for question_id in ("saddle_numbness", "sudden_tummy_back_pain", "chest_symptoms"):
+        assert SCREEN.question(question_id).label in emergency
+    # Weakness in one leg that is not getting worse is same day; worsening or both is 999.
+    assert "getting worse, or weakness in both legs" in emergency
+    assert "not getting worse" not in emergency
+    assert "One weak leg" in same_day and "not getting worse" in same_day
+    assert SCREEN.question("leg_weakness").label not in page
+
+
+def test_blood_thinners_from_the_check_are_applied_to_the_plan(client: TestClient,
+                                                               database: Database) -> None:
+    done, _ = walk(client, {**CLEAR_ANSWERS, "blood_thinners": True})
+    assert done.status_code == 303
+    assert stored(database)[0].tier == "self_care"
+    page = html.unescape(client.get("/build").text)
+    always = page.split("From your safety check, always applied", 1)[1]
+    assert "blood thinners (anticoagulants)" in always[:400]
+    response = client.post("/build", data={"region": "upper", "minutes": "20", "pain": "3",
+                                           "equipment": "foam_roller"}, follow_redirects=False)
+    assert response.status_code == 303
+    with database.session() as s:
+        [session] = list_sessions(s)
+    assert "anticoagulants" in session.routine["profile"]["conditions"]
+    techniques = {item["technique"] for item in session.routine["items"]}
+    assert "thoracic-foam-roll" not in techniques

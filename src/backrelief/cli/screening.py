@@ -21,20 +21,17 @@ from typing import Any, Literal
 import click
 
 from backrelief.cli.common import fail, print_json
+from backrelief.core.screen_flow import Flow, Step
 from backrelief.core.screening import (
     AnswerError,
-    Group,
     Question,
-    ScreenDefinition,
     ScreenResult,
-    check_answers,
     default_screen,
     evaluate,
     evaluate_recheck,
 )
 
 _WIDTH = 78
-_Until = Literal["urgent", "emergency"]
 _BANNER_STYLE: dict[str, dict[str, Any]] = {
     "emergency": {"fg": "red", "bold": True},
     "same_day": {"fg": "yellow", "bold": True},
@@ -161,61 +158,35 @@ class _Prompter:
         return line.strip()
 
 
-class _Flow:
-    """One run of the interactive screen: asks, re-evaluates after every answer, stops early."""
+class _Terminal:
+    """Asks the steps :class:`~backrelief.core.screen_flow.Flow` gives, as terminal prompts."""
 
-    def __init__(self, screen: ScreenDefinition, recheck: bool, known: Mapping[str, object],
-                 err: bool) -> None:
-        self.screen = screen
-        self.recheck = recheck
+    def __init__(self, flow: Flow, err: bool) -> None:
+        self.flow = flow
+        self.screen = flow.screen
         self.io = _Prompter(err)
-        self.answers: dict[str, object] = dict(check_answers(known, screen))
-
-    def result(self) -> ScreenResult:
-        if self.recheck:
-            return evaluate_recheck(self.answers, self.screen)
-        return evaluate(self.answers, self.screen)
 
     def run(self) -> ScreenResult:
-        groups: tuple[Group, ...] = (
-            ("emergency", "same_day") if self.recheck else ("emergency", "same_day", "other")
-        )
-        if self.recheck:
+        if self.flow.mode == "recheck":
             self.io.say(self.screen.recheck_intro, bold=True)
-        for group in groups:
-            # A re-check asks its questions again even if an old answer is known.
-            questions = [q for q in self.screen.in_group(group)
-                         if self.recheck or q.id not in self.answers]
-            if not questions:
-                continue
-            stopped = (self._ask_list(group, questions) if group != "other"
-                       else self._ask_each(group, questions))
-            if stopped:
-                return self._finish_urgent()
-        return self.result()
-
-    # A same-day result could still be an emergency (fever or a cancer history with leg
-    # weakness), so before ending, ask whatever the emergency rules still need.
-    def _finish_urgent(self) -> ScreenResult:
-        result = self.result()
-        if result.tier == "same_day":
-            pending = [q for q in self.screen.questions_for_tier("emergency")
-                       if q.id not in self.answers and self.screen.should_ask(q, self.answers)]
-            if pending:
+        step = self.flow.first()
+        while step is not None:
+            if step.name == "finish":
                 self.io.say("")
                 self.io.say("Your answers mean you should see a doctor today. A last question or "
                             "two, to check whether you need emergency care instead:", bold=True)
-                self._ask_each(None, pending, until="emergency")
-                result = self.result()
-        return result
+                self._ask_each(step, until="emergency")
+            elif step.as_list:
+                self._ask_list(step)
+            else:
+                self._ask_each(step)
+            step = self.flow.after(step.name)
+        return self.flow.result()
 
-    def _stop_now(self, until: _Until) -> bool:
-        result = self.result()
-        return result.tier == "emergency" if until == "emergency" else result.urgent
-
-    def _ask_list(self, group: Group, questions: list[Question]) -> bool:
-        """One "do any of these apply?" list; True when the answers so far are urgent."""
-        texts = self.screen.groups[group]
+    def _ask_list(self, step: Step) -> None:
+        """One "do any of these apply?" list."""
+        questions = list(step.questions)
+        texts = self.screen.groups[step.group]
         self.io.say("")
         self.io.say(texts.title, bold=True)
         self.io.say(texts.intro)
@@ -227,13 +198,13 @@ class _Flow:
         while True:
             reply = self.io.read(f"Do any of these apply? [n/y/1-{len(questions)}/o]:").lower()
             if reply in {"n", "no"}:
-                for question in questions:
-                    self.answers[question.id] = question.none_value
-                return self._stop_now("urgent")
+                self.flow.none_apply(questions)
+                return
             if reply in {"y", "yes", "o"}:
                 if reply != "o":
                     self.io.say("Let's go through them one at a time, so we know which.")
-                return self._ask_each(None, questions)
+                self._ask_each(step, intro=False)
+                return
             if reply.isdigit() and 1 <= int(reply) <= len(questions):
                 question = questions[int(reply) - 1]
                 self.io.say(f"{reply}. {question.text}")
@@ -241,32 +212,24 @@ class _Flow:
                 continue
             self.io.say(hint)
 
-    def _ask_each(
-        self, group: Group | None, questions: list[Question], until: _Until = "urgent"
-    ) -> bool:
-        """Ask one question at a time; True as soon as the answers so far are urgent.
-
-        ``until="emergency"`` keeps asking through a same-day result (used to finish one).
-        """
-        if group is not None:
+    def _ask_each(self, step: Step, until: Literal["urgent", "emergency"] = "urgent",
+                  intro: bool = True) -> None:
+        """One question at a time, as the flow gives them; stops as soon as the answers so far
+        are urgent (``until="emergency"``: keeps asking through a same-day result)."""
+        if intro and step.name != "finish" and not step.as_list:
             self.io.say("")
-            self.io.say(self.screen.groups[group].title, bold=True)
-            self.io.say(self.screen.groups[group].intro)
-        for question in questions:
-            if not self.screen.should_ask(question, self.answers):
-                continue
-            value = self._ask_one(question)
-            if value is None:
-                self.answers.pop(question.id, None)
-            else:
-                self.answers[question.id] = value
-            if self._stop_now(until):
-                return True
-        return False
+            self.io.say(self.screen.groups[step.group].title, bold=True)
+            self.io.say(self.screen.groups[step.group].intro)
+        while (question := self.flow.next_question(step.name)) is not None:
+            self.flow.answer(question, self._ask_one(question))
+            if self.flow.urgent(until):
+                return
 
     def _ask_one(self, question: Question) -> object | None:
         self.io.say("")
         self.io.say(question.text)
+        if question.parts:
+            return self._ask_parts(question)
         if question.type == "bool":
             prompt = "[y/n, ? for help]:"
         elif question.type == "enum":
@@ -275,8 +238,13 @@ class _Flow:
             prompt = f"[1-{len(question.choices)}, ? for help]:"
         else:
             unit = f" {question.unit}" if question.unit else ""
-            empty = ", Enter to skip" if not question.required else ""
-            prompt = f"[{question.minimum}-{question.maximum}{unit}{empty}, ? for help]:"
+            prompt = f"[{question.minimum}-{question.maximum}{unit}, ? for help]:"
+        if not question.required:
+            prompt = prompt.replace(", ? for help]", ", Enter to skip, ? for help]")
+        return self._read_answer(question, prompt, question.required)
+
+    def _read_answer(self, question: Question, prompt: str, required: bool) -> object | None:
+        """Read replies until one is a valid answer (``?`` shows the help)."""
         while True:
             reply = self.io.read(prompt)
             if reply == "?":
@@ -287,10 +255,21 @@ class _Flow:
             except AnswerError as exc:
                 self.io.say(f"Sorry, {exc.problem}. Please try again.")
                 continue
-            if value is None and question.required:
+            if value is None and required:
                 self.io.say("Please answer this one; type ? to read more about it.")
                 continue
             return value
+
+    def _ask_parts(self, question: Question) -> bool:
+        """A question asked in plain parts: stops at the first no (the answer is then no)."""
+        parts: dict[str, bool | None] = {}
+        for part in question.parts:
+            self.io.say(f"- {part.text}", indent="  ")
+            parts[part.id] = self._read_answer(question, "[y/n, ? for help]:", True) is True
+            combined = question.combine(parts)
+            if combined is not None:
+                return combined
+        return False  # unreachable: every part answered gives yes or no
 
 
 def ask_screen(
@@ -307,8 +286,8 @@ def ask_screen(
     combination rules still apply. ``err`` sends every prompt to stderr; ``show`` prints the
     result (prominently when urgent). Raises :class:`click.Abort` if input ends early.
     """
-    flow = _Flow(default_screen(), recheck, known or {}, err)
-    result = flow.run()
+    flow = Flow.start("recheck" if recheck else "full", known)
+    result = _Terminal(flow, err).run()
     if show:
         show_result(result, err=err)
     return result, dict(flow.answers)
@@ -325,6 +304,16 @@ def run_interactive_screen(
     return ask_screen(recheck, known, err=err, show=show)[0]
 
 
+#: ``backrelief check`` exit statuses, so scripts can act on an urgent result.
+EXIT_EMERGENCY = 3
+EXIT_SAME_DAY = 4
+
+
+def exit_status(result: ScreenResult) -> int:
+    """3 for an emergency result, 4 for same day, 0 otherwise."""
+    return {"emergency": EXIT_EMERGENCY, "same_day": EXIT_SAME_DAY}.get(result.tier, 0)
+
+
 @click.command("check")
 @click.option("--recheck", is_flag=True,
               help="The short re-check before a later session: anything new since last time?")
@@ -335,7 +324,17 @@ def check(recheck: bool, as_json: bool) -> None:
 
     The warning signs that need emergency care come first. If your answers mean you need
     emergency or same-day care, the check ends there and tells you what to do.
+
+    \b
+    Exit status:
+      0  no emergency or same-day result (see the tier for what to do)
+      2  bad input
+      3  emergency: call your emergency number now
+      4  same day: contact a doctor today
     """
     result = run_interactive_screen(recheck=recheck, err=as_json)
     if as_json:
         print_json(result.to_json())
+    status = exit_status(result)
+    if status:
+        sys.exit(status)  # not click's Exit: the group runs without standalone mode

@@ -105,14 +105,10 @@ class StoreRecorder:
         return carried_over(record.answers)
 
     def _write_screen(self, result: ScreenResult, answers: Mapping[str, object]) -> None:
-        from backrelief.store import record_screen
+        from backrelief.store import record_result
 
         with self._db.session(write=True) as s:
-            self._screen_id = record_screen(
-                s, answers=dict(answers), tier=result.tier,
-                exercise_allowed=result.exercise_allowed,
-                reasons=[reason.to_json() for reason in result.reasons], advice=result.advice,
-            )
+            self._screen_id = record_result(s, result, answers)
 
     def record_screen(self, result: ScreenResult, answers: Mapping[str, object]) -> None:
         if result.exercise_allowed and self._session_id is None:

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, cast, get_args
 
 import yaml
 from pydantic import (
@@ -72,6 +72,7 @@ REQUIRED_QUESTION_IDS: tuple[str, ...] = (
     "major_trauma",
     "chest_symptoms",
     "tearing_pain",
+    "sudden_tummy_back_pain",
     "fever",
     "infection_risk",
     "cancer_history",
@@ -81,6 +82,7 @@ REQUIRED_QUESTION_IDS: tuple[str, ...] = (
     "worse_straining",
     "nonmechanical_thoracic",
     "fragility_risk",
+    "blood_thinners",
     "sudden_onset_minor_trauma",
     "age",
     "first_episode",
@@ -88,6 +90,7 @@ REQUIRED_QUESTION_IDS: tuple[str, ...] = (
     "inflammatory_features",
     "severe_not_coping",
     "recent_spinal_surgery",
+    "spinal_fusion",
     "pregnant",
     "pain_now",
 )
@@ -226,6 +229,13 @@ def match(condition: Condition, answers: Mapping[str, object]) -> frozenset[str]
     return frozenset().union(*hits) if hits else None
 
 
+def questions_in(condition: Condition | None) -> set[str]:
+    """The question ids a condition looks at (none for no condition)."""
+    if condition is None:
+        return set()
+    return {leaf.question for leaf, _ in _leaves(condition, "")}
+
+
 def _leaves(condition: Condition, where: str) -> list[tuple[Leaf, str]]:
     if isinstance(condition, Leaf):
         return [(condition, where)]
@@ -259,10 +269,24 @@ class Choice(_Strict):
 
     value: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     label: Text
+    sign: Text | None = Field(default=None, description="How it reads in a list of warning signs")
+
+
+class Part(_Strict):
+    """One plain sub-question of a yes/no question that is asked in parts."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+    text: Text
 
 
 class Question(_Strict):
-    """One screen question: how it is asked, what answers are valid, when it is asked."""
+    """One screen question: how it is asked, what answers are valid, when it is asked.
+
+    ``ask_if``: asked only when this holds for the answers so far (a follow-up). ``skip_if``: not
+    asked when this holds, and recorded as its "does not apply" answer (pregnancy from 60).
+    ``parts``: a yes/no question asked as separate plain parts; the answer is yes only when every
+    part is yes (:meth:`combine`).
+    """
 
     id: QuestionId
     group: Group
@@ -276,6 +300,8 @@ class Question(_Strict):
     unit: str | None = Field(default=None, max_length=20)
     choices: list[Choice] = Field(default_factory=list)
     ask_if: Condition | None = None
+    skip_if: Condition | None = None
+    parts: list[Part] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _fields_fit_type(self) -> Question:
@@ -289,7 +315,25 @@ class Question(_Strict):
             raise ValueError("an enum question needs two or more choices")
         if self.type != "enum" and self.choices:
             raise ValueError("only enum questions take choices")
+        if self.parts and (self.type != "bool" or len(self.parts) < 2):
+            raise ValueError("only yes/no questions take parts, two or more of them")
+        if len({part.id for part in self.parts}) != len(self.parts):
+            raise ValueError("part ids must be unique")
         return self
+
+    def combine(self, parts: Mapping[str, bool | None]) -> bool | None:
+        """The answer from the answers to its parts: no if any part is no, yes if every part is
+        yes, else None (not answered yet)."""
+        values = [parts.get(part.id) for part in self.parts]
+        if any(value is False for value in values):
+            return False
+        if values and all(value is True for value in values):
+            return True
+        return None
+
+    def part_field(self, part: Part) -> str:
+        """The form field name of one part (``question__part``)."""
+        return f"{self.id}__{part.id}"
 
     @property
     def values(self) -> list[str]:
@@ -371,9 +415,21 @@ class Rule(_Strict):
     exercise_allowed: bool
     gentle_only: bool = False
     adds_conditions: list[ConditionId] = Field(default_factory=list)
+    exercise_allowed_if: Condition | None = Field(
+        default=None, description="Exercise is allowed after all when this holds (a clearance)"
+    )
     text: Text = Field(description="Why, in plain words: shown as the reason")
     advice: Text | None = Field(default=None, description="What to do, beyond the tier's advice")
     sources: list[Slug] = Field(min_length=1)
+
+
+    def allows_exercise(self, answers: Mapping[str, object]) -> bool:
+        """Whether this rule, once triggered, lets exercise go ahead."""
+        if self.exercise_allowed:
+            return True
+        return self.exercise_allowed_if is not None and (
+            match(self.exercise_allowed_if, answers) is not None
+        )
 
 
 class GroupText(_Strict):
@@ -456,8 +512,37 @@ class ScreenDefinition:
         return [question for question in self.questions if question.id in wanted]
 
     def should_ask(self, question: Question, answers: Mapping[str, object]) -> bool:
-        """False for a question whose ``ask_if`` does not hold for the answers so far."""
+        """False for a question whose ``ask_if`` does not hold, or whose ``skip_if`` holds, for
+        the answers so far."""
+        if self.skipped(question, answers):
+            return False
         return question.ask_if is None or match(question.ask_if, answers) is not None
+
+    def skipped(self, question: Question, answers: Mapping[str, object]) -> bool:
+        """True when the answers so far mean this question cannot apply (``skip_if`` holds)."""
+        return question.skip_if is not None and match(question.skip_if, answers) is not None
+
+    def warning_signs(self) -> dict[RuleTier, list[str]]:
+        """The warning signs, by the tier a yes on its own gives: the list people can read at
+        any time. A choice question lists each choice under its own rule's tier (one weak leg
+        that is not getting worse is same day; worsening or both legs is an emergency)."""
+        signs: dict[RuleTier, list[str]] = {"emergency": [], "same_day": []}
+        for question in self.recheck_questions():
+            group_tier: RuleTier = "emergency" if question.group == "emergency" else "same_day"
+            if question.type == "enum":
+                for choice in question.choices:
+                    tier = self._single_tier(question.id, choice.value)
+                    if tier in signs and choice.sign:
+                        signs[tier].append(choice.sign)
+                continue
+            tier = self._single_tier(question.id, True) or group_tier
+            signs.setdefault(tier, []).append(question.label)
+        return signs
+
+    def _single_tier(self, question_id: str, value: object) -> RuleTier | None:
+        tiers = [rule.tier for rule in self.rules if isinstance(rule.when, Leaf)
+                 and rule.when.question == question_id and rule.when.matches(value)]
+        return min(tiers, key=TIER_ORDER.index, default=None)
 
     def cite(self, source_ids: Sequence[str]) -> list[str]:
         """The full citations of these source ids."""
@@ -564,6 +649,11 @@ def _check_screen(label: str, screen: _ScreenFile, sources: Mapping[str, Source]
                                "yes/no, or a choice that includes 'none'")
         if question.ask_if is not None:
             _check_condition(label, f"{where}.ask_if", question.ask_if, questions)
+        if question.skip_if is not None:
+            _check_condition(label, f"{where}.skip_if", question.skip_if, questions)
+            if question.type != "bool":
+                raise ContentError(label, f"{where}.skip_if", "only a yes/no question can be "
+                                   "skipped (it is recorded as no)")
         questions[question.id] = question
     for question_id in REQUIRED_QUESTION_IDS:
         if question_id not in questions:
@@ -581,6 +671,12 @@ def _check_screen(label: str, screen: _ScreenFile, sources: Mapping[str, Source]
         if rule.tier in NO_EXERCISE_TIERS and rule.exercise_allowed:
             raise ContentError(label, f"{where}.exercise_allowed",
                                f"a {rule.tier} rule can never allow exercise")
+        if rule.exercise_allowed_if is not None:
+            _check_condition(label, f"{where}.exercise_allowed_if", rule.exercise_allowed_if,
+                             questions)
+            if rule.exercise_allowed or rule.tier in NO_EXERCISE_TIERS:
+                raise ContentError(label, f"{where}.exercise_allowed_if", "only a rule that "
+                                   "blocks exercise, below same day, can be cleared")
         for source_index, source_id in enumerate(rule.sources):
             if source_id not in sources:
                 raise ContentError(label, f"{where}.sources[{source_index}]",
@@ -628,6 +724,26 @@ class Reason:
     tier: RuleTier
     text: str
     sources: list[str]
+
+    @classmethod
+    def from_json(cls, data: object) -> Reason:
+        """A reason back from its :meth:`to_json` document (ValueError naming the key)."""
+        if not isinstance(data, Mapping):
+            raise ValueError("reason: expected an object")
+        rule, tier, text = data.get("rule"), data.get("tier"), data.get("text")
+        questions, sources = data.get("question"), data.get("sources")
+        if not isinstance(rule, str) or not rule:
+            raise ValueError("rule: expected the rule id")
+        if tier not in get_args(RuleTier):
+            raise ValueError(f"tier: expected one of {', '.join(get_args(RuleTier))}")
+        if not isinstance(text, str) or not text:
+            raise ValueError("text: expected the reason's text")
+        for key, value in (("question", questions), ("sources", sources)):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError(f"{key}: expected a list of ids")
+        assert isinstance(questions, list) and isinstance(sources, list)
+        return cls(rule=rule, questions=list(questions), tier=cast(RuleTier, tier), text=text,
+                   sources=list(sources))
 
     def to_json(self) -> dict[str, Any]:
         """The reason as DESIGN.md prints it (``question`` is the list of ids)."""
@@ -736,7 +852,7 @@ def _evaluate(
     no_flags: Tier = "self_care"
     tier = min(candidates, key=tier_rank, default=no_flags)
     exercise_allowed = tier not in NO_EXERCISE_TIERS and all(
-        rule.exercise_allowed for rule, _ in triggered
+        rule.allows_exercise(answers) for rule, _ in triggered
     )
     triggered.sort(key=lambda item: tier_rank(item[0].tier))  # stable: file order within a tier
     reasons = [

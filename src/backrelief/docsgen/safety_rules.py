@@ -44,8 +44,14 @@ def _questions(screen: ScreenDefinition) -> list[str]:
             required = "yes" if question.required else "no"
             if question.ask_if is not None:
                 required += f" (asked if {question.ask_if.describe()})"
+            if question.skip_if is not None:
+                required += f" (skipped and recorded as no if {question.skip_if.describe()})"
+            text = _cell(question.text)
+            if question.parts:
+                text += "".join(f"<br>- `{part.id}`: {_cell(part.text)}" for part in question.parts)
+                text += "<br>*Yes only when every part is yes.*"
             lines.append(
-                f"| `{question.id}` | {_cell(question.text)}<br>*Help:* {_cell(question.help)} "
+                f"| `{question.id}` | {text}<br>*Help:* {_cell(question.help)} "
                 f"| {_answer_kind(question)} | {required} |"
             )
     return lines
@@ -61,7 +67,8 @@ def _rule(screen: ScreenDefinition, rule: Rule) -> list[str]:
         "",
         f"- **When:** {when}",
         f"- **Tier:** {rule.tier}",
-        f"- **Exercise allowed:** {'yes' if rule.exercise_allowed else 'no'}",
+        f"- **Exercise allowed:** {'yes' if rule.exercise_allowed else 'no'}"
+        + (f" (yes if {rule.exercise_allowed_if.describe()})" if rule.exercise_allowed_if else ""),
     ]
     if rule.gentle_only:
         lines.append("- **Gentle techniques only:** yes")

@@ -17,7 +17,7 @@ A guided session, as ``backrelief session`` records it::
         avoid = flagged_techniques(s)         # pass to the planner
         defaults = all_settings(s)            # remembered region, equipment, minutes, ...
     with db.session(write=True) as s:
-        screen_id = record_screen(s, answers=..., tier=..., exercise_allowed=...)
+        screen_id = record_result(s, result, answers)  # a core ScreenResult
         session_id = start_session(s, routine_json, screen_id=screen_id)
         add_rating(s, 5, kind="before", session_id=session_id)
     ...                                       # play the routine; commit as you go
@@ -37,13 +37,13 @@ Opening (``db``, ``migrate``)
     ``Database.session(write=False)``, ``Database.compact()``, ``Database.close()``.
 
 Safety screens (``screens``)
+    ``record_result(s, result, answers, *, taken_at=None) -> int`` stores a
+    ``core.screening.ScreenResult`` (the one way the shells record a screen);
     ``record_screen(s, *, answers, tier, exercise_allowed, reasons=(), advice=None,
-    taken_at=None) -> int``; ``latest_screen(s) -> ScreenRecord | None``;
-    ``list_screens(s)``. ``ScreenRecord.snapshot()`` is the input ``core.progress`` takes.
-    From a ``core.screening.ScreenResult``: ``record_screen(s, answers=answers,
-    tier=result.tier, exercise_allowed=result.exercise_allowed,
-    reasons=[r.to_json() for r in result.reasons], advice=result.advice)``; a reason's
-    ``text`` and ``sources`` are what the diary's advice quotes.
+    taken_at=None) -> int`` is the field-by-field form (each reason a ``Reason`` document).
+    ``get_screen(s, id)``, ``latest_screen(s) -> ScreenRecord | None``, ``list_screens(s)``
+    read them back typed (``ScreenRecord.reasons`` are ``core.screening.Reason``).
+    ``ScreenRecord.snapshot()`` is the input ``core.progress`` takes.
 
 Sessions (``sessions``)
     ``start_session(s, routine_json, *, started_at=None, screen_id=None) -> int``;
@@ -101,7 +101,14 @@ if TYPE_CHECKING:
         StoreInputError,
     )
     from backrelief.store.formats import fhir_bundle, ratings_csv
-    from backrelief.store.screens import ScreenRecord, latest_screen, list_screens, record_screen
+    from backrelief.store.screens import (
+        ScreenRecord,
+        get_screen,
+        latest_screen,
+        list_screens,
+        record_result,
+        record_screen,
+    )
     from backrelief.store.sessions import (
         SessionRecord,
         add_feedback,
@@ -146,8 +153,10 @@ _EXPORTS = {
     "fhir_bundle": "formats",
     "ratings_csv": "formats",
     "ScreenRecord": "screens",
+    "get_screen": "screens",
     "latest_screen": "screens",
     "list_screens": "screens",
+    "record_result": "screens",
     "record_screen": "screens",
     "SessionRecord": "sessions",
     "add_feedback": "sessions",
@@ -207,6 +216,7 @@ __all__ = [
     "finish_session",
     "flagged_techniques",
     "forget_everything",
+    "get_screen",
     "get_session",
     "get_setting",
     "import_diary",
@@ -218,6 +228,7 @@ __all__ = [
     "open_database",
     "parse_export",
     "ratings_csv",
+    "record_result",
     "record_screen",
     "session_outcomes",
     "set_setting",

@@ -1,7 +1,9 @@
-"""Safety-screen results: record each screen, read the latest one back.
+"""Safety-screen results: record each screen, read them back typed.
 
 The screening engine (``core.screening``) decides; the store only keeps what it decided, so
 the diary's advice can honour a red flag found at the latest screen (``core.progress``).
+:func:`record_result` is the one way to store a ``ScreenResult``; a stored reason is always a
+``core.screening.Reason`` document, checked on the way in and read back as a ``Reason``.
 """
 
 from __future__ import annotations
@@ -15,38 +17,34 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backrelief.core.progress import ScreenSnapshot
+from backrelief.core.screening import TIER_ORDER, Reason, ScreenResult
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import Screen
 from backrelief.store.types import utcnow
 from backrelief.store.validation import json_value, one_of, past_time
 
-SCREEN_TIERS = ("emergency", "same_day", "see_professional", "self_care", "incomplete")
-_TEXT_KEYS = ("text", "message", "reason", "explanation", "summary", "advice")
+SCREEN_TIERS: tuple[str, ...] = TIER_ORDER
 
 
 @dataclass(frozen=True)
 class ScreenRecord:
-    """One stored screen."""
+    """One stored screen, read back typed: its reasons are ``core.screening.Reason`` objects."""
 
     id: int
     taken_at: datetime
     tier: str
     exercise_allowed: bool
     answers: dict[str, Any]
-    reasons: list[Any]
+    reasons: tuple[Reason, ...]
     advice: str | None
 
     def snapshot(self) -> ScreenSnapshot:
         """The form ``core.progress`` takes: tier, reason texts and their sources."""
-        texts: list[str] = []
-        sources: list[str] = []
-        for reason in self.reasons:
-            texts.append(_reason_text(reason))
-            sources.extend(source for source in _reason_sources(reason) if source not in sources)
+        sources = dict.fromkeys(source for reason in self.reasons for source in reason.sources)
         return ScreenSnapshot(
             tier=self.tier,
             taken_at=self.taken_at,
-            reasons=tuple(texts),
+            reasons=tuple(reason.text for reason in self.reasons),
             sources=tuple(sources),
             advice=self.advice,
             duration_weeks=_duration_weeks(self.answers),
@@ -60,7 +58,7 @@ class ScreenRecord:
             "tier": self.tier,
             "exercise_allowed": self.exercise_allowed,
             "answers": self.answers,
-            "reasons": self.reasons,
+            "reasons": [reason.to_json() for reason in self.reasons],
             "advice": self.advice,
         }
 
@@ -73,29 +71,19 @@ def _duration_weeks(answers: Mapping[str, Any]) -> float | None:
     return float(value)
 
 
-def _reason_text(reason: Any) -> str:
-    # The screening engine's reason shape belongs to it; read the usual keys, fall back to str.
-    if isinstance(reason, Mapping):
-        for key in _TEXT_KEYS:
-            value = reason.get(key)
-            if isinstance(value, str) and value:
-                return value
-    return str(reason)
-
-
-def _reason_sources(reason: Any) -> list[str]:
-    if not isinstance(reason, Mapping):
-        return []
-    found: list[str] = []
-    for key in ("source", "sources"):
-        value = reason.get(key)
-        items = value if isinstance(value, list) else [value]
-        for item in items:
-            if isinstance(item, str):
-                found.append(item)
-            elif isinstance(item, Mapping) and isinstance(item.get("id"), str):
-                found.append(item["id"])
-    return found
+def reason_documents(field: str, reasons: object) -> list[dict[str, Any]]:
+    """Reasons as stored: each one a ``core.screening.Reason`` document, checked on the way in
+    (StoreInputError naming ``field[index].key``)."""
+    if isinstance(reasons, str | bytes) or not isinstance(reasons, Sequence):
+        raise StoreInputError(field, "must be a list")
+    documents: list[dict[str, Any]] = []
+    for index, reason in enumerate(reasons):
+        try:
+            documents.append(Reason.from_json(reason).to_json())
+        except ValueError as exc:
+            key, _, problem = str(exc).partition(": ")
+            raise StoreInputError(f"{field}[{index}].{key}", problem or str(exc)) from None
+    return documents
 
 
 def _advice_text(advice: Any) -> str | None:
@@ -113,7 +101,7 @@ def _record(row: Screen) -> ScreenRecord:
         tier=row.tier,
         exercise_allowed=row.exercise_allowed,
         answers=dict(row.answers),
-        reasons=list(row.reasons),
+        reasons=tuple(Reason.from_json(reason) for reason in row.reasons),
         advice=row.advice,
     )
 
@@ -134,19 +122,46 @@ def record_screen(
         raise StoreInputError("answers", "must be a mapping of question id to answer")
     if not isinstance(exercise_allowed, bool):
         raise StoreInputError("exercise_allowed", "must be true or false")
-    if isinstance(reasons, str | bytes) or not isinstance(reasons, Sequence):
-        raise StoreInputError("reasons", "must be a list")
+    documents = reason_documents("reasons", reasons)
     row = Screen(
         taken_at=now if taken_at is None else past_time("taken_at", taken_at, now),
         tier=one_of("tier", tier, SCREEN_TIERS),
         exercise_allowed=exercise_allowed,
         answers=json_value("answers", dict(answers)),
-        reasons=json_value("reasons", list(reasons)),
+        reasons=json_value("reasons", documents),
         advice=_advice_text(advice),
     )
     db.add(row)
     db.flush()
     return row.id
+
+
+def record_result(
+    db: Session,
+    result: ScreenResult,
+    answers: Mapping[str, object],
+    *,
+    taken_at: datetime | None = None,
+) -> int:
+    """Store a ``core.screening.ScreenResult`` and the answers it rests on; returns its id.
+
+    The one way both shells record a screen (the check pages, the diary API, the terminal).
+    """
+    return record_screen(
+        db,
+        answers=answers,
+        tier=result.tier,
+        exercise_allowed=result.exercise_allowed,
+        reasons=[reason.to_json() for reason in result.reasons],
+        advice=result.advice,
+        taken_at=taken_at,
+    )
+
+
+def get_screen(db: Session, screen_id: int) -> ScreenRecord | None:
+    """One stored screen by id, or None."""
+    row = db.get(Screen, screen_id)
+    return None if row is None else _record(row)
 
 
 def latest_screen(db: Session) -> ScreenRecord | None:

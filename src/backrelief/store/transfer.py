@@ -40,7 +40,7 @@ from backrelief.store.models import (
     Setting,
     TechniqueFeedback,
 )
-from backrelief.store.screens import list_screens
+from backrelief.store.screens import list_screens, reason_documents
 from backrelief.store.sessions import list_sessions
 from backrelief.store.settings import KEY_PATTERN, all_settings
 from backrelief.store.types import utcnow
@@ -203,6 +203,7 @@ def _check_document(document: ExportDocument, now: datetime) -> None:
     for index, screen in enumerate(document.screens):
         if screen.taken_at > latest:
             raise StoreInputError(f"screens[{index}].taken_at", "is in the future")
+        reason_documents(f"screens[{index}].reasons", screen.reasons)
     for index, session in enumerate(document.sessions):
         where = f"sessions[{index}]"
         if session.started_at > latest:

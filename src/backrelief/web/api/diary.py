@@ -24,7 +24,7 @@ from backrelief.store import (
     list_ratings,
     list_screens,
     list_sessions,
-    record_screen,
+    record_result,
 )
 from backrelief.web.api.screen import Answers, evaluate_answers
 from backrelief.web.context import web
@@ -119,10 +119,7 @@ def add_screen(request: Request, answers: dict[str, Any] = Answers,
     """Evaluate answers with the safety screen and record the result in the diary."""
     result = evaluate_answers(answers, recheck)
     with web(request).database.session(write=True) as s:
-        screen_id = record_screen(
-            s, answers=answers, tier=result.tier, exercise_allowed=result.exercise_allowed,
-            reasons=[reason.to_json() for reason in result.reasons], advice=result.advice,
-        )
+        screen_id = record_result(s, result, answers)
     return {"id": screen_id, **result.to_json()}
 
 

@@ -14,26 +14,25 @@ is stored until the result is final. Works without JavaScript.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from backrelief.core.screen_flow import STEP_NAMES, STEPS, Flow, Mode, Step, could_match
 from backrelief.core.screen_policy import carried_over
 from backrelief.core.screening import (
     AnswerError,
-    Group,
     Question,
+    Reason,
     ScreenDefinition,
     ScreenResult,
-    check_answers,
     default_screen,
-    evaluate,
-    evaluate_recheck,
 )
-from backrelief.store import get_session, list_screens, record_screen
+from backrelief.store import get_screen, get_session, record_result
 from backrelief.store.errors import StoreInputError
 from backrelief.store.types import utcnow
 from backrelief.web.context import render, web
@@ -41,54 +40,50 @@ from backrelief.web.gate import exercise_gate, recheck_base
 
 router = APIRouter()
 
-Mode = Literal["full", "recheck"]
-Step = Literal["emergency", "same_day", "other", "finish"]
-STEP_NAMES: dict[str, Step] = {
-    "emergency": "emergency", "same_day": "same_day", "other": "other", "finish": "finish",
-}
-STEPS: dict[Mode, tuple[Step, ...]] = {
-    "full": ("emergency", "same_day", "other"),
-    "recheck": ("emergency", "same_day"),
-}
-
 
 @dataclass(frozen=True)
 class StepView:
     """What the check template needs to draw one step."""
 
-    mode: Mode
+    flow: Flow
     step: Step
-    questions: list[Question]
-    answers: dict[str, object]
     values: dict[str, object]
     errors: dict[str, str]
     session: int | None
 
+    @property
+    def mode(self) -> Mode:
+        return self.flow.mode
 
-def _questions(screen: ScreenDefinition, step: Step, answers: dict[str, object]) -> list[Question]:
-    if step == "finish":
-        return [q for q in screen.questions_for_tier("emergency")
-                if q.id not in answers and screen.should_ask(q, answers)]
-    group: Group = step
-    return screen.in_group(group)
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return self.step.questions
 
 
 def _show(request: Request, view: StepView, status_code: int = 200) -> Response:
-    screen = default_screen()
+    screen = view.flow.screen
     steps = STEPS[view.mode]
-    number = steps.index(view.step) + 1 if view.step in steps else len(steps)
-    group = screen.groups["emergency" if view.step == "finish" else view.step]
+    name = view.step.name
+    number = steps.index(name) + 1 if name in steps else len(steps)
+    on_page = {q.id for q in view.questions}
+    answers = view.flow.answers
+    later = [q for q in screen.in_group(view.step.group)  # could still come after this page
+             if q.id not in view.flow.asked and q.id not in on_page
+             and (q.ask_if is None or could_match(q.ask_if, answers))]
+    last = (view.flow.mode == "recheck" and name == "same_day") or (name == "other" and not later)
     return render(
         request,
         "check.html",
         status_code=status_code,
         view=view,
-        group=group,
-        list_style=view.step in ("emergency", "same_day"),
+        group=screen.groups[view.step.group],
+        list_style=view.step.as_list,
         step_number=number,
         step_count=len(steps),
         recheck_intro=screen.recheck_intro,
-        answers_json=json.dumps(view.answers, separators=(",", ":")),
+        answers_json=json.dumps(view.flow.answers, separators=(",", ":")),
+        asked_json=json.dumps(sorted(view.flow.asked), separators=(",", ":")),
+        final=name == "finish" or last,
     )
 
 
@@ -97,12 +92,17 @@ def _session_param(raw: object) -> int | None:
     return int(text) if text.isdigit() and len(text) < 10 else None
 
 
+def _first(request: Request, flow: Flow, session: int | None) -> Response:
+    step = flow.first()
+    if step is None:  # cannot happen with the shipped screen: the lists are always asked
+        raise HTTPException(500, "The safety check has no questions to ask.")
+    return _show(request, StepView(flow, step, {}, {}, session))
+
+
 @router.get("/check", include_in_schema=False)
 def check_start(request: Request) -> Response:
     """The full screen, first step."""
-    view = StepView("full", "emergency", _questions(default_screen(), "emergency", {}), {}, {}, {},
-                    _session_param(request.query_params.get("session")))
-    return _show(request, view)
+    return _first(request, Flow.start("full"), _session_param(request.query_params.get("session")))
 
 
 @router.get("/check/recheck", include_in_schema=False)
@@ -118,31 +118,44 @@ def recheck_start(request: Request) -> Response:
     screen = default_screen()
     asked = {q.id for q in screen.recheck_questions()}
     carried = {k: v for k, v in carried_over(full.answers).items() if k not in asked}
-    view = StepView("recheck", "emergency", _questions(screen, "emergency", carried), carried, {},
-                    {}, session)
-    return _show(request, view)
+    return _first(request, Flow.start("recheck", carried, screen=screen), session)
 
 
-def _parse_step(questions: list[Question], form: FormData, list_style: bool
-                ) -> tuple[dict[str, object], dict[str, object], dict[str, str]]:
-    """This step's answers, the raw values to show again, and errors by question id."""
-    answers: dict[str, object] = {}
+def _parse_step(step: Step, form: FormData
+                ) -> tuple[dict[str, object | None], dict[str, object], dict[str, str]]:
+    """This step's answers (None: left empty), the raw values to show again, and errors by
+    question id."""
+    answers: dict[str, object | None] = {}
     values: dict[str, object] = {}
     errors: dict[str, str] = {}
-    for question in questions:
-        raw = form.get(question.id)
-        text = raw if isinstance(raw, str) else ""
+
+    def text_of(name: str) -> str:
+        raw = form.get(name)
+        return raw if isinstance(raw, str) else ""
+
+    for question in step.questions:
+        if question.parts and not step.as_list:
+            parts: dict[str, bool | None] = {}
+            for part in question.parts:
+                name = question.part_field(part)
+                values[name] = text_of(name)
+                try:
+                    value = question.parse(text_of(name))
+                except AnswerError as exc:
+                    errors[question.id] = exc.problem
+                    break
+                parts[part.id] = value if isinstance(value, bool) else None
+            answers[question.id] = question.combine(parts)
+            continue
+        text = text_of(question.id)
         values[question.id] = text
-        if list_style and question.type == "bool":
+        if step.as_list and question.type == "bool":
             answers[question.id] = text == "yes"  # an unticked box in a "do any apply?" list is no
             continue
         try:
-            value = question.parse(text)
+            answers[question.id] = question.parse(text)
         except AnswerError as exc:
             errors[question.id] = exc.problem
-            continue
-        if value is not None:
-            answers[question.id] = value
     return answers, values, errors
 
 
@@ -150,64 +163,57 @@ def _record(request: Request, result: ScreenResult, answers: dict[str, object],
             session: int | None) -> Response:
     database = web(request).database
     with database.session(write=True) as s:
-        screen_id = record_screen(
-            s,
-            answers=answers,
-            tier=result.tier,
-            exercise_allowed=result.exercise_allowed,
-            reasons=[reason.to_json() for reason in result.reasons],
-            advice=result.advice,
-        )
+        screen_id = record_result(s, result, answers)
     suffix = f"?session={session}" if session else ""
     return RedirectResponse(f"/check/result/{screen_id}{suffix}", status_code=303)
 
 
+def _json_field(form: FormData, name: str, kind: type) -> Any:
+    try:
+        loaded = json.loads(str(form.get(name, "{}" if kind is dict else "[]")))
+    except ValueError:
+        loaded = None
+    if not isinstance(loaded, kind):
+        raise HTTPException(400, f"{name}: the answers so far are damaged; start again")
+    return loaded
+
+
 @router.post("/check", include_in_schema=False)
 async def check_step(request: Request) -> Response:
-    """Take one step's answers; show the next step, or store the result and show it."""
-    screen = default_screen()
+    """Take one step's answers; show the next step, or store the result and show it.
+
+    Which step comes next, and when the check ends, is :mod:`backrelief.core.screen_flow`'s.
+    """
     form = await request.form()
     mode: Mode = "recheck" if form.get("mode") == "recheck" else "full"
-    step = STEP_NAMES.get(str(form.get("step", "")))
-    if step is None:
+    name = next((known for known in STEP_NAMES if known == form.get("step")), None)
+    if name is None:
         raise HTTPException(400, "step: unknown step of the safety check")
     session = _session_param(form.get("session"))
+    known = _json_field(form, "answers", dict)
+    asked = _json_field(form, "asked", list)
     try:
-        loaded = json.loads(str(form.get("answers", "{}")))
-        if not isinstance(loaded, dict):
-            raise AnswerError("answers", "expected an object")
-        answers = check_answers(loaded, screen)
-    except (ValueError, AnswerError) as exc:
+        flow = Flow.start(mode, known, [str(qid) for qid in asked])
+    except AnswerError as exc:
         raise HTTPException(400, f"answers: the answers so far are damaged ({exc})") from None
-    questions = _questions(screen, step, answers)
-    step_answers, values, errors = _parse_step(questions, form, step in ("emergency", "same_day"))
-    answers.update(step_answers)
+    step = Step(name, tuple(flow.questions(name)))
+    before = Flow.start(mode, dict(flow.answers), sorted(flow.asked))
+    step_answers, values, errors = _parse_step(step, form)
     if errors:
-        view = StepView(mode, step, questions, {k: v for k, v in answers.items()
-                                                if k not in step_answers}, values, errors, session)
-        return _show(request, view, 422)
-    result = evaluate_recheck(answers, screen) if mode == "recheck" else evaluate(answers, screen)
-    if result.urgent:
-        if result.tier == "same_day" and step != "finish":
-            pending = _questions(screen, "finish", answers)
-            if pending:
-                return _show(request, StepView(mode, "finish", pending, answers, {}, {}, session))
-        return _record(request, result, answers, session)
-    steps = STEPS[mode]
-    if step in steps and steps.index(step) + 1 < len(steps):
-        following = steps[steps.index(step) + 1]
-        view = StepView(mode, following, _questions(screen, following, answers), answers, {}, {},
-                        session)
-        return _show(request, view)
-    if result.tier == "incomplete":
-        shown = {q.id for q in questions}
-        missing = {qid: "Please answer this question." for qid in result.missing if qid in shown}
-        if not missing:  # the gap is in an earlier step: start that check again
-            raise HTTPException(400, "answers: some earlier answers are missing; start again")
-        view = StepView(mode, step, questions, {k: v for k, v in answers.items()
-                                                if k not in step_answers}, values, missing, session)
-        return _show(request, view, 422)
-    return _record(request, result, answers, session)
+        return _show(request, StepView(before, step, values, errors, session), 422)
+    for question in step.questions:
+        flow.answer(question, step_answers.get(question.id))
+    following = flow.after(step.name)
+    if not flow.result().urgent:
+        missing = {q.id: "Please answer this question." for q in flow.unanswered(step)}
+        if missing:
+            return _show(request, StepView(before, step, values, missing, session), 422)
+    if following is not None:
+        return _show(request, StepView(flow, following, {}, {}, session))
+    result = flow.result()
+    if result.tier == "incomplete":  # the gap is in an earlier step: start that check again
+        raise HTTPException(400, "answers: some earlier answers are missing; start again")
+    return _record(request, result, flow.answers, session)
 
 
 @router.get("/check/result/{screen_id}", include_in_schema=False)
@@ -217,7 +223,7 @@ def check_result(request: Request, screen_id: int) -> Response:
     database = web(request).database
     session = _session_param(request.query_params.get("session"))
     with database.session() as s:
-        record = next((r for r in list_screens(s) if r.id == screen_id), None)
+        record = get_screen(s, screen_id)
         if record is None:
             raise HTTPException(404, "There is no such safety check result.")
         gate = exercise_gate(s)
@@ -251,23 +257,17 @@ def _tier_title(screen: ScreenDefinition, tier: str) -> str:
     return titles.get(tier, tier)
 
 
-def _reason_views(reasons: list[Any], screen: ScreenDefinition) -> list[dict[str, Any]]:
+def _reason_views(reasons: Sequence[Reason], screen: ScreenDefinition) -> list[dict[str, Any]]:
     views = []
     for reason in reasons:
-        if not isinstance(reason, dict):
-            continue
         labels = []
-        for qid in reason.get("question", []):
+        for qid in reason.questions:
             try:
-                labels.append(screen.question(str(qid)).label)
-            except KeyError:
-                labels.append(str(qid))
-        views.append({
-            "text": str(reason.get("text", "")),
-            "tier": str(reason.get("tier", "")),
-            "labels": labels,
-            "sources": [str(src) for src in reason.get("sources", [])],
-        })
+                labels.append(screen.question(qid).label)
+            except KeyError:  # a question since removed from the screen
+                labels.append(qid)
+        views.append({"text": reason.text, "tier": reason.tier, "labels": labels,
+                      "sources": list(reason.sources)})
     return views
 
 
@@ -275,10 +275,11 @@ def _reason_views(reasons: list[Any], screen: ScreenDefinition) -> list[dict[str
 def emergency_signs(request: Request) -> Response:
     """The warning signs, readable at any time without taking the check."""
     screen = default_screen()
+    signs = screen.warning_signs()
     return render(
         request,
         "emergency_signs.html",
         groups=screen.groups,
-        emergency=screen.in_group("emergency"),
-        same_day=screen.in_group("same_day"),
+        emergency=signs["emergency"],
+        same_day=signs["same_day"],
     )
