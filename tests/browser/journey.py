@@ -28,18 +28,18 @@ def pass_safety_check(page: Any, base: str, duration_weeks: str = "1") -> None:
 
 
 def build_routine(page: Any, minutes: str = "5") -> str:
-    """From the result page, build a routine; returns the session's preview URL."""
+    """From the result page, build a routine; returns the preview's URL (nothing stored yet)."""
     page.get_by_role("link", name="Build my routine").click()
     page.wait_for_url("**/build")
     page.locator(".segmented label").filter(has_text=minutes).first.click()
     page.get_by_role("button", name="Show my routine").click()
-    page.wait_for_url("**/session/*")
+    page.wait_for_url("**/preview?*")
     return str(page.url)
 
 
 def start_player(page: Any) -> None:
-    """From the preview, open the player and press Start."""
-    page.get_by_role("link", name="Start the session").first.click()
+    """From the preview, start the session (stored now), open the player and press Start."""
+    page.get_by_role("button", name="Start the session").first.click()
     page.wait_for_url("**/play")
     page.wait_for_selector("#p-begin:not([disabled])")
     page.click("#p-begin")

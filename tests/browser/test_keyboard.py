@@ -70,9 +70,9 @@ def test_keyboard_only_journey(page: Any, server: Server) -> None:
     choose_radio(page, "minutes", 1, "ArrowLeft")  # 10 -> 5
     tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/session/*")
+    page.wait_for_url("**/preview?*")
 
-    tab_to(page, "a[href$='/play']")
+    tab_to(page, "form[action='/session/start'] button")
     page.keyboard.press("Enter")
     page.wait_for_selector("#p-begin:not([disabled])")
     tab_to(page, "#p-begin")

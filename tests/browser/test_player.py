@@ -42,7 +42,7 @@ def open_player(browser: Any, server: Server, **options: Any) -> tuple[Any, Any]
 def test_voice_is_on_after_the_first_tap_and_can_be_turned_off(browser: Any,
                                                                server: Server) -> None:
     context, page = open_player(browser, server)
-    page.get_by_role("link", name="Start the session").first.click()
+    page.get_by_role("button", name="Start the session").first.click()
     page.wait_for_selector("#p-begin:not([disabled])")
     assert page.evaluate("window.__spoken.length") == 0  # nothing before the first tap
     page.click("#p-begin")
@@ -115,7 +115,7 @@ def test_reduced_motion_stops_the_breathing_animation(browser: Any, server: Serv
       return getComputedStyle(circle).transform; }"""
     for motion, expected_scaled in (("reduce", False), ("no-preference", True)):
         context, page = open_player(browser, server, reduced_motion=motion)
-        page.get_by_role("link", name="Start the session").first.click()
+        page.get_by_role("button", name="Start the session").first.click()
         page.wait_for_selector("#p-begin:not([disabled])")
         transform = page.evaluate(script)
         assert (transform != "none") is expected_scaled, (motion, transform)

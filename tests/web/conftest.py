@@ -85,13 +85,14 @@ def store_screen(database: Database, answers: dict[str, Any],
 
 
 def build_session(client: TestClient, **fields: str) -> int:
-    """Post the builder form (after a clear screen is stored) and return the new session id."""
+    """Start a session from the builder's choices (after a clear screen is stored), as the
+    preview's "Start the session" does, and return the new session's id."""
     data = {"region": "whole", "minutes": "5", "pain": "4", **fields}
-    response = client.post("/build", data=data, follow_redirects=False)
+    response = client.post("/session/start", data=data, follow_redirects=False)
     assert response.status_code == 303, response.text
     location = response.headers["location"]
-    assert location.startswith("/session/"), location
-    return int(location.rsplit("/", 1)[1])
+    assert location.startswith("/session/") and location.endswith("/play"), location
+    return int(location.split("/")[2])
 
 
 def counts(database: Database) -> dict[str, int]:

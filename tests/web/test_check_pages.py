@@ -405,8 +405,10 @@ def test_blood_thinners_from_the_check_are_applied_to_the_plan(client: TestClien
     page = html.unescape(client.get("/build").text)
     always = page.split("From your safety check, always applied", 1)[1]
     assert "blood thinners (anticoagulants)" in always[:400]
-    response = client.post("/build", data={"region": "upper", "minutes": "20", "pain": "3",
-                                           "equipment": "foam_roller"}, follow_redirects=False)
+    # The preview stores nothing; "Start the session" (POST /session/start) stores it.
+    response = client.post("/session/start", data={"region": "upper", "minutes": "20",
+                                                   "pain": "3", "equipment": "foam_roller"},
+                           follow_redirects=False)
     assert response.status_code == 303
     with database.session() as s:
         [session] = list_sessions(s)

@@ -65,6 +65,9 @@ def profile_options(command: F) -> F:
     return command
 
 
+NO_EQUIPMENT = ("none", "floor")  # what `--equipment` takes for "floor only"
+
+
 def split_values(values: Iterable[str]) -> list[str]:
     """`--equipment a,b --equipment c` -> [a, b, c]; hyphens read as underscores."""
     out: list[str] = []
@@ -83,9 +86,12 @@ def build_profile(region: str | None, equipment: Iterable[str], minutes: int | N
     try:
         return Profile(
             region=region or "whole",  # type: ignore[arg-type]
-            equipment=frozenset(split_values(equipment)),  # type: ignore[arg-type]
+            # "none" (or "floor") means floor only, in `plan` as in `session`.
+            equipment=frozenset(e for e in split_values(equipment)  # type: ignore[misc]
+                                if e not in NO_EQUIPMENT),
             minutes=10 if minutes is None else minutes,
-            conditions=frozenset(split_values(condition)),  # type: ignore[arg-type]
+            conditions=frozenset(c for c in split_values(condition)  # type: ignore[misc]
+                                 if c != "none"),
             pregnancy_weeks=pregnancy_weeks,
             pain=pain,
             gentle_only=gentle_only,

@@ -41,7 +41,9 @@ from typing import Any, Literal, get_args
 
 Tier = Literal["emergency", "same_day", "see_professional", "self_care"]
 RatingKind = Literal["before", "after", "daily"]
-Verdict = Literal["better", "same", "worse", "stopped"]
+# "not_today": the person asked not to repeat it today (journey.memory leaves it out until the
+# end of that local day).
+Verdict = Literal["better", "same", "worse", "stopped", "not_today"]
 Direction = Literal[
     "improving", "worsening", "flare_up", "settling", "steady", "not_enough_data", "no_data"
 ]

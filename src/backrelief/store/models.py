@@ -77,6 +77,9 @@ class PracticeSession(Base):
     screen_id: Mapped[int | None] = mapped_column(
         ForeignKey("screens.id", ondelete="SET NULL"), index=True
     )
+    # The browser's own id for the after-session answers: the offline outbox may send them
+    # again, and they must be stored once (journey.sessions.finish_after).
+    after_id: Mapped[str | None] = mapped_column(String(40), index=True, unique=True)
 
 
 class PainRating(Base):
@@ -101,11 +104,13 @@ class PainRating(Base):
 
 
 class TechniqueFeedback(Base):
-    """How one technique felt in one session: better, same, worse or stopped."""
+    """How one technique felt in one session: better, same, worse, stopped or not today."""
 
     __tablename__ = "technique_feedback"
     __table_args__ = (
-        CheckConstraint("verdict IN ('better', 'same', 'worse', 'stopped')", name="verdict"),
+        CheckConstraint(
+            "verdict IN ('better', 'same', 'worse', 'stopped', 'not_today')", name="verdict"
+        ),
         UniqueConstraint("session_id", "technique_id"),
     )
 

@@ -249,6 +249,27 @@ def session_outcomes(db: Session) -> list[SessionOutcome]:
     ]
 
 
+@dataclass(frozen=True)
+class FeedbackEvent:
+    """One stored verdict on one technique, and when it was given (aware UTC)."""
+
+    session_id: int
+    technique: str
+    verdict: Verdict
+    recorded_at: datetime
+
+
+def feedback_events(db: Session, since: datetime | None = None) -> list[FeedbackEvent]:
+    """Every verdict on a technique (from ``since`` on, when given), oldest first."""
+    query = select(TechniqueFeedback.session_id, TechniqueFeedback.technique_id,
+                   TechniqueFeedback.verdict, TechniqueFeedback.recorded_at)
+    if since is not None:
+        query = query.where(TechniqueFeedback.recorded_at >= aware_utc("since", since))
+    rows = db.execute(query.order_by(TechniqueFeedback.recorded_at, TechniqueFeedback.id))
+    return [FeedbackEvent(session_id, technique, _verdict(verdict), recorded_at)
+            for session_id, technique, verdict, recorded_at in rows]
+
+
 def flagged_techniques(db: Session) -> set[str]:
     """Technique ids the planner should leave out next time (rule in ``core.progress``)."""
     return set(_flagged_from_outcomes(session_outcomes(db)))

@@ -2,7 +2,7 @@
 
 Values are JSON. The store checks only the key's form and that the value is JSON; what a
 setting means, and which values are valid, belongs to the code that reads it (the planner's
-vocabulary in ``core.vocabulary``).
+vocabulary in ``core.vocabulary``; which settings are remembered choices: ``journey.defaults``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from backrelief.store.types import utcnow
 from backrelief.store.validation import json_value
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-KNOWN_KEYS = ("region", "equipment", "minutes", "conditions")
 
 
 def _key(key: Any) -> str:

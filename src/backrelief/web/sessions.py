@@ -9,6 +9,7 @@ from fastapi import HTTPException
 from sqlalchemy.orm import Session
 
 from backrelief.core.catalog import Catalog, Technique
+from backrelief.journey.document import document_conditions
 from backrelief.store import SessionRecord, get_session
 from backrelief.store.errors import StoreInputError
 from backrelief.web.gate import Gate, exercise_gate
@@ -35,19 +36,21 @@ def gated_session(db: Session, session_id: int) -> tuple[SessionRecord, Gate]:
     return load_session(db, session_id), exercise_gate(db)
 
 
-def routine_items(record: SessionRecord, catalog: Catalog) -> list[ItemView]:
-    """The session's routine items, each with its catalogue technique when it still exists."""
-    routine = record.routine if isinstance(record.routine, dict) else {}
+def plan_items(routine: Any, catalog: Catalog) -> list[ItemView]:
+    """A routine's items (the planner's JSON), each with its catalogue technique if it exists."""
+    plan = routine if isinstance(routine, dict) else {}
     return [
         ItemView(item, catalog.techniques.get(str(item.get("technique"))))
-        for item in routine.get("items", [])
+        for item in plan.get("items", [])
         if isinstance(item, dict)
     ]
 
 
+def routine_items(record: SessionRecord, catalog: Catalog) -> list[ItemView]:
+    """The session's routine items, each with its catalogue technique when it still exists."""
+    return plan_items(record.routine, catalog)
+
+
 def session_conditions(record: SessionRecord) -> list[str]:
-    """The conditions the session's routine was planned for."""
-    routine = record.routine if isinstance(record.routine, dict) else {}
-    profile = routine.get("profile", {})
-    conditions = profile.get("conditions", []) if isinstance(profile, dict) else []
-    return [str(c) for c in conditions]
+    """The conditions the session was planned for (one document for both shells)."""
+    return document_conditions(record.routine)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import RedirectResponse, Response
 
-from backrelief.core.progress import VERDICTS
-from backrelief.store import add_feedback, add_rating, diary_advice, finish_session, list_ratings
+from backrelief.core.progress import PAIN_MAX, PAIN_MIN, VERDICTS, Verdict
+from backrelief.journey.sessions import finish_after
+from backrelief.store import diary_advice, list_ratings
 from backrelief.web.context import render, web
-from backrelief.web.forms import form_int
+from backrelief.web.forms import form_int, form_text
 from backrelief.web.routes.progress import form_spread
 from backrelief.web.sessions import load_session, routine_items
 
@@ -21,6 +24,7 @@ VERDICT_LABELS = {
     "same": "No change",
     "worse": "Felt worse",
     "stopped": "Stopped it",
+    "not_today": "Not again today",
 }
 
 
@@ -80,13 +84,33 @@ async def save_after(request: Request, session_id: int) -> Response:
             verdicts[technique] = value
     if errors or not isinstance(pain, int):
         return _after_page(request, session_id, pain or "", verdicts, errors, 422, spread)
+    answer_id = form_text(form, "answer_id")
     with context.database.session(write=True) as s:
-        add_rating(s, pain, kind="after", session_id=session_id, spread=spread)
-        for technique, verdict in verdicts.items():
-            add_feedback(s, session_id, technique, verdict)
-        if record.ended_at is None:
-            finish_session(s, session_id, completed="stopped" not in verdicts.values())
+        finish_after(s, session_id, pain, verdicts, answer_id=answer_id, spread=spread)
     return RedirectResponse(f"/session/{session_id}/summary", status_code=303)
+
+
+class AfterAnswers(BaseModel):
+    """The after-session form as JSON (what the browser's offline outbox sends)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answer_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{8,40}$")]
+    pain: Annotated[int, Field(strict=True, ge=PAIN_MIN, le=PAIN_MAX)]
+    verdicts: dict[Annotated[str, Field(max_length=60)], Verdict] = Field(
+        default_factory=dict, max_length=40)
+    spread: bool = False
+
+
+@router.post("/api/sessions/{session_id}/after", tags=["sessions"])
+def post_after(request: Request, session_id: int, body: AfterAnswers) -> dict[str, Any]:
+    """Store pain after and each technique's verdict, once per `answer_id` (a repeat answers
+    `{"stored": false}` and writes nothing); 422 naming the field for bad input."""
+    with web(request).database.session(write=True) as s:
+        load_session(s, session_id)
+        stored = finish_after(s, session_id, body.pain, dict(body.verdicts),
+                              answer_id=body.answer_id, spread=body.spread)
+    return {"stored": stored, "summary": f"/session/{session_id}/summary"}
 
 
 @router.get("/session/{session_id}/summary", include_in_schema=False)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from backrelief.core.screening import default_screen
+from backrelief.journey.sessions import finished_count
 from backrelief.store import latest_screen, list_ratings, list_sessions
 from backrelief.store.types import utcnow
 from backrelief.web.context import render, web
@@ -26,6 +27,7 @@ def home(request: Request) -> Response:
         screen = latest_screen(s)
         sessions = list_sessions(s)
         ratings = list_ratings(s, limit=1)
+        finished = finished_count(s)
     unfinished = next(
         (x for x in reversed(sessions) if x.ended_at is None and now - x.started_at < CONTINUE_WITHIN),
         None,
@@ -40,5 +42,5 @@ def home(request: Request) -> Response:
                                               else "same_day"].title,
         unfinished=unfinished,
         latest_rating=ratings[-1] if ratings else None,
-        session_count=len(sessions),
+        session_count=finished,
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
+from backrelief.journey.memory import bring_back, current_memory, local_zone
+from backrelief.store.types import utcnow
 from backrelief.web.context import render, web
 from backrelief.web.figures import figure_ref, library_thumbnails
 
@@ -34,13 +36,26 @@ def technique_page(request: Request, technique_id: str) -> Response:
         raise HTTPException(404, f"There is no technique called {technique_id!r}.")
     from backrelief.core.catalog_json import technique_to_json
 
+    with web(request).database.session() as s:
+        memory = current_memory(s).get(technique.id)
     return render(
         request,
         "technique.html",
         technique=technique,
+        left_out=memory.reason(local_zone(), utcnow()) if memory else None,
         data=technique_to_json(technique, catalog),
         figures=[figure_ref(catalog, technique.id, index) for index in range(len(technique.steps))],
     )
+
+
+@router.post("/library/{technique_id}/use-again", include_in_schema=False)
+def use_again(request: Request, technique_id: str) -> Response:
+    """"Use it again": the diary's memory no longer leaves this technique out."""
+    if technique_id not in web(request).catalog.techniques:
+        raise HTTPException(404, f"There is no technique called {technique_id!r}.")
+    with web(request).database.session(write=True) as s:
+        bring_back(s, technique_id)
+    return RedirectResponse(f"/library/{technique_id}?back=1", status_code=303)
 
 
 @router.get("/learn/{page_id}", include_in_schema=False)

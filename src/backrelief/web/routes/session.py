@@ -11,45 +11,60 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from backrelief.core.screening import AnswerError
 from backrelief.core.stop_rules import CHOICE_LABELS, decide, default_stop_rules, ends_session
-from backrelief.store import StoreInputError, finish_session
+from backrelief.store import SessionRecord, StoreInputError, finish_session
 from backrelief.store.sessions import STOP_REASON_MAX_LENGTH
 from backrelief.store.stops import add_stop
 from backrelief.web.context import render, web
 from backrelief.web.figures import figure_ref, step_figures
 from backrelief.web.routines import left_out
-from backrelief.web.sessions import gated_session, routine_items, session_conditions
+from backrelief.web.sessions import gated_session, plan_items, routine_items, session_conditions
 
 router = APIRouter()
 
 
-@router.get("/session/{session_id}", include_in_schema=False)
-def preview(request: Request, session_id: int) -> Response:
-    """The planned routine: each technique's figure, time and why it was chosen."""
+def render_preview(request: Request, routine: Any, *, start_query: str = "",
+                   record: SessionRecord | None = None) -> Response:
+    """The preview page of a routine (the planner's JSON).
+
+    Without ``record`` it is a plan not yet stored: "Start the session" posts the choices
+    (``start_query``, as hidden fields) to ``/session/start``. With one it is a stored session,
+    started from its player page.
+    """
     context = web(request)
-    with context.database.session() as s:
-        record, gate = gated_session(s, session_id)
-    if not gate.allowed:
-        return RedirectResponse(gate.next_url, status_code=303)
-    routine = record.routine if isinstance(record.routine, dict) else {}
-    items = routine_items(record, context.catalog)
+    plan = routine if isinstance(routine, dict) else {}
+    items = plan_items(plan, context.catalog)
     previews = [figure_ref(context.catalog, str(view.item.get("technique")), 0,
                            view.item.get("variant"), animated=False) for view in items]
     return render(
         request,
         "preview.html",
         record=record,
-        routine=routine,
+        routine=plan,
         items=items,
         previews=previews,
-        left_out=left_out(routine, context.catalog),
-        finished=record.ended_at is not None,
+        left_out=left_out(plan, context.catalog),
+        finished=record is not None and record.ended_at is not None,
+        start_fields=parse_qsl(start_query),
+        change_url=f"/build?{start_query}" if start_query else "/build",
     )
+
+
+@router.get("/session/{session_id}", include_in_schema=False)
+def preview(request: Request, session_id: int) -> Response:
+    """A stored session's routine: each technique's figure, time and why it was chosen."""
+    context = web(request)
+    with context.database.session() as s:
+        record, gate = gated_session(s, session_id)
+    if not gate.allowed:
+        return RedirectResponse(gate.next_url, status_code=303)
+    return render_preview(request, record.routine, record=record)
 
 
 @router.get("/session/{session_id}/play", include_in_schema=False)

@@ -35,6 +35,12 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "cache-urls" && Array.isArray(data.urls)) {
     const urls = data.urls.filter((u) => typeof u === "string" && u.startsWith("/"));
+    // The started session's after-session form too, so its end can be rated offline
+    // (static/js/after.js keeps the answers on the device until they can be sent).
+    for (const url of [...urls]) {
+      const play = /^\/session\/(\d+)\/play$/.exec(url);
+      if (play) urls.push(`/session/${play[1]}/after`);
+    }
     // One by one: a figure that fails must not keep the page and its timeline out of the cache.
     event.waitUntil(caches.open(CACHE).then((cache) =>
       Promise.allSettled(urls.map((url) => cache.add(url)))));
@@ -47,6 +53,7 @@ function cacheable(url) {
 
 async function networkFirst(request, fallbackToOffline) {
   const cache = await caches.open(CACHE);
+  const url = new URL(request.url);
   try {
     const response = await fetch(request);
     if (response.ok && response.type === "basic") {
@@ -54,7 +61,9 @@ async function networkFirst(request, fallbackToOffline) {
     }
     return response;
   } catch (error) {
-    const cached = await cache.match(request);
+    const cached = await cache.match(request)
+      // The player opens the after form with a query (which technique stopped): same page.
+      || (url.pathname.endsWith("/after") && await cache.match(url.pathname));
     if (cached) return cached;
     if (fallbackToOffline) {
       const offline = await cache.match("/offline");
@@ -66,7 +75,9 @@ async function networkFirst(request, fallbackToOffline) {
 
 async function cacheFirst(request) {
   const cache = await caches.open(CACHE);
-  const cached = await cache.match(request);
+  // A module imported without the version tag ("./outbox.js") is the precached "?v=" copy:
+  // this cache holds one version of every static file (its name changes with them).
+  const cached = await cache.match(request) || await cache.match(request, { ignoreSearch: true });
   if (cached) return cached;
   const response = await fetch(request);
   if (response.ok) cache.put(request, response.clone());

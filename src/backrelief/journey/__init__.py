@@ -1,0 +1,1 @@
+"""The user's journey, shared by both shells: sessions, feedback memory, remembered choices."""
