@@ -64,7 +64,7 @@ def test_preview_and_player_figures_are_whole(browser: Any, shared_server: Serve
     problems, measured = figure_problems(page)
     assert measured >= 2
     assert problems == []
-    page.get_by_role("link", name="Start the session").first.click()
+    page.get_by_role("button", name="Start the session").first.click()
     page.wait_for_selector("#p-begin:not([disabled])")
     page.click("#p-begin")
     page.wait_for_selector("#player[data-kind=hold]")

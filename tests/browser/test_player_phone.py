@@ -59,8 +59,9 @@ def open_player(browser: Any, preview: str, voices: list[dict[str, str]] | None 
     page.goto(preview)
     if start:
         start_player(page)
-    else:
-        page.goto(preview + "/play")
+    else:  # stored and opened, not yet begun
+        page.get_by_role("button", name="Start the session").first.click()
+        page.wait_for_url("**/play")
         page.wait_for_selector("#p-begin:not([disabled])")
     return context, page, errors
 
@@ -274,6 +275,7 @@ def test_the_chime_can_be_turned_off_in_settings(browser: Any, preview: str,
     context, page, errors = new_page(browser)
     context.add_init_script(speech_stub(VOICES))
     page.goto(server.url + "/settings")
+    page.wait_for_selector("#vs-status[data-voice]")  # the settings module is listening
     page.uncheck("#vs-chime")
     assert page.evaluate("localStorage.getItem('backrelief.chime')") == "off"
     page.goto(preview)
@@ -356,7 +358,8 @@ def test_red_flags_end_the_session_and_lead_to_the_recheck(browser: Any, preview
     dialog.get_by_role("button", name="Answer the safety questions again").click()
     page.wait_for_url("**/check/recheck?session=*")
     session = page.url.rsplit("=", 1)[1]
-    page.goto(preview + "/play")  # the session is over: the player is not offered again
+    base = preview.split("/preview", 1)[0]
+    page.goto(f"{base}/session/{session}/play")  # the session is over: no player again
     page.wait_for_url(f"**/session/{session}/summary")
     assert label in html.unescape(page.content())
     context.close()
