@@ -184,3 +184,11 @@ def test_dose_text_reads_as_words() -> None:
     )
     assert Step(text="Rest here", seconds=30, breath="steady").dose_text() == "30 s, keep breathing"
     assert Step(text="Alternate", reps=6, side="alternate").dose_text() == "6 reps, alternating sides"
+
+
+def test_every_source_is_public_not_an_internal_note() -> None:
+    """Our own judgement is said in the text ("a cautious choice ..."), never cited as a source."""
+    sources = yaml.safe_load((content_root() / "sources.yaml").read_text(encoding="utf-8"))
+    internal = [key for key, entry in sources.items()
+                if "backrelief" in entry["citation"].lower() or "to be reviewed" in entry["citation"]]
+    assert internal == []
