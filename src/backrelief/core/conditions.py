@@ -149,11 +149,6 @@ class Form:
         return self.technique.equipment_needs == "any" and len(self.equipment) > 1
 
 
-def forms(technique: Technique) -> list[Form]:
-    """Every form of a technique in the order they are tried: standard, then variants."""
-    return [Form(technique), *(Form(technique, variant) for variant in technique.variants)]
-
-
 @dataclass(frozen=True)
 class Restrictions:
     """The stated conditions (and pregnancy week), ready to check forms against."""

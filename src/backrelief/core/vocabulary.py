@@ -25,8 +25,6 @@ ConditionId = Literal[
     "acute_strain",
 ]
 
-REGIONS: tuple[str, ...] = get_args(Region)
 POSITIONS: tuple[str, ...] = get_args(Position)
 EQUIPMENT: tuple[str, ...] = get_args(Equipment)
-INTENSITIES: tuple[str, ...] = get_args(Intensity)
 CONDITION_IDS: tuple[str, ...] = get_args(ConditionId)

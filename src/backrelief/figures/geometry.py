@@ -73,11 +73,6 @@ def mat_mul(a: Mat, b: Mat) -> Mat:
     )
 
 
-def transpose(m: Mat) -> Mat:
-    x, y, z = m
-    return ((x[0], y[0], z[0]), (x[1], y[1], z[1]), (x[2], y[2], z[2]))
-
-
 def rot_x(degrees: float) -> Mat:
     c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
     return ((1.0, 0.0, 0.0), (0.0, c, s), (0.0, -s, c))
@@ -91,12 +86,6 @@ def rot_y(degrees: float) -> Mat:
 def rot_z(degrees: float) -> Mat:
     c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
     return ((c, s, 0.0), (-s, c, 0.0), (0.0, 0.0, 1.0))
-
-
-def angle_between(a: Vec, b: Vec) -> float:
-    """The unsigned angle between two vectors, in degrees."""
-    cosine = dot(a, b) / (length(a) * length(b))
-    return math.degrees(math.acos(max(-1.0, min(1.0, cosine))))
 
 
 # Quaternions (w, x, y, z) only serve to interpolate root orientations between key poses.

@@ -289,11 +289,6 @@ def _spinous(solved: Solved, station: str) -> Vec:
     return add(solved.skeleton.points[station], scale(frame[0], depth))
 
 
-@dataclass(frozen=True)
-class Arrow:
-    points: tuple[Point, ...]
-
-
 def _arrow_points(frames: Sequence[Solved], spec: ArrowModel, proj: Projector, mirror: bool) -> list[Point]:
     out = []
     dx = -spec.offset[0] if mirror else spec.offset[0]

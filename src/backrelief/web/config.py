@@ -27,7 +27,6 @@ class WebConfig:
 
     time_scale: float = 1.0
     allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
-    screen_valid_minutes: int = 120
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> WebConfig:
