@@ -6,6 +6,7 @@ The framing of every figure is measured in a real Chromium: see test_framing.py.
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 
@@ -14,6 +15,7 @@ import pytest
 from backrelief.core.catalog import default_catalog
 from backrelief.figures import FigureError, every_step, figure_for_step, render_step_svg
 from backrelief.figures.poses import pose_library
+from backrelief.figures.scene import solved_pose
 
 SVG = "{http://www.w3.org/2000/svg}"
 STEPS = every_step()
@@ -121,6 +123,41 @@ def test_the_views_from_above_show_the_mat_in_the_frame(technique: str) -> None:
         assert 'class="mt"' in svg and 'class="mt bk"' not in svg
 
 
+RESTING_CM = 12.0  # a body part this close to the floor rests on it
+
+
+def _mat_poses() -> list[str]:
+    from backrelief.figures.svg import View
+
+    library = pose_library()
+    return [pose_id for pose_id, pose in library.items()
+            if View(*pose.view).from_above and any(spec.kind == "mat" for spec in pose.props)]
+
+
+@pytest.mark.parametrize("pose_id", _mat_poses())
+def test_seen_from_above_every_limb_resting_on_the_floor_is_on_the_mat(pose_id: str) -> None:
+    """Seen from above the mat is the floor: a hand or foot past its edge reads as off the mat
+    (the side-lying rest's arm used to hang off the front). Limbs lifted in the air may reach out."""
+    solved = solved_pose(pose_id)
+    (mat,) = [prim for prim in solved.props if prim.style == "mat"]
+    (cx, _, cz), (hx, _, hz) = mat.a, mat.b
+    off = []
+    for capsule in solved.skeleton.capsules:
+        if capsule.part == "contact":
+            continue
+        for point, radius in ((capsule.a, capsule.ra), (capsule.b, capsule.rb)):
+            if point[1] - radius > RESTING_CM:
+                continue
+            past = max(abs(point[0] - cx) + radius - hx, abs(point[2] - cz) + radius - hz)
+            if past > 0:
+                off.append(f"{capsule.name} {past:.1f} cm")
+    assert not off, f"{pose_id}: past the mat's edge: {', '.join(sorted(set(off)))}"
+
+
+def test_there_are_views_from_above_of_a_mat_to_check() -> None:
+    assert {"knee-rolls-left", "open-book-open", "side-lying-rest", "wide-rest"} <= set(_mat_poses())
+
+
 BALL_STEPS = [(t, v, i) for t, v, i in STEPS
               if any(pose_library()[p].inset for p in figure_for_step(t, i, variant_id=v).poses)]
 
@@ -147,3 +184,15 @@ def test_the_ball_close_up_draws_the_spine_with_the_ball_beside_it(
         start_x, radius, opposite_x = numbers[0], numbers[2], numbers[7]
         centre = (start_x + opposite_x) / 2
         assert centre - radius > max(xs) or centre + radius < min(xs), "the ball is on the spine"
+    # Where on the back: the lowest ribs and the rim of the pelvis, each side of the spine.
+    landmarks = [p for p in inset.iter(f"{SVG}path") if p.get("class") == "lm"]
+    assert len(landmarks) == 4
+    # And where on the body: a leader runs from the close-up to the ball in the main picture.
+    root = ET.fromstring(svg)
+    main_balls = [p for p in root.iter(f"{SVG}path") if p.get("class") == "bl" and not _in_inset(root, p)]
+    leaders = [p for p in inset.iter(f"{SVG}path") if p.get("class") == "ld"]
+    assert len(leaders) == len(main_balls) == 1
+    end = [float(n) for n in NUMBER.findall(leaders[0].get("d") or "")][-2:]
+    numbers = [float(n) for n in NUMBER.findall(main_balls[0].get("d") or "")]
+    ball_x, ball_y, ball_r = (numbers[0] + numbers[7]) / 2, numbers[1], numbers[2]
+    assert math.dist(end, (ball_x, ball_y)) <= ball_r + 1.5, "the leader ends at the ball"

@@ -209,6 +209,22 @@ def test_knee_rolls_keep_both_shoulders_down(rolled: str) -> None:
         assert abs(knees[f"{side}_shoulder"][1] - start[f"{side}_shoulder"][1]) < 2.0
 
 
+def _knee_lean(pose_id: str) -> float:
+    """How far the knees have rolled away from pointing at the ceiling, in degrees."""
+    points = solved_pose(pose_id).skeleton.points
+    knees = [(points["r_knee"][i] + points["l_knee"][i]) / 2 for i in range(3)]
+    hips = [(points["r_hip"][i] + points["l_hip"][i]) / 2 for i in range(3)]
+    return abs(math.degrees(math.atan2(knees[2] - hips[2], knees[1] - hips[1])))
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_knee_rolls_roll_well_over_and_the_small_range_stays_small(side: str) -> None:
+    # Full knee rolls take the knees as far as is comfortable (the figure shows a clear roll, not
+    # a nudge); the small-range variant moves "about a hand's width" (its alt text).
+    assert _knee_lean(f"knee-rolls-{side}") >= 45.0
+    assert 5.0 <= _knee_lean(f"knee-rolls-small-{side}") <= 20.0
+
+
 def test_press_up_keeps_the_hips_down() -> None:
     solved = solved_pose("press-up")
     assert abs(solved.contact_gaps[("pelvis", "floor")]) <= CONTACT_TOLERANCE

@@ -78,6 +78,7 @@ class PropModel(_Strict):
     size: Literal["tennis", "lacrosse"] = "tennis"
     facing: Literal["right", "left"] = "right"
     length: float | None = Field(default=None, gt=0)
+    width: float | None = Field(default=None, gt=0)
     dims: tuple[float, float, float] | None = None
 
 

@@ -31,6 +31,7 @@ SEAT_HEIGHT = 46.0
 SEAT_DEPTH = 42.0
 SEAT_WIDTH = 44.0
 MAT_THICKNESS = 1.2
+MAT_WIDTH = 64.0  # an ordinary exercise mat; a pose with arms out on the floor may ask for more
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class PropSpec:
     size: Literal["tennis", "lacrosse"] = "tennis"
     facing: Literal["right", "left"] = "right"
     length: float | None = None
+    width: float | None = None  # mat: across (z); the body rests on it, so seen from above it shows
     dims: tuple[float, float, float] | None = None  # cushion: full size along x, y, z
 
 
@@ -64,8 +66,8 @@ def build(spec: PropSpec) -> list[Primitive]:
     """The primitives of one placed prop, in world coordinates."""
     if spec.kind == "mat":
         half = (spec.length or 200.0) / 2
-        return [Primitive("box", spec.name, "mat", (spec.x, -MAT_THICKNESS / 2, 0.0),
-                          (half, MAT_THICKNESS / 2, 32.0))]
+        return [Primitive("box", spec.name, "mat", (spec.x, -MAT_THICKNESS / 2, spec.z),
+                          (half, MAT_THICKNESS / 2, (spec.width or MAT_WIDTH) / 2))]
     if spec.kind == "roller":
         y = ROLLER_RADIUS if spec.y is None else spec.y
         half = (spec.length or ROLLER_LENGTH) / 2

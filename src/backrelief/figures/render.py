@@ -81,6 +81,10 @@ STYLE = (
     "@media (prefers-color-scheme:dark){.brfig .ib{fill:var(--brfig-inset,#16212b)}}"
     ".brfig .io{fill:none;stroke:var(--l);stroke-width:1.4;vector-effect:non-scaling-stroke}"
     ".brfig .sp{fill:var(--l)}"
+    ".brfig .lm{fill:none;stroke:var(--l);stroke-width:1;stroke-linecap:round;stroke-opacity:.6;"
+    "vector-effect:non-scaling-stroke}"
+    ".brfig .ld{fill:none;stroke:var(--l);stroke-width:1.2;stroke-dasharray:3 2;"
+    "vector-effect:non-scaling-stroke}"
     ".brfig .sl{fill:none;stroke:var(--l);stroke-width:1.6;stroke-linecap:round;"
     "vector-effect:non-scaling-stroke}"
 )
@@ -222,18 +226,28 @@ def _cylinder_detail(prim: Primitive, proj: Projector) -> str:
     return f'<path class="dt" d="{polygon_path(rim)}{polygon_path(core)}"/>'
 
 
-INSET_RADIUS = 20.0  # cm of body shown either side of the inset's centre
+INSET_RADIUS = 26.0  # cm of body shown either side of the inset's centre
 INSET_CENTRES = {"lower_back": "L3", "buttock": "hip"}
 # The spine drawn in the close-up: the bony bumps from the upper back down to the sacrum, then on
 # to the tailbone, so the ball can be seen to sit beside the line and not on it.
 SPINE_STATIONS = ("T8", "T12", "L3", "S1")
 TAILBONE_CM = 9.0
+# Landmarks a person can feel on their own back, so the close-up says where on the back it is:
+# the lowest ribs sloping down and out from the spine, and the top rim of the pelvis (the crest
+# the hands find at the waist). (station, [(cm across from the spine, cm up from the station)]).
+INSET_LANDMARKS = (
+    ("T12", ((3.0, 4.0), (8.0, 1.5), (13.0, -3.0))),
+    ("S1", ((4.0, 2.0), (9.0, 6.5), (14.0, 5.0), (17.0, 0.5))),
+)
 
 
 def _inset(solved: Solved, kind: str | None, proj: Projector, bounds: Bounds, uid: str,
            mirror: bool) -> str:
     """A round close-up of the back seen from behind, to show where a ball sits: beside the
-    spine (the line of bony bumps down to the tailbone), on the muscle, never on the midline."""
+    spine (the line of bony bumps down to the tailbone), on the muscle, never on the midline.
+
+    The lowest ribs and the rim of the pelvis place it on the back, and a dashed leader runs
+    from the close-up to the ball in the main picture, so it also says where on the body."""
     if kind is None:
         return ""
     station = INSET_CENTRES[kind]
@@ -252,6 +266,14 @@ def _inset(solved: Solved, kind: str | None, proj: Projector, bounds: Bounds, ui
         x, y = behind.point(p)
         return (x + dx, y + dy)
 
+    landmarks = ""
+    for name, offsets in INSET_LANDMARKS:
+        base, axes = solved.skeleton.points[name], solved.skeleton.frames[name]
+        for sign in (-1.0, 1.0):
+            line = [at(add(base, add(scale(axes[2], sign * across), scale(axes[1], up))))
+                    for across, up in offsets]
+            landmarks += f'<path class="lm" d="{smooth_path(line)}"/>'
+
     torso = "".join(
         capsule_path(at(c.a), at(c.b), c.ra, c.rb)
         for c in solved.skeleton.capsules
@@ -263,17 +285,24 @@ def _inset(solved: Solved, kind: str | None, proj: Projector, bounds: Bounds, ui
     spine = f'<path class="sl" d="{smooth_path(line)}"/>' + "".join(
         f'<path class="sp" d="{circle_path(at(p), 1.3)}"/>' for p in bumps
     )
-    balls = "".join(
-        f'<path class="bl" d="{circle_path(at(p.a), p.radius)}"/>'
-        for p in solved.props
-        if p.shape == "sphere"
-    )
+    spheres = [p for p in solved.props if p.shape == "sphere"]
+    balls = "".join(f'<path class="bl" d="{circle_path(at(p.a), p.radius)}"/>' for p in spheres)
     clip = f"{uid}-inset"
     bounds.add((cx, cy), radius + 1.5)
+    # A leader from the close-up to the ball in the main picture: this is where it is.
+    leaders = ""
+    for ball in spheres:
+        bx, by = proj.point(ball.a)
+        length = math.hypot(bx - cx, by - cy)
+        if length > radius + ball.radius:
+            ux, uy = (bx - cx) / length, (by - cy) / length
+            start = (cx + ux * radius, cy + uy * radius)
+            end = (bx - ux * (ball.radius + 1.0), by - uy * (ball.radius + 1.0))
+            leaders += f'<path class="ld" d="M{pt(start)}L{pt(end)}"/>'
     return (
-        f'<g class="in"><clipPath id="{clip}"><path d="{circle_path((cx, cy), radius)}"/></clipPath>'
+        f'<g class="in">{leaders}<clipPath id="{clip}"><path d="{circle_path((cx, cy), radius)}"/></clipPath>'
         f'<path class="ib" d="{circle_path((cx, cy), radius)}"/>'
-        f'<g clip-path="url(#{clip})"><path class="bd" d="{torso}"/>{spine}{balls}</g>'
+        f'<g clip-path="url(#{clip})"><path class="bd" d="{torso}"/>{landmarks}{spine}{balls}</g>'
         f'<path class="io" d="{circle_path((cx, cy), radius)}"/></g>'
     )
 
