@@ -253,10 +253,16 @@ class Player {
   // rest after a step keep the figure the person was last shown.
   followSide(cue, index) {
     const shown = this.figure;
-    if (cue.kind === "technique") Object.assign(shown, { technique: cue.technique, step: null, side: null });
-    else if (cue.kind === "step") Object.assign(shown, { technique: cue.technique, step: cue.step, side: this.sides[index] });
-    else if (this.sides[index] && cue.technique === shown.technique && cue.step === shown.step) shown.side = this.sides[index];
-    else return;
+    let want;
+    if (cue.kind === "technique") want = { technique: cue.technique, step: null, side: null };
+    else if (cue.step !== null && cue.step !== undefined) {
+      const sameStep = cue.technique === shown.technique && cue.step === shown.step;
+      want = { technique: cue.technique, step: cue.step,
+        side: this.sides[index] || (sameStep ? shown.side : null) };
+    } else return;
+    if (want.technique === shown.technique && want.step === shown.step && want.side === shown.side
+        && cue.kind !== "technique" && cue.kind !== "step") return;
+    Object.assign(shown, want);
     this.showFigure(shown.technique, shown.step, shown.side);
   }
 
