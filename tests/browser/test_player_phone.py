@@ -366,7 +366,16 @@ def test_red_flags_end_the_session_and_lead_to_the_recheck(browser: Any, preview
     assert errors.messages == []
 
 
-PENDING = "JSON.parse(localStorage.getItem('backrelief.stops.pending') || '[]').length"
+# The stops kept on this device: the one outbox (IndexedDB) the after-session form uses too.
+PENDING = "async () => (await window.__backrelief.outbox.pending()).length"
+
+
+def wait_pending(page: Any, count: int) -> None:
+    for _ in range(150):
+        if page.evaluate(PENDING) == count:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the outbox never held {count} entries: {page.evaluate(PENDING)}")
 
 
 def test_a_stop_made_offline_is_sent_when_back_online(browser: Any, preview: str) -> None:
@@ -374,9 +383,15 @@ def test_a_stop_made_offline_is_sent_when_back_online(browser: Any, preview: str
     context.set_offline(True)
     dialog = choose_response(page, SHARP)
     dialog.get_by_role("button", name="Skip this technique").click()
-    page.wait_for_function(f"() => {PENDING} === 1")
+    wait_pending(page, 1)
+    sync = page.locator("#p-sync")
+    assert "Saved on this device, will sync" in sync.inner_text()
+    assert sync.get_attribute("data-state") == "kept"
+    # Kept in IndexedDB, not in localStorage (the one offline queue).
+    assert page.evaluate("Object.keys(localStorage).filter((k) => k.includes('stops'))") == []
     context.set_offline(False)
-    page.wait_for_function(f"() => {PENDING} === 0")
+    wait_pending(page, 0)
+    page.locator("#p-sync[data-state=synced]").wait_for()
     dialog = choose_response(page, SHARP)
     dialog.get_by_role("button", name="End the session").click()
     page.wait_for_url("**/after*")

@@ -79,8 +79,13 @@ def figure_ref(catalog: Catalog, technique_id: str, step_index: int,
 
 
 def step_figures(catalog: Catalog, technique_id: str, variant_id: str | None = None,
-                 *, animated: bool = True) -> list[FigureRef]:
-    """The figure of every step of a technique (or of its safer variant) that has one."""
+                 *, animated: bool = True, sides: bool = False) -> list[FigureRef]:
+    """The figure of every step of a technique (or of its safer variant) that has one.
+
+    With ``sides``, a step done on each side whose figure differs by side (a mirrored one for
+    the left) has two figures, the left then the right, so the player can show the side being
+    worked; a step the same on both sides keeps its one figure.
+    """
     technique = catalog.techniques.get(technique_id)
     if technique is None:
         return []
@@ -89,9 +94,36 @@ def step_figures(catalog: Catalog, technique_id: str, variant_id: str | None = N
         variants = {variant.id: variant for variant in technique.variants}
         if variant_id in variants and variants[variant_id].steps:
             steps = variants[variant_id].steps or steps
-    refs = [figure_ref(catalog, technique_id, index, variant_id, animated=animated)
-            for index in range(len(steps))]
+    refs: list[FigureRef | None] = []
+    for index, step in enumerate(steps):
+        sided = [figure_ref(catalog, technique_id, index, variant_id, animated=animated, side=side)
+                 for side in ("left", "right")] if sides and step.side is not None else []
+        if sided and _differ_by_side(catalog, technique_id, index, variant_id):
+            refs.extend(sided)
+        else:
+            refs.append(figure_ref(catalog, technique_id, index, variant_id, animated=animated))
     return [ref for ref in refs if ref is not None]
+
+
+def first_side_figure(catalog: Catalog, technique_id: str, step_index: int,
+                      variant_id: str | None = None, *, animated: bool = True) -> FigureRef | None:
+    """A step's figure as the session first shows it: a step done on each side starts on the
+    left (the timeline says "Left side first"), so its left-side figure; else the one figure."""
+    side = "left" if _differ_by_side(catalog, technique_id, step_index, variant_id) else None
+    return figure_ref(catalog, technique_id, step_index, variant_id, animated=animated, side=side)
+
+
+def _differ_by_side(catalog: Catalog, technique_id: str, step_index: int,
+                    variant_id: str | None) -> bool:
+    """Whether a step's left and right figures are drawn differently (mirrored or other poses)."""
+    try:
+        from backrelief.figures import figure_for_step
+
+        left, right = (figure_for_step(technique_id, step_index, catalog, variant_id, side)
+                       for side in ("left", "right"))
+    except Exception:  # no figure for this step: nothing to tell apart
+        return False
+    return (left.poses, left.mirrored) != (right.poses, right.mirrored)
 
 
 def library_thumbnails(catalog: Catalog) -> dict[str, FigureRef | None]:

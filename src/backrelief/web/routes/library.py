@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from backrelief.journey.memory import bring_back, current_memory, local_zone
 from backrelief.store.types import utcnow
 from backrelief.web.context import render, web
-from backrelief.web.figures import figure_ref, library_thumbnails
+from backrelief.web.figures import first_side_figure, library_thumbnails
 
 router = APIRouter()
 
@@ -44,7 +44,9 @@ def technique_page(request: Request, technique_id: str) -> Response:
         technique=technique,
         left_out=memory.reason(local_zone(), utcnow()) if memory else None,
         data=technique_to_json(technique, catalog),
-        figures=[figure_ref(catalog, technique.id, index) for index in range(len(technique.steps))],
+        # A step done on each side is shown for the side a session starts with (the left).
+        figures=[first_side_figure(catalog, technique.id, index)
+                 for index in range(len(technique.steps))],
     )
 
 

@@ -22,7 +22,7 @@ from backrelief.store import SessionRecord, StoreInputError, finish_session
 from backrelief.store.sessions import STOP_REASON_MAX_LENGTH
 from backrelief.store.stops import add_stop
 from backrelief.web.context import render, web
-from backrelief.web.figures import figure_ref, step_figures
+from backrelief.web.figures import first_side_figure, step_figures
 from backrelief.web.routines import left_out
 from backrelief.web.sessions import gated_session, plan_items, routine_items, session_conditions
 
@@ -40,8 +40,8 @@ def render_preview(request: Request, routine: Any, *, start_query: str = "",
     context = web(request)
     plan = routine if isinstance(routine, dict) else {}
     items = plan_items(plan, context.catalog)
-    previews = [figure_ref(context.catalog, str(view.item.get("technique")), 0,
-                           view.item.get("variant"), animated=False) for view in items]
+    previews = [first_side_figure(context.catalog, str(view.item.get("technique")), 0,
+                                  view.item.get("variant"), animated=False) for view in items]
     return render(
         request,
         "preview.html",
@@ -80,7 +80,9 @@ def play(request: Request, session_id: int) -> Response:
     conditions = session_conditions(record)
     items = routine_items(record, context.catalog)
     figures = [
-        (view.technique, step_figures(context.catalog, view.technique.id, view.item.get("variant")))
+        # Both sides of a step done on each side: the player shows the side being worked.
+        (view.technique, step_figures(context.catalog, view.technique.id, view.item.get("variant"),
+                                      sides=True))
         for view in items
         if view.technique is not None
     ]

@@ -4,16 +4,13 @@
 // summary; without one it keeps them on this device (outbox.js), says so, and sends them when
 // the connection is back. Without JavaScript the form posts as plain HTML, as before. The id
 // made here (`answer_id`) lets the server store the answers once however often they are sent.
-import { Outbox } from "./outbox.js";
+// outbox.js is imported with this module's own ?v= tag, so the page loads it once (the
+// service-worker registration loads it too, to send what was kept).
+const VERSION = new URL(import.meta.url).search;
+const { outbox, newId } = await import(`./outbox.js${VERSION}`);
 
 const form = document.getElementById("after-form");
 const statusBox = document.getElementById("after-status");
-const outbox = new Outbox();
-
-function newId() {
-  if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
-}
 
 function say(text, state, link) {
   statusBox.hidden = false;
@@ -78,5 +75,6 @@ if (form) {
       say("Saved on this device, will sync when you are back online.", "kept");
     }
   }).catch(() => {});
-  outbox.syncWhenOnline(sent);
+  outbox.listen(sent);
+  outbox.syncWhenOnline();
 }

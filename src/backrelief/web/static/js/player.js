@@ -6,14 +6,17 @@
 // Page contract (templates/player.html; keep it stable for other pages and tests):
 //   #player data-session-id, data-timeline-url (GET: {cues}), data-after-url, data-time-scale;
 //   #hurt-form action = POST /session/{id}/hurt (response, choice, technique, stop_id);
-//   window.__backrelief = {scheduler, clock, fired, chimes}: read by the browser tests.
+//   .player-figure [data-technique][data-step][data-side]: the step figures; a step done on
+//     each side has one per side, and the one for the side being worked is shown;
+//   window.__backrelief = {scheduler, clock, fired, chimes, outbox, figure}: read by the
+//     browser tests and bench/bench_cue_paint.py.
 //
 // The sub-modules are imported with this module's own ?v= version tag, so each loads once per
 // release and never as a stale copy from a cache.
 const VERSION = new URL(import.meta.url).search;
 const [{ SessionClock }, { CueScheduler }, { Voice, NO_VOICE }, { ScreenAwake }, { Chime },
-  { sendStop, newStopId }] = await Promise.all(
-  ["clock", "scheduler", "voice", "wakelock", "chime", "stopqueue"].map((name) => import(`./${name}.js${VERSION}`)),
+  { outbox, newId }] = await Promise.all(
+  ["clock", "scheduler", "voice", "wakelock", "chime", "outbox"].map((name) => import(`./${name}.js${VERSION}`)),
 );
 
 const RING_KINDS = new Set(["hold", "switch_side", "rest", "check_in", "technique"]);
@@ -21,6 +24,25 @@ const RING_CIRCUMFERENCE = 2 * Math.PI * 45;
 const BACK_GRACE_SECONDS = 4;
 
 const $ = (id) => document.getElementById(id);
+
+// The side being worked at each cue (or null). A cue that says its side has it; the cues after
+// it in the same step (a countdown, a breath) keep it; a step's instruction and a "switch
+// sides" pause lead into the side that comes next, so the figure turns as the person does.
+function sidesOf(cues) {
+  const ahead = new Array(cues.length).fill(null);
+  let next = null;
+  for (let i = cues.length - 1; i >= 0; i -= 1) {
+    if (cues[i].side) next = cues[i].side;
+    ahead[i] = next;
+    if (cues[i].kind === "step" || cues[i].kind === "technique") next = null;
+  }
+  let carried = null;
+  return cues.map((cue, i) => {
+    if (cue.kind === "step" || cue.kind === "technique") carried = null;
+    if (cue.side) carried = cue.side;
+    return cue.kind === "step" || cue.kind === "switch_side" ? ahead[i] : carried;
+  });
+}
 
 function formatTime(seconds) {
   const s = Math.max(0, Math.round(seconds));
@@ -47,8 +69,10 @@ class Player {
     this.frame = null;
     this.ended = false;
     this.saveKey = `backrelief.position.${this.sessionId}`;
+    this.sides = sidesOf(cues);
+    this.figure = { technique: null, step: null, side: null }; // what the figure shows
     window.__backrelief = { scheduler: this.scheduler, clock: this.clock, fired: [],
-      chimes: this.chime.log };
+      chimes: this.chime.log, outbox, figure: this.figure };
   }
 
   // --- lifecycle --------------------------------------------------------------------------
@@ -143,6 +167,7 @@ class Player {
     }
     if (seeked) this.holdEnd = null; // a jump leaves the hold unfinished: no chime for it
     if (cue.kind === "technique" || cue.kind === "step" || cue.kind === "switch_side") this.rep = null;
+    this.followSide(cue, index);
     switch (cue.kind) {
       case "technique":
         this.showTechnique(cue);
@@ -153,7 +178,6 @@ class Player {
         // The short spoken form in large type, the full instruction under it.
         this.words(cue.say || cue.text, cue.say && cue.say !== cue.text ? cue.text : "");
         this.hideGauges();
-        this.showFigure(cue.technique, cue.step);
         break;
       case "hold":
         // Inside a rep the ring counts the hold down and says which rep it is; the bare
@@ -222,17 +246,38 @@ class Player {
     $("p-technique").textContent = cue.text;
     const position = this.techniqueStarts.findIndex(([start]) => start === cue);
     $("p-count").textContent = `Technique ${position + 1} of ${this.techniqueStarts.length}`;
-    this.showFigure(cue.technique, null);
   }
 
-  showFigure(technique, step) {
+  // The figure follows the timeline: a technique shows its first step, a step its own figure,
+  // and within a step done on each side, the side being worked (sidesOf). The check-in and the
+  // rest after a step keep the figure the person was last shown.
+  followSide(cue, index) {
+    const shown = this.figure;
+    let want;
+    if (cue.kind === "technique") want = { technique: cue.technique, step: null, side: null };
+    else if (cue.step !== null && cue.step !== undefined) {
+      const sameStep = cue.technique === shown.technique && cue.step === shown.step;
+      want = { technique: cue.technique, step: cue.step,
+        side: this.sides[index] || (sameStep ? shown.side : null) };
+    } else return;
+    if (want.technique === shown.technique && want.step === shown.step && want.side === shown.side
+        && cue.kind !== "technique" && cue.kind !== "step") return;
+    Object.assign(shown, want);
+    this.showFigure(shown.technique, shown.step, shown.side);
+  }
+
+  showFigure(technique, step, side) {
     const figures = this.root.querySelectorAll(".player-figure [data-technique]");
     let best = null;
+    let bestScore = -1;
     for (const figure of figures) {
       if (figure.dataset.technique !== technique) continue;
-      if (!best || (step !== null && figure.dataset.step === String(step))) best = figure;
+      const score = (step !== null && figure.dataset.step === String(step) ? 2 : 0)
+        + (side && figure.dataset.side === side ? 1 : 0);
+      if (score > bestScore) [best, bestScore] = [figure, score];
     }
     for (const figure of figures) figure.hidden = figure !== best;
+    this.root.dataset.figureSide = best?.dataset.side || "";
   }
 
   hideGauges() {
@@ -388,16 +433,33 @@ class Player {
     this.clearPosition();
   }
 
-  // Send the stop (response, choice, technique); kept on the device and re-sent when offline.
+  // Send the stop (response, choice, technique) through the outbox: offline, it is kept on
+  // this device and sent when the connection is back (from this page or the next one).
+  // Resolves to the server's response, or null when kept.
   record(choice) {
     const { response, technique } = this.stopping;
-    const fields = { response, choice, technique, stop_id: newStopId() };
-    const sent = sendStop($("hurt-form").action, fields).then((result) => {
-      if (result === null) $("hurt-offline").hidden = false;
-      return result;
-    });
+    const fields = { response, choice, technique, stop_id: newId() };
+    const sent = outbox.send({ id: fields.stop_id, url: $("hurt-form").action, body: fields })
+      .then((result) => {
+        if (result === null) {
+          $("hurt-offline").hidden = false;
+          this.sync("Saved on this device, will sync when you are back online.", "kept");
+        }
+        return result;
+      }, () => {
+        this.sync("This stop could not be saved on this device.", "error");
+        return null;
+      });
     this.sending = sent;
     return sent;
+  }
+
+  // The "kept on this device" state of stops, beside the controls while the session goes on.
+  sync(text, state) {
+    const note = $("p-sync");
+    note.hidden = false;
+    note.dataset.state = state;
+    note.textContent = text;
   }
 
   async choose(choice) {
@@ -435,7 +497,7 @@ class Player {
     const next = $("hurt-next");
     next.href = href;
     next.textContent = label;
-    if (result) {
+    if (result?.ok) {
       window.location.assign(next.href);
       return;
     }
@@ -584,12 +646,22 @@ async function main() {
   // Ask the service worker to keep this routine, so it plays on (and reloads) offline.
   if (navigator.serviceWorker) {
     navigator.serviceWorker.ready.then((registration) => {
-      const figures = [...root.querySelectorAll(".player-figure img")].map((img) => img.getAttribute("src"));
+      // Every figure the session can show (both sides of a sided step), in the form this
+      // device is served: the still one when it asks for less motion.
+      const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      const figures = [...root.querySelectorAll(".player-figure picture")].map((picture) => {
+        const source = picture.querySelector("source");
+        return still && source ? source.getAttribute("srcset") : picture.querySelector("img").getAttribute("src");
+      });
       registration.active?.postMessage({ type: "cache-urls", urls: [window.location.pathname, url, ...figures] });
     }).catch(() => undefined);
   }
   const player = new Player(root, cues);
   bindControls(player);
+  outbox.listen((entry) => {
+    if (entry.url === $("hurt-form").action) player.sync("Sent: your stop is in your diary.", "synced");
+  });
+  outbox.syncWhenOnline();
   await player.voice.ready;
   root.dataset.state = "ready";
   $("p-begin").disabled = false;
