@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backrelief.core.progress import PAIN_MAX, PAIN_MIN, RATING_KINDS, PainRating, RatingKind
+from backrelief.core.progress import RATING_KINDS, PainRating, RatingKind
+from backrelief.core.vocabulary import PAIN_MAX, PAIN_MIN
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import PainRating as PainRatingRow
 from backrelief.store.models import PracticeSession

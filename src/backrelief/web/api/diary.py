@@ -13,7 +13,7 @@ from fastapi import APIRouter, Body, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from starlette.responses import Response
 
-from backrelief.core.progress import PAIN_MAX, PAIN_MIN
+from backrelief.core.fields import PainScore, RowId
 from backrelief.store import (
     add_feedback,
     add_rating,
@@ -30,6 +30,7 @@ from backrelief.web.api.screen import Answers, evaluate_answers
 from backrelief.web.context import web
 from backrelief.web.diary_export import CLEAR_SITE_DATA, ExportFormat, export_response
 from backrelief.web.errors import field_error_response
+from backrelief.web.ids import RowIdPath
 
 router = APIRouter(prefix="/api/diary", tags=["diary"])
 
@@ -39,10 +40,10 @@ class RatingRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    pain: Annotated[int, Field(strict=True, ge=PAIN_MIN, le=PAIN_MAX)]
+    pain: PainScore
     kind: Literal["daily", "before", "after"] = "daily"
     where: Annotated[str, Field(max_length=80)] | None = None
-    session_id: Annotated[int, Field(strict=True, ge=1)] | None = None
+    session_id: RowId | None = None
     # The pain has spread down a leg, or further down it, since last time (daily or after).
     spread: StrictBool = False
 
@@ -73,7 +74,7 @@ def add(request: Request, body: RatingRequest) -> dict[str, Any]:
 
 
 @router.delete("/ratings/{rating_id}", status_code=204, responses={404: {"description": "No such rating"}})
-def remove(request: Request, rating_id: int) -> Response:
+def remove(request: Request, rating_id: RowIdPath) -> Response:
     """Delete one rating (a mistyped entry)."""
     with web(request).database.session(write=True) as s:
         if not delete_rating(s, rating_id):
@@ -98,7 +99,7 @@ def sessions(request: Request) -> list[dict[str, Any]]:
 
 
 @router.post("/sessions/{session_id}/feedback", status_code=201)
-def feedback(request: Request, session_id: int, body: FeedbackRequest) -> dict[str, Any]:
+def feedback(request: Request, session_id: RowIdPath, body: FeedbackRequest) -> dict[str, Any]:
     """Record (or replace) how one technique of a session felt."""
     with web(request).database.session(write=True) as s:
         add_feedback(s, session_id, body.technique, body.verdict)
