@@ -383,11 +383,14 @@ class Question(_Strict):
             if lowered in {"n", "no", "false"}:
                 return False
             raise AnswerError(self.id, "answer yes or no")
+        # ASCII digits only, and few: "³".isdigit() is true but int() refuses it, "٣" reads as
+        # 3, and int() of thousands of digits raises (issue 15).
+        whole = text.isascii() and text.isdigit() and len(text) <= 9
         if self.type == "int":
-            if not text.isdigit():
+            if not whole:
                 raise AnswerError(self.id, f"expected a whole number, got {text!r}")
             return self.check(int(text))
-        if text.isdigit() and 1 <= int(text) <= len(self.choices):
+        if whole and 1 <= int(text) <= len(self.choices):
             return self.choices[int(text) - 1].value
         return self.check(text)
 
