@@ -118,7 +118,7 @@ def test_serve_trims_the_host(data_dir: Path) -> None:
     try:
         assert server.stdout is not None
         line = server.stdout.readline()
-        assert f"running at http://localhost:{port}/" in line, server.stderr.read() if not line else line
+        assert f"running at http://localhost:{port}/" in line, line if line else server.stderr.read()
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -147,7 +147,7 @@ def test_a_500_carries_every_security_header(broken_client: TestClient, accept: 
     assert response.status_code == 500
     assert_security_headers(response.headers)
     names = {name for name, _ in SECURITY_HEADERS}
-    assert names <= {name.encode() for name in response.headers.keys()}
+    assert names <= {name.encode() for name in response.headers}
     assert response.headers["cache-control"] == "no-store"
     assert "Traceback" not in response.text and "pain_ratings" not in response.text
 
