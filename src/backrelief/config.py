@@ -58,6 +58,15 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _in_memory(url: str) -> bool:
+    """True for SQLite URLs that keep nothing: ``sqlite://``, ``:memory:``, ``mode=memory``.
+    (Tests that want one pass the URL to ``open_database`` directly, not through here.)"""
+    if not url.lower().startswith("sqlite"):
+        return False
+    rest = url.split("://", 1)[1]
+    return rest in ("", "/") or ":memory:" in rest or "mode=memory" in rest
+
+
 def load_config(environ: Mapping[str, str] | None = None) -> Config:
     """Read the configuration from ``environ`` (default: ``os.environ``)."""
     env = os.environ if environ is None else environ
@@ -72,6 +81,10 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
     if raw_url:
         if "://" not in raw_url:
             raise ConfigError(DATABASE_URL_ENV, "expected a URL such as sqlite:///path/to.db")
+        if _in_memory(raw_url):
+            raise ConfigError(DATABASE_URL_ENV, "an in-memory SQLite database forgets every "
+                              "write when the program ends; give a file, such as "
+                              "sqlite:///path/to/backrelief.db")
         return Config(data_dir=data_dir, database_url=normalise_database_url(raw_url), sqlite_path=None)
     sqlite_path = data_dir / SQLITE_FILENAME
     return Config(data_dir=data_dir, database_url=f"sqlite:///{sqlite_path}", sqlite_path=sqlite_path)

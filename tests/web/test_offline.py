@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from backrelief import __version__
@@ -18,7 +19,8 @@ def test_service_worker_precaches_the_shell_and_catalogue(client: TestClient) ->
     script = response.text
     assert f'backrelief-{static_version()}' in script
     precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", script).group(1))  # type: ignore[union-attr]
-    assert {"/", "/offline", "/library", "/api/techniques"} <= set(precache)
+    assert {"/offline", "/library", "/api/techniques"} <= set(precache)
+    assert "/" not in precache  # the home page shows the latest rating and screen
     for path in static_files():
         assert f"{path}?v={static_version()}" in precache
     for url in precache:
@@ -91,3 +93,41 @@ def test_service_worker_caches_the_library_figures(client: TestClient) -> None:
         assert response.status_code == 200 and response.headers["content-type"].startswith("image/svg")
     # Figures are allow-listed static assets, served cache-first like /static/.
     assert re.search(r'STATIC_PREFIXES = \[[^\]]*"/figures/"', script)
+
+
+def _patterns(script: str, name: str) -> list[re.Pattern[str]]:
+    found = re.search(rf"const {name} = (\[.*?\])\.map", script)
+    assert found, name
+    return [re.compile(source) for source in json.loads(found.group(1))]
+
+
+PERSONAL = ["/", "/progress", "/progress/export", "/settings", "/check", "/check/result/1",
+            "/library/cat-cow", "/session/1", "/session/1/summary", "/api/diary/export",
+            "/api/diary/ratings", "/api/diary/sessions", "/api/diary/screens",
+            "/api/diary/advice", "/api/settings", "/build", "/preview"]
+
+
+def test_the_worker_keeps_only_an_allow_list(client: TestClient) -> None:
+    """Issue 15: the worker kept every GET but a deny-list that missed the real export."""
+    script = client.get("/sw.js").text
+    assert "NEVER_CACHE" not in script
+    kept = _patterns(script, "SHELL") + _patterns(script, "SESSION")
+    for path in PERSONAL:
+        assert not any(pattern.search(path) for pattern in kept), path
+    for path in ["/offline", "/library", "/api/techniques", "/session/7/play",
+                 "/session/7/after", "/api/sessions/7/timeline"]:
+        assert any(pattern.search(path) for pattern in kept), path
+
+
+@pytest.mark.parametrize("path", ["/", "/progress", "/settings", "/check", "/library/cat-cow",
+                                  "/api/diary/ratings", "/api/diary/export", "/api/settings",
+                                  "/api/diary/advice", "/no-such-page"])
+def test_personal_responses_say_no_store(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.headers["cache-control"] == "no-store", path
+
+
+def test_static_files_may_be_cached(client: TestClient) -> None:
+    response = client.get(f"/static/css/app.css?v={static_version()}")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("cache-control", "")

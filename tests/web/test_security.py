@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from backrelief.store import Database
 from backrelief.web.csrf import is_cross_origin
-from backrelief.web.security import host_name
+from backrelief.web.security import SECURITY_HEADERS, host_name
 from tests.web.conftest import CLEAR_ANSWERS, counts, store_screen
 
 TEMPLATES = Path(__file__).parents[2] / "src" / "backrelief" / "web" / "templates"
@@ -36,7 +36,7 @@ def assert_security_headers(headers: Mapping[str, str]) -> None:
 @pytest.mark.parametrize("path", PAGES)
 def test_every_response_carries_the_security_headers(client: TestClient, path: str) -> None:
     response = client.get(path, follow_redirects=False)
-    assert response.status_code < 500
+    assert response.status_code < 500  # 500s: test_a_500_carries_every_security_header
     assert_security_headers(response.headers)
 
 
@@ -111,7 +111,45 @@ def test_csrf_rule_in_isolation() -> None:
 def test_host_name_strips_the_port() -> None:
     assert host_name("LOCALHOST:8000") == "localhost"
     assert host_name("[::1]:8000") == "[::1]"
+    assert host_name("[::1]") == "[::1]"
     assert host_name("127.0.0.1") == "127.0.0.1"
+
+
+@pytest.mark.parametrize("host", ["[::1]evil.example", "[::1].evil.example:80", "localhost:80x",
+                                  "localhost:8000:1", "[::1]:", "[::1"])
+def test_a_host_that_only_starts_like_loopback_is_refused(client: TestClient, host: str) -> None:
+    """Issue 15: ``[::1]evil.example`` passed the check (only the bracket was looked at)."""
+    assert host_name(host) not in ("localhost", "[::1]", "127.0.0.1")
+    response = client.get("/api/diary/ratings", headers={"host": host})
+    assert response.status_code == 400
+
+
+@pytest.fixture
+def broken_client(database: Database) -> Iterator[TestClient]:
+    """The app on a diary whose ratings table is gone: every read of it is a 500."""
+    from sqlalchemy import text
+
+    from backrelief.web.app import create_app
+    from backrelief.web.config import WebConfig
+
+    with database.engine.begin() as connection:
+        connection.execute(text("DROP TABLE pain_ratings"))
+    app = create_app(WebConfig(), database=database)
+    with TestClient(app, base_url="http://localhost", raise_server_exceptions=False) as broken:
+        yield broken
+
+
+@pytest.mark.parametrize("accept", ["application/json", "text/html"])
+def test_a_500_carries_every_security_header(broken_client: TestClient, accept: str) -> None:
+    """Issue 15: Starlette answers a 500 from outside our middleware, with none of them."""
+    path = "/api/diary/ratings" if accept == "application/json" else "/progress"
+    response = broken_client.get(path, headers={"accept": accept})
+    assert response.status_code == 500
+    assert_security_headers(response.headers)
+    names = {name for name, _ in SECURITY_HEADERS}
+    assert names <= {name.encode() for name in response.headers}
+    assert response.headers["cache-control"] == "no-store"
+    assert "Traceback" not in response.text and "pain_ratings" not in response.text
 
 
 def test_templates_hold_no_inline_script_or_style() -> None:

@@ -76,6 +76,15 @@ class _Main(LazyGroup):
             message = " ".join(exc.format_message().split())
             click.echo(f"backrelief: error: {message}", err=True)
             raise SystemExit(exc.exit_code) from None
+        except Exception as exc:
+            # A database that fails under a command (read-only, disk full, server gone) is
+            # one line, not a traceback. store.errors imports nothing heavy.
+            from backrelief.store.errors import DatabaseUnavailable
+
+            if not isinstance(exc, DatabaseUnavailable):
+                raise
+            click.echo(f"backrelief: error: database: {' '.join(str(exc).split())}", err=True)
+            raise SystemExit(1) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         ctx.meta["backrelief.listing"] = True

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from backrelief.cli.common import fail, print_json
+from backrelief.core.vocabulary import PAIN_MAX, PAIN_MIN
 
 if TYPE_CHECKING:
     from backrelief.core.progress import Advice, PainRating, Trend
@@ -36,7 +37,8 @@ OPTION_FOR_FIELD = {
     "session_id": "--session",
     "spread": "--spread",
 }
-_WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,9}$")
+# ASCII digits only: Python's \d and int() also take "٣" or "５" (issue 15).
+_WHOLE_NUMBER = re.compile(r"^[+-]?[0-9]{1,9}$")
 TIER_TITLES = {
     "emergency": "EMERGENCY: call 999 (112 EU, 911 US) or go to A&E now",
     "same_day": "See a doctor today",
@@ -105,10 +107,10 @@ def local_date(when: datetime) -> str:
 def parse_pain(text: str) -> int:
     """``--pain``: a whole number from 0 to 10."""
     if not _WHOLE_NUMBER.match(text.strip()):
-        fail("--pain", f"must be a whole number from 0 to 10, got {text!r}")
+        fail("--pain", f"must be a whole number from {PAIN_MIN} to {PAIN_MAX}, got {text!r}")
     value = int(text)
-    if not 0 <= value <= 10:
-        fail("--pain", f"must be from 0 to 10, got {value}")
+    if not PAIN_MIN <= value <= PAIN_MAX:
+        fail("--pain", f"must be from {PAIN_MIN} to {PAIN_MAX}, got {value}")
     return value
 
 

@@ -205,7 +205,7 @@ class _Terminal:
                     self.io.say("Let's go through them one at a time, so we know which.")
                 self._ask_each(step, intro=False)
                 return
-            if reply.isdigit() and 1 <= int(reply) <= len(questions):
+            if reply.isascii() and reply.isdigit() and 1 <= int(reply) <= len(questions):
                 question = questions[int(reply) - 1]
                 self.io.say(f"{reply}. {question.text}")
                 self.io.say(question.help, dim=True)

@@ -54,6 +54,9 @@ def serve(host: str, port: int) -> None:
 
     Single-user, with no accounts yet: it only listens on this computer's loopback address.
     """
+    host = host.strip()  # " localhost " from a script's quoting is localhost, not a bad port
+    if not host:
+        fail("--host", "is empty; use 127.0.0.1 (the default) or localhost")
     if not is_loopback(host):
         fail(
             "--host",

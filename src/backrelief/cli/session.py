@@ -27,6 +27,7 @@ from backrelief.cli.common import fail
 from backrelief.cli.planning import NO_FLOOR_HELP, build_profile, routine_preview, split_values
 from backrelief.cli.session_diary import Recorder, open_recorder
 from backrelief.cli.session_view import render_view as render_view  # re-exported for tests
+from backrelief.core.vocabulary import MAX_MINUTES, MIN_MINUTES, PAIN_MAX, PAIN_MIN
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -124,7 +125,7 @@ def _choose(options: Mapping[str, Any], screen: ScreenResult, remembered: Mappin
     equipment = [e for e in split_values(equipment) if e not in ("none", "floor")]
     minutes = options["minutes"] or _ask("How many minutes do you have? (3-60)",
                                          remembered.get("minutes", 10),
-                                         click.IntRange(3, 60), ask)
+                                         click.IntRange(MIN_MINUTES, MAX_MINUTES), ask)
     conditions = [c for c in split_values(options["condition"]) if c != "none"]
     if not options["condition"]:
         listed = ", ".join(remembered.get("conditions", [])) or "none"
@@ -209,15 +210,15 @@ def session(region: str | None, equipment: tuple[str, ...], minutes: int | None,
 
     console = Console()
     _time_scale()  # a bad test setting fails before any question
-    if pain is not None and not 0 <= pain <= 10:
-        fail("--pain", f"must be between 0 and 10, got {pain}")
+    if pain is not None and not PAIN_MIN <= pain <= PAIN_MAX:
+        fail("--pain", f"must be between {PAIN_MIN} and {PAIN_MAX}, got {pain}")
     build_profile(region, [e for e in split_values(equipment) if e not in ("none", "floor")],
                   minutes, [c for c in split_values(condition) if c != "none"],
                   pregnancy_weeks, pain, no_floor=no_floor)  # bad options exit 2 before asking
     recorder = open_recorder(console.print)
     if pain is None and not assume_yes:
         pain = click.prompt("How bad is your back pain right now, from 0 (none) to 10 (worst)?",
-                            type=click.IntRange(0, 10))
+                            type=click.IntRange(PAIN_MIN, PAIN_MAX))
     result, answers = _screen(answers_path, pain, recorder)
     if not result.exercise_allowed:
         console.print("[bold]No routine today.[/bold] Please follow the advice above.")

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from backrelief.core.vocabulary import PAIN_MAX, PAIN_MIN
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -106,7 +108,7 @@ def end_session(outcome: Outcome, routine: Routine, recorder: Recorder, console:
     verdicts: dict[str, str] = {}
     if not assume_yes:
         pain_after = click.prompt("How bad is your back pain now, from 0 to 10?",
-                                  type=click.IntRange(0, 10))
+                                  type=click.IntRange(PAIN_MIN, PAIN_MAX))
         # The web form's checkbox: spreading pain is a reason to see someone (diary advice).
         spread = click.confirm("Has the pain spread down a leg, or further down it, since "
                                "last time?", default=False)

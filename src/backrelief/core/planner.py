@@ -50,6 +50,8 @@ from backrelief.core.timeline import (
     technique_durations,
 )
 from backrelief.core.vocabulary import (
+    MAX_MINUTES,
+    MIN_MINUTES,
     ConditionId,
     Equipment,
     Intensity,
@@ -62,7 +64,6 @@ REGION_CHOICES: tuple[str, ...] = get_args(RegionChoice)
 CONDITION_IDS: tuple[ConditionId, ...] = get_args(ConditionId)
 EQUIPMENT_IDS: tuple[Equipment, ...] = get_args(Equipment)
 
-MIN_MINUTES, MAX_MINUTES = 3, 60
 MAX_PREGNANCY_WEEKS = 45
 # DESIGN.md (screen question pain_now): 7 or more out of 10 -> gentle techniques only.
 GENTLE_ONLY_FROM_PAIN = 7

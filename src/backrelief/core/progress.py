@@ -39,7 +39,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, get_args
 
-Tier = Literal["emergency", "same_day", "see_professional", "self_care"]
+from backrelief.core.vocabulary import PAIN_MAX, PAIN_MIN, RED_FLAG_TIERS, RULE_TIERS, RuleTier
+
+Tier = RuleTier  # advice never says "incomplete": that is the screen's, not the diary's
+
 RatingKind = Literal["before", "after", "daily"]
 # "not_today": the person asked not to repeat it today (journey.memory leaves it out until the
 # end of that local day).
@@ -48,12 +51,9 @@ Direction = Literal[
     "improving", "worsening", "flare_up", "settling", "steady", "not_enough_data", "no_data"
 ]
 
-TIERS: tuple[Tier, ...] = get_args(Tier)  # most urgent first
+TIERS: tuple[Tier, ...] = RULE_TIERS  # most urgent first
 RATING_KINDS: tuple[RatingKind, ...] = get_args(RatingKind)
 VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
-RED_FLAG_TIERS: frozenset[str] = frozenset({"emergency", "same_day"})
-
-PAIN_MIN, PAIN_MAX = 0, 10
 # Ostelo 2008 (brief 5.1): minimal important change on the 0-10 NRS is 2 points or 30%.
 MIC_POINTS = 2
 MIC_FRACTION = 0.30

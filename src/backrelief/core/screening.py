@@ -42,23 +42,18 @@ from pydantic import (
 )
 
 from backrelief.core.catalog import ContentError, Source, content_root
-from backrelief.core.vocabulary import ConditionId
+from backrelief.core.vocabulary import (
+    NO_EXERCISE_TIERS,
+    TIER_ORDER,
+    ConditionId,
+    RuleTier,
+    Tier,
+)
 
-Tier = Literal["emergency", "same_day", "see_professional", "self_care", "incomplete"]
-RuleTier = Literal["emergency", "same_day", "see_professional", "self_care"]
 Group = Literal["emergency", "same_day", "other"]
 QuestionType = Literal["bool", "int", "enum"]
 
-#: Most urgent first. ``incomplete`` ranks below the red-flag tiers (see the module docstring).
-TIER_ORDER: tuple[Tier, ...] = (
-    "emergency",
-    "same_day",
-    "incomplete",
-    "see_professional",
-    "self_care",
-)
-#: Tiers that never allow exercise, whatever the rules say (DESIGN.md).
-NO_EXERCISE_TIERS: frozenset[Tier] = frozenset({"emergency", "same_day", "incomplete"})
+__all__ = ["NO_EXERCISE_TIERS", "TIER_ORDER", "RuleTier", "Tier"]  # re-exported from vocabulary
 GROUP_ORDER: tuple[Group, ...] = get_args(Group)
 
 #: The question ids DESIGN.md makes a contract; the YAML must define each one as required.
@@ -388,11 +383,14 @@ class Question(_Strict):
             if lowered in {"n", "no", "false"}:
                 return False
             raise AnswerError(self.id, "answer yes or no")
+        # ASCII digits only, and few: "³".isdigit() is true but int() refuses it, "٣" reads as
+        # 3, and int() of thousands of digits raises (issue 15).
+        whole = text.isascii() and text.isdigit() and len(text) <= 9
         if self.type == "int":
-            if not text.isdigit():
+            if not whole:
                 raise AnswerError(self.id, f"expected a whole number, got {text!r}")
             return self.check(int(text))
-        if text.isdigit() and 1 <= int(text) <= len(self.choices):
+        if whole and 1 <= int(text) <= len(self.choices):
             return self.choices[int(text) - 1].value
         return self.check(text)
 

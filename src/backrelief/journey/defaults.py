@@ -12,12 +12,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from backrelief.core.planner import MAX_MINUTES, MIN_MINUTES, REGION_CHOICES, Profile
-from backrelief.core.vocabulary import CONDITION_IDS, EQUIPMENT
+from backrelief.core.planner import REGION_CHOICES, Profile
+from backrelief.core.vocabulary import (
+    CONDITION_IDS,
+    DEFAULT_MINUTES,
+    EQUIPMENT,
+    MAX_MINUTES,
+    MIN_MINUTES,
+)
 from backrelief.store.settings import all_settings, set_setting
 
 REMEMBERED_KEYS = ("region", "equipment", "minutes", "conditions")
-DEFAULT_MINUTES = 10
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from backrelief.config import Config, load_config, normalise_database_url
@@ -43,6 +43,11 @@ from backrelief.store.errors import DatabaseUnavailable
 
 IMMEDIATE_OPTION = "backrelief_begin_immediate"
 BUSY_TIMEOUT_MS = 10_000
+# PostgreSQL defaults, unless the URL sets its own: a server that accepts the connection and
+# never answers hung the CLI for ever (issue 15). Seconds to connect; a statement may take a
+# minute (the diary's statements take milliseconds; an import of years is many small ones).
+PG_CONNECT_TIMEOUT_S = 10
+PG_STATEMENT_TIMEOUT_MS = 60_000
 
 
 @dataclass
@@ -63,10 +68,18 @@ class Database:
 
     @contextmanager
     def session(self, *, write: bool = False) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on an exception."""
+        """One transaction: committed when the block ends, rolled back on an exception.
+
+        A fault of the database itself (read-only file, disk full, server gone, a statement
+        timeout) is a :class:`DatabaseUnavailable` with a one-line message; nothing was written.
+        """
         bind = self._writer if write else self.engine
-        with Session(bind, expire_on_commit=False) as session, session.begin():
-            yield session
+        try:
+            with Session(bind, expire_on_commit=False) as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            raise DatabaseUnavailable(
+                f"{describe_url(self.engine.url)}: {_one_line(exc)}") from None
 
     def compact(self) -> None:
         """Rewrite a SQLite file so deleted rows leave no trace in it or its log.
@@ -109,11 +122,29 @@ def _on_sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _pg_timeouts(url: URL) -> dict[str, Any]:
+    """libpq's ``connect_timeout`` and a ``statement_timeout``, where ``url`` sets neither.
+
+    ``connect_args`` replace the URL's own parameters of the same name, so a URL's
+    ``options`` (the tests' ``search_path``) are kept and the timeout is added to them.
+    """
+    args: dict[str, Any] = {}
+    if "connect_timeout" not in url.query:
+        args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+    options = url.query.get("options", "")
+    options = " ".join(options) if isinstance(options, tuple) else options
+    if "statement_timeout" not in options:
+        args["options"] = f"{options} -c statement_timeout={PG_STATEMENT_TIMEOUT_MS}".strip()
+    return args
+
+
 def create_database_engine(url: str | URL) -> Engine:
     """An engine for ``url`` with backrelief's settings (SQLite pragmas and BEGIN handling)."""
     try:
         parsed = make_url(normalise_database_url(str(url)) if isinstance(url, str) else url)
-        engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+        connect_args = _pg_timeouts(parsed) if parsed.get_backend_name() == "postgresql" else {}
+        engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite",
+                               connect_args=connect_args)
     except (ArgumentError, ImportError, ValueError) as exc:
         raise DatabaseUnavailable(f"unusable database URL: {exc}") from None
     if engine.dialect.name == "sqlite":
@@ -129,6 +160,11 @@ def _prepare_sqlite_file(path: Path) -> None:
         # SQLite creates its -wal and -shm files with the database file's permissions.
         descriptor = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(descriptor)
+
+
+def _one_line(exc: DBAPIError) -> str:
+    """The driver's message on one line (no SQL, no parameters: they may hold health data)."""
+    return " ".join(str(exc.orig).split()) if exc.orig is not None else type(exc).__name__
 
 
 def describe_url(url: str | URL) -> str:
@@ -165,8 +201,7 @@ def open_database(
             ensure_schema(database.engine)
         except DBAPIError as exc:
             database.close()
-            detail = " ".join(str(exc.orig).split()) if exc.orig is not None else type(exc).__name__
-            raise DatabaseUnavailable(f"cannot open {describe_url(url)}: {detail}") from None
+            raise DatabaseUnavailable(f"cannot open {describe_url(url)}: {_one_line(exc)}") from None
         except BaseException:
             database.close()
             raise

@@ -14,12 +14,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backrelief.core.progress import PAIN_MAX, PAIN_MIN, RATING_KINDS, PainRating, RatingKind
+from backrelief.core.progress import RATING_KINDS, PainRating, RatingKind
+from backrelief.core.vocabulary import PAIN_MAX, PAIN_MIN
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import PainRating as PainRatingRow
 from backrelief.store.models import PracticeSession
 from backrelief.store.types import utcnow
-from backrelief.store.validation import one_of, past_time, short_text, whole_number
+from backrelief.store.validation import one_of, past_time, row_id, short_text, whole_number
 
 WHERE_MAX_LENGTH = 80
 SPREAD_BEFORE_PROBLEM = "is for a daily or after-session rating, not one before a session"
@@ -115,7 +116,7 @@ def add_rating(
         session_id=session_id,
         spread=spread,
     )
-    if session_id is not None and db.get(PracticeSession, session_id) is None:
+    if session_id is not None and db.get(PracticeSession, row_id("session_id", session_id)) is None:
         raise StoreInputError("session_id", f"no session with id {session_id}")
     db.add(row)
     db.flush()
@@ -149,7 +150,7 @@ def count_ratings(db: Session) -> int:
 
 def delete_rating(db: Session, rating_id: int) -> bool:
     """Delete one rating (a mistyped entry); True if it existed."""
-    row = db.get(PainRatingRow, rating_id)
+    row = db.get(PainRatingRow, row_id("rating_id", rating_id))
     if row is None:
         return False
     db.delete(row)

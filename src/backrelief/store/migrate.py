@@ -79,7 +79,8 @@ def _run_locked(engine: Engine, command_name: str, revision: str) -> None:
             except CommandError as exc:
                 raise SchemaError(
                     f"cannot {command_name} the database schema to {revision}: {exc}. "
-                    "Is it from a newer version of backrelief?"
+                    f"The revisions this version knows end at {SCHEMA_REVISION}; is the "
+                    "database from a newer version of backrelief?"
                 ) from None
 
 
@@ -105,21 +106,32 @@ def head_revision() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m backrelief.store.migrate [upgrade [REV] | downgrade REV | current]``."""
+    from backrelief.config import ConfigError
     from backrelief.store.db import open_database
+    from backrelief.store.errors import StoreError
 
     args = sys.argv[1:] if argv is None else argv
     action = args[0] if args else "upgrade"
-    database = open_database(migrate=False)
+    if action not in ("upgrade", "downgrade", "current") or len(args) > 2 or (
+            action == "downgrade" and len(args) != 2):
+        print("usage: python -m backrelief.store.migrate [upgrade [REV]|downgrade REV|current]",
+              file=sys.stderr)
+        return 2
+    try:
+        database = open_database(migrate=False)
+    except (ConfigError, StoreError) as exc:
+        print(f"migrate: error: {exc}", file=sys.stderr)
+        return 1
     try:
         if action == "upgrade":
             upgrade(database.engine, args[1] if len(args) > 1 else "head")
-        elif action == "downgrade" and len(args) == 2:
+        elif action == "downgrade":
             downgrade(database.engine, args[1])
-        elif action != "current":
-            print("usage: python -m backrelief.store.migrate [upgrade [REV]|downgrade REV|current]")
-            return 2
         print(current_revision(database.engine) or "(empty)")
         return 0
+    except StoreError as exc:  # an unknown revision, a database that fails: one line
+        print(f"migrate: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
     finally:
         database.close()
 

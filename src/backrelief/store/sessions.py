@@ -21,7 +21,16 @@ from backrelief.store.errors import StoreInputError
 from backrelief.store.models import PainRating as PainRatingRow
 from backrelief.store.models import PracticeSession, Screen, TechniqueFeedback
 from backrelief.store.types import utcnow
-from backrelief.store.validation import aware_utc, json_value, one_of, past_time, short_text, slug
+from backrelief.store.upsert import upsert
+from backrelief.store.validation import (
+    aware_utc,
+    json_value,
+    one_of,
+    past_time,
+    row_id,
+    short_text,
+    slug,
+)
 
 STOP_REASON_MAX_LENGTH = 200
 
@@ -93,8 +102,7 @@ def _verdict(value: str) -> Verdict:
 
 
 def _get(db: Session, session_id: Any) -> PracticeSession:
-    if isinstance(session_id, bool) or not isinstance(session_id, int):
-        raise StoreInputError("session_id", f"must be a session id, got {session_id!r}")
+    row_id("session_id", session_id)
     row = db.get(PracticeSession, session_id)
     if row is None:
         raise StoreInputError("session_id", f"no session with id {session_id}")
@@ -153,26 +161,25 @@ def add_feedback(
     *,
     at: datetime | None = None,
 ) -> None:
-    """Record how one technique felt in a session; a second call for it replaces the first."""
-    _get(db, session_id)
+    """Record how one technique felt in a session; a second call for it replaces the first.
+
+    The technique must be one of the session's (when its routine lists any). One upsert, so
+    identical writes at the same moment all succeed and leave one row (``store.upsert``).
+    """
+    row = _get(db, session_id)
     technique = slug("technique_id", technique_id)
+    listed = routine_techniques(row.routine)
+    if listed and technique not in listed:
+        raise StoreInputError("technique_id", f"{technique!r} is not in session {session_id}")
     chosen = one_of("verdict", verdict, VERDICTS)
     now = utcnow()
     recorded_at = now if at is None else past_time("at", at, now)
-    existing = db.scalars(
-        select(TechniqueFeedback).where(
-            TechniqueFeedback.session_id == session_id,
-            TechniqueFeedback.technique_id == technique,
-        )
-    ).first()
-    if existing is None:
-        db.add(TechniqueFeedback(
-            session_id=session_id, technique_id=technique, verdict=chosen, recorded_at=recorded_at
-        ))
-    else:
-        existing.verdict = chosen
-        existing.recorded_at = recorded_at
-    db.flush()
+    db.flush()  # pending ORM changes first: the upsert below is a plain statement
+    upsert(db, TechniqueFeedback,
+           {"session_id": session_id, "technique_id": technique, "verdict": chosen,
+            "recorded_at": recorded_at},
+           key=("session_id", "technique_id"))
+    db.expire_all()  # loaded feedback rows may be stale now
 
 
 def _feedback_by_session(db: Session) -> dict[int, dict[str, Verdict]]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import Setting
 from backrelief.store.types import utcnow
+from backrelief.store.upsert import upsert
 from backrelief.store.validation import json_value
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -37,13 +38,11 @@ def set_setting(db: Session, key: str, value: Any) -> None:
     """Remember ``value`` (JSON data) under ``key``, replacing any previous value."""
     name = _key(key)
     stored = json_value(name, value)
-    row = db.get(Setting, name)
-    if row is None:
-        db.add(Setting(key=name, value=stored, updated_at=utcnow()))
-    else:
-        row.value = stored
-        row.updated_at = utcnow()
-    db.flush()
+    db.flush()  # pending ORM changes first: the upsert is a plain statement
+    # One statement, so simultaneous identical writes never collide (store.upsert).
+    upsert(db, Setting, {"key": name, "value": stored, "updated_at": utcnow()},
+           key=("key",))
+    db.expire_all()
 
 
 def delete_setting(db: Session, key: str) -> bool:

@@ -44,6 +44,15 @@ def whole_number(field: str, value: Any, low: int, high: int) -> int:
     return value
 
 
+def row_id(field: str, value: Any) -> int:
+    """A stored row's id: an int from 1 to 2**63 - 1 (larger ones overflow the drivers)."""
+    from backrelief.core.fields import MAX_ROW_ID
+
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ROW_ID:
+        raise StoreInputError(field, f"must be an id from 1 to {MAX_ROW_ID}, got {value!r}")
+    return value
+
+
 def one_of(field: str, value: Any, allowed: tuple[str, ...]) -> str:
     """``value`` if it is one of ``allowed``."""
     if not isinstance(value, str) or value not in allowed:

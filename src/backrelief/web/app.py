@@ -5,7 +5,9 @@ templates and the diary database. Routes live in small modules by feature
 (``routes/`` for pages, ``api/`` for JSON); this file only wires them together.
 
 Middleware, outermost first (each documented in its own module):
-security headers -> loopback Host check -> CSRF check -> routes.
+security headers -> loopback Host check -> CSRF check -> strict JSON bodies -> routes.
+A 500 is answered by Starlette's error middleware outside all of these; ``web.errors`` gives it
+the security headers itself.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from backrelief.web.csrf import CSRFMiddleware
 from backrelief.web.errors import install_error_handlers
 from backrelief.web.security import LoopbackHostMiddleware, SecurityHeadersMiddleware
 from backrelief.web.static_files import VersionedStaticFiles
+from backrelief.web.strict_json import StrictJSONMiddleware
 from backrelief.web.templating import STATIC_DIR, make_templates
 
 if TYPE_CHECKING:
@@ -78,6 +81,7 @@ def create_app(
     app.mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static")
     _include_routes(app)
     # add_middleware puts each new one outside the previous: add innermost first.
+    app.add_middleware(StrictJSONMiddleware)
     app.add_middleware(CSRFMiddleware)
     app.add_middleware(LoopbackHostMiddleware, allowed=config.allowed_hosts)
     app.add_middleware(SecurityHeadersMiddleware)

@@ -29,16 +29,18 @@ def field_name(loc: Sequence[Any]) -> str:
     return ".".join(parts) or "body"
 
 
-def field_error_response(field: str, problem: str) -> JSONResponse:
+def field_error_body(field: str, problem: str) -> dict[str, Any]:
     """The one shape of every 422 of the API: ``{"error", "field", "detail"}``."""
-    return JSONResponse(
-        status_code=422,
-        content={
-            "error": f"{field}: {problem}",
-            "field": field,
-            "detail": [{"loc": field.split("."), "msg": problem, "type": "value_error"}],
-        },
-    )
+    return {
+        "error": f"{field}: {problem}",
+        "field": field,
+        "detail": [{"loc": field.split("."), "msg": problem, "type": "value_error"}],
+    }
+
+
+def field_error_response(field: str, problem: str) -> JSONResponse:
+    """A 422 of :func:`field_error_body`."""
+    return JSONResponse(status_code=422, content=field_error_body(field, problem))
 
 
 def _wants_html(request: Request) -> bool:
@@ -51,9 +53,10 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     first = errors[0] if errors else {"loc": ("body",), "msg": "invalid input"}
-    field = field_name(first.get("loc", ("body",)))
-    response = field_error_response(field, str(first.get("msg", "invalid input")))
-    return response
+    loc = tuple(first.get("loc", ("body",)))
+    if first.get("type") == "json_invalid":  # its loc is ("body", <offset>): name the body
+        loc = ("body",)
+    return field_error_response(field_name(loc), str(first.get("msg", "invalid input")))
 
 
 async def _field_error(request: Request, exc: Exception) -> Response:
@@ -66,6 +69,33 @@ async def _store_input_error(request: Request, exc: Exception) -> Response:
 
     assert isinstance(exc, StoreInputError)
     return field_error_response(exc.field, exc.problem)
+
+
+async def _json_input_error(request: Request, exc: Exception) -> Response:
+    from backrelief.web.strict_json import JSONInputError
+
+    assert isinstance(exc, JSONInputError)
+    return field_error_response(exc.field, exc.problem)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """The 500 answer. Starlette sends it from ``ServerErrorMiddleware``, outside every
+    middleware we add, so the security headers and ``no-store`` are set here."""
+    from backrelief.web.security import response_headers
+
+    if _wants_html(request):
+        from backrelief.web.context import render
+
+        response: Response = render(
+            request, "error.html", status_code=500, status=500,
+            message="Sorry, something went wrong on our side. Nothing you entered was lost "
+                    "unless the page said it was saved; please try again.")
+    else:
+        response = JSONResponse({"error": "internal error: the server could not answer"},
+                                status_code=500)
+    headers = response_headers(request.url.path, list(response.headers.raw))
+    response.raw_headers = headers
+    return response
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -92,3 +122,8 @@ def install_error_handlers(app: FastAPI) -> None:
     from backrelief.store.errors import StoreInputError
 
     app.add_exception_handler(StoreInputError, _store_input_error)
+    from backrelief.web.strict_json import JSONInputError
+
+    app.add_exception_handler(JSONInputError, _json_input_error)
+    # Exception (not a subclass) is handled by ServerErrorMiddleware: the 500 page.
+    app.add_exception_handler(Exception, _server_error)

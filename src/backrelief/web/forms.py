@@ -17,13 +17,20 @@ from backrelief.web.errors import field_name
 Model = TypeVar("Model", bound=BaseModel)
 
 
+def is_ascii_number(text: str, max_digits: int) -> bool:
+    """True for 1 to ``max_digits`` ASCII digits. ``str.isdigit`` alone also accepts "³"
+    (which ``int`` then refuses: a 500) and "٣" or "５" (which ``int`` reads as 3 and 5)."""
+    return 0 < len(text) <= max_digits and text.isascii() and text.isdigit()
+
+
 def form_int(form: FormData, name: str) -> int | str | None:
-    """A whole number from a text field; None when empty; the text itself when not a number."""
+    """A whole number from a text field; None when empty; the text itself when not a number
+    (the model then names the field)."""
     raw = form.get(name)
     text = raw.strip() if isinstance(raw, str) else ""
     if not text:
         return None
-    return int(text) if text.isdigit() and len(text) < 6 else text
+    return int(text) if is_ascii_number(text, 5) else text
 
 
 def form_list(form: FormData, name: str) -> list[str]:

@@ -13,6 +13,14 @@ Decisions, made here so they are reviewed in one place:
   else's business.
 - **Permissions-Policy** switches off what a back-exercise app never needs and keeps the
   screen wake lock for our own pages.
+- **Cache-Control: no-store** on every response that does not set its own, except the static
+  files: pages and API answers are the diary (health data) and must not linger in the browser's
+  HTTP cache on a shared computer. Public, versioned files (``/static/``, ``/figures/``, which
+  sets a long ``max-age`` itself) may be cached. The service worker keeps only its own
+  allow-list (``templates/sw.js``).
+- **Error pages** carry the same headers: Starlette's ``ServerErrorMiddleware`` sits outside
+  every middleware we add and answers a 500 itself, so ``web.errors`` adds
+  :data:`SECURITY_HEADERS` and ``no-store`` to that response too.
 - **Host check** (:class:`LoopbackHostMiddleware`): the app is single-user with no accounts and
   listens on loopback only. A DNS-rebinding page (``evil.example`` resolving to 127.0.0.1)
   would be same-origin with us in the browser and could read the diary; refusing any request
@@ -60,8 +68,24 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 
 
+NO_STORE = (b"cache-control", b"no-store")
+# Same for everyone, versioned URLs: the browser may keep them.
+PUBLIC_PREFIXES = ("/static/",)
+
+
+def response_headers(path: str, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``headers`` plus every security header they lack, and ``no-store`` unless the response
+    chose its own caching or ``path`` is a public static file."""
+    names = {name.lower() for name, _ in headers}
+    extra = [item for item in SECURITY_HEADERS if item[0] not in names]
+    if b"cache-control" not in names and not path.startswith(PUBLIC_PREFIXES):
+        extra.append(NO_STORE)
+    return [*headers, *extra]
+
+
 class SecurityHeadersMiddleware:
-    """Add :data:`SECURITY_HEADERS` to every HTTP response, errors included."""
+    """Add :data:`SECURITY_HEADERS` (and ``no-store``) to every HTTP response but a 500, which
+    Starlette sends from outside the middleware stack (see ``web.errors``)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -73,9 +97,8 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [item for item in SECURITY_HEADERS if item[0] not in names]
-                message["headers"] = [*message.get("headers", []), *extra]
+                message["headers"] = response_headers(scope.get("path", ""),
+                                                      list(message.get("headers", [])))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -97,12 +120,21 @@ async def send_refusal(send: Send, status: int, body: bytes) -> None:
 
 
 def host_name(host_header: str) -> str:
-    """The host part of a ``Host`` header value, without the port (IPv6 keeps its brackets)."""
+    """The host part of a ``Host`` header value, without the port (IPv6 keeps its brackets);
+    empty when the value is not ``host``, ``host:port``, ``[v6]`` or ``[v6]:port``.
+
+    Strict on purpose: ``[::1]evil.example`` or ``localhost:80x`` must not pass for loopback.
+    """
     host = host_header.strip().lower()
     if host.startswith("["):
         end = host.find("]")
-        return host[: end + 1] if end != -1 else host
-    return host.rsplit(":", 1)[0] if ":" in host else host
+        name, rest = (host[: end + 1], host[end + 1:]) if end != -1 else ("", "")
+    else:
+        name, _, port = host.partition(":")
+        rest = f":{port}" if _ else ""
+    if rest and not (rest[0] == ":" and rest[1:].isascii() and rest[1:].isdigit()):
+        return ""
+    return name
 
 
 class LoopbackHostMiddleware:

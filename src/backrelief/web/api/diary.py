@@ -13,8 +13,9 @@ from fastapi import APIRouter, Body, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from starlette.responses import Response
 
-from backrelief.core.progress import PAIN_MAX, PAIN_MIN
+from backrelief.core.fields import PainScore, RowId
 from backrelief.store import (
+    StoreInputError,
     add_feedback,
     add_rating,
     delete_rating,
@@ -29,7 +30,8 @@ from backrelief.store import (
 from backrelief.web.api.screen import Answers, evaluate_answers
 from backrelief.web.context import web
 from backrelief.web.diary_export import CLEAR_SITE_DATA, ExportFormat, export_response
-from backrelief.web.errors import field_error_response
+from backrelief.web.errors import FieldError, field_error_response
+from backrelief.web.ids import RowIdPath
 
 router = APIRouter(prefix="/api/diary", tags=["diary"])
 
@@ -39,10 +41,10 @@ class RatingRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    pain: Annotated[int, Field(strict=True, ge=PAIN_MIN, le=PAIN_MAX)]
+    pain: PainScore
     kind: Literal["daily", "before", "after"] = "daily"
     where: Annotated[str, Field(max_length=80)] | None = None
-    session_id: Annotated[int, Field(strict=True, ge=1)] | None = None
+    session_id: RowId | None = None
     # The pain has spread down a leg, or further down it, since last time (daily or after).
     spread: StrictBool = False
 
@@ -73,7 +75,7 @@ def add(request: Request, body: RatingRequest) -> dict[str, Any]:
 
 
 @router.delete("/ratings/{rating_id}", status_code=204, responses={404: {"description": "No such rating"}})
-def remove(request: Request, rating_id: int) -> Response:
+def remove(request: Request, rating_id: RowIdPath) -> Response:
     """Delete one rating (a mistyped entry)."""
     with web(request).database.session(write=True) as s:
         if not delete_rating(s, rating_id):
@@ -98,10 +100,18 @@ def sessions(request: Request) -> list[dict[str, Any]]:
 
 
 @router.post("/sessions/{session_id}/feedback", status_code=201)
-def feedback(request: Request, session_id: int, body: FeedbackRequest) -> dict[str, Any]:
-    """Record (or replace) how one technique of a session felt."""
-    with web(request).database.session(write=True) as s:
-        add_feedback(s, session_id, body.technique, body.verdict)
+def feedback(request: Request, session_id: RowIdPath, body: FeedbackRequest) -> dict[str, Any]:
+    """Record (or replace) how one technique of a session felt; the technique must be in the
+    catalogue and in the session (else 422 naming `technique`)."""
+    context = web(request)
+    if body.technique not in context.catalog.techniques:
+        raise FieldError("technique", f"no technique called {body.technique!r}")
+    with context.database.session(write=True) as s:
+        try:
+            add_feedback(s, session_id, body.technique, body.verdict)
+        except StoreInputError as exc:  # the store says technique_id; the request, technique
+            field = "technique" if exc.field == "technique_id" else exc.field
+            raise FieldError(field, exc.problem) from None
         record = get_session(s, session_id)
     return {**record.as_dict(), "feedback": record.feedback}
 
@@ -116,8 +126,13 @@ def screens(request: Request) -> list[dict[str, Any]]:
 @router.post("/screens", status_code=201)
 def add_screen(request: Request, answers: dict[str, Any] = Answers,
                recheck: bool = False) -> dict[str, Any]:
-    """Evaluate answers with the safety screen and record the result in the diary."""
+    """Evaluate answers with the safety screen and record the result in the diary. An
+    incomplete answer set is 422 naming the first missing question, and nothing is stored: it
+    would only stand in the way of the next routine (a red flag already answered is stored)."""
     result = evaluate_answers(answers, recheck)
+    if result.tier == "incomplete":
+        missing = result.missing[0] if result.missing else "answers"
+        raise FieldError(missing, "required: answer every question of the check")
     with web(request).database.session(write=True) as s:
         screen_id = record_result(s, result, answers)
     return {"id": screen_id, **result.to_json()}

@@ -10,20 +10,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from backrelief.core.fields import PainScore, RoutineMinutes
 from backrelief.core.planner import (
-    MAX_MINUTES,
     MAX_PREGNANCY_WEEKS,
-    MIN_MINUTES,
     Profile,
     ProfileError,
     RegionChoice,
     plan_routine,
 )
-from backrelief.core.progress import PAIN_MAX, PAIN_MIN
 from backrelief.core.timeline import build_timeline, timeline_to_json
-from backrelief.core.vocabulary import ConditionId, Equipment
+from backrelief.core.vocabulary import DEFAULT_MINUTES, ConditionId, Equipment
 from backrelief.web.context import web
 from backrelief.web.errors import FieldError
 
@@ -38,13 +36,13 @@ class PlanRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     region: RegionChoice = "whole"
-    minutes: Annotated[int, Field(strict=True, ge=MIN_MINUTES, le=MAX_MINUTES)] = 10
+    minutes: RoutineMinutes = DEFAULT_MINUTES
     equipment: list[Equipment] = Field(default_factory=list, max_length=10)
     conditions: list[ConditionId] = Field(default_factory=list, max_length=20)
     pregnancy_weeks: Annotated[int, Field(strict=True, ge=0, le=MAX_PREGNANCY_WEEKS)] | None = None
-    pain: Annotated[int, Field(strict=True, ge=PAIN_MIN, le=PAIN_MAX)] | None = None
-    gentle_only: bool = False
-    no_floor: Annotated[bool, Field(strict=True)] = False
+    pain: PainScore | None = None
+    gentle_only: StrictBool = False
+    no_floor: StrictBool = False
 
     def profile(self) -> Profile:
         """The core planner's profile (its own checks raise :class:`FieldError`)."""

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 
 from backrelief.core.timeline import timeline_to_json
 from backrelief.web.context import web
+from backrelief.web.ids import RowIdPath
 from backrelief.web.routines import StoredRoutineError, stored_timeline
 from backrelief.web.sessions import gated_session
 
@@ -25,7 +26,7 @@ router = APIRouter(prefix="/api", tags=["sessions"])
     responses={403: {"description": "No recent safety screen allows exercise"},
                404: {"description": "Unknown session"}},
 )
-def session_timeline(request: Request, session_id: int) -> Any:
+def session_timeline(request: Request, session_id: RowIdPath) -> Any:
     """`{"session", "plan", "cues"}`: every timed cue of the session's routine, in order."""
     context = web(request)
     with context.database.session() as s:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from backrelief.core.planner import MAX_MINUTES, MIN_MINUTES, RegionChoice
-from backrelief.core.vocabulary import ConditionId, Equipment
+from backrelief.core.fields import RoutineMinutes
+from backrelief.core.planner import RegionChoice
+from backrelief.core.vocabulary import DEFAULT_MINUTES, ConditionId, Equipment
 from backrelief.store import all_settings, set_setting
 from backrelief.web.context import web
 
@@ -21,7 +22,7 @@ class SettingsModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     region: RegionChoice = "whole"
-    minutes: Annotated[int, Field(strict=True, ge=MIN_MINUTES, le=MAX_MINUTES)] = 10
+    minutes: RoutineMinutes = DEFAULT_MINUTES
     equipment: list[Equipment] = Field(default_factory=list, max_length=10)
     conditions: list[ConditionId] = Field(default_factory=list, max_length=20)
 

@@ -6,14 +6,17 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from starlette.responses import RedirectResponse, Response
 
-from backrelief.core.progress import PAIN_MAX, PAIN_MIN, VERDICTS, Verdict
+from backrelief.core.fields import PainScore
+from backrelief.core.progress import VERDICTS, Verdict
+from backrelief.core.vocabulary import PAIN_MAX, PAIN_MIN
 from backrelief.journey.sessions import finish_after
 from backrelief.store import diary_advice, list_ratings
 from backrelief.web.context import render, web
 from backrelief.web.forms import form_int, form_text
+from backrelief.web.ids import RowIdPath
 from backrelief.web.routes.progress import form_spread
 from backrelief.web.sessions import load_session, routine_items
 
@@ -48,7 +51,7 @@ def _after_page(request: Request, session_id: int, pain: object, verdicts: Mappi
 
 
 @router.get("/session/{session_id}/after", include_in_schema=False)
-def after(request: Request, session_id: int) -> Response:
+def after(request: Request, session_id: RowIdPath) -> Response:
     """Rate pain now and each technique; techniques the player stopped come pre-marked."""
     with web(request).database.session() as s:
         record = load_session(s, session_id)
@@ -63,13 +66,13 @@ def after(request: Request, session_id: int) -> Response:
 
 
 @router.post("/session/{session_id}/after", include_in_schema=False)
-async def save_after(request: Request, session_id: int) -> Response:
+async def save_after(request: Request, session_id: RowIdPath) -> Response:
     """Store pain after and the feedback; end the session if the player did not already."""
     form = await request.form()
     pain = form_int(form, "pain")
     errors: dict[str, str] = {}
-    if not isinstance(pain, int) or not 0 <= pain <= 10:
-        errors["pain"] = "Please rate your pain now, from 0 to 10."
+    if not isinstance(pain, int) or not PAIN_MIN <= pain <= PAIN_MAX:
+        errors["pain"] = f"Please rate your pain now, from {PAIN_MIN} to {PAIN_MAX}."
     spread = form_spread(form, errors)
     context = web(request)
     with context.database.session() as s:
@@ -96,14 +99,14 @@ class AfterAnswers(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     answer_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{8,40}$")]
-    pain: Annotated[int, Field(strict=True, ge=PAIN_MIN, le=PAIN_MAX)]
+    pain: PainScore
     verdicts: dict[Annotated[str, Field(max_length=60)], Verdict] = Field(
         default_factory=dict, max_length=40)
-    spread: bool = False
+    spread: StrictBool = False
 
 
 @router.post("/api/sessions/{session_id}/after", tags=["sessions"])
-def post_after(request: Request, session_id: int, body: AfterAnswers) -> dict[str, Any]:
+def post_after(request: Request, session_id: RowIdPath, body: AfterAnswers) -> dict[str, Any]:
     """Store pain after and each technique's verdict, once per `answer_id` (a repeat answers
     `{"stored": false}` and writes nothing); 422 naming the field for bad input."""
     with web(request).database.session(write=True) as s:
@@ -114,7 +117,7 @@ def post_after(request: Request, session_id: int, body: AfterAnswers) -> dict[st
 
 
 @router.get("/session/{session_id}/summary", include_in_schema=False)
-def summary(request: Request, session_id: int) -> Response:
+def summary(request: Request, session_id: RowIdPath) -> Response:
     """Pain before and after, how each technique felt, and the diary's advice."""
     context = web(request)
     with context.database.session() as s:

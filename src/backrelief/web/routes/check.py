@@ -35,8 +35,11 @@ from backrelief.core.screening import (
 from backrelief.store import get_screen, get_session, record_result
 from backrelief.store.errors import StoreInputError
 from backrelief.store.types import utcnow
+from backrelief.web import strict_json
 from backrelief.web.context import render, web
+from backrelief.web.forms import is_ascii_number
 from backrelief.web.gate import exercise_gate, recheck_base
+from backrelief.web.ids import RowIdPath
 
 router = APIRouter()
 
@@ -89,7 +92,7 @@ def _show(request: Request, view: StepView, status_code: int = 200) -> Response:
 
 def _session_param(raw: object) -> int | None:
     text = str(raw or "")
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if is_ascii_number(text, 9) else None
 
 
 def _first(request: Request, flow: Flow, session: int | None) -> Response:
@@ -170,8 +173,8 @@ def _record(request: Request, result: ScreenResult, answers: dict[str, object],
 
 def _json_field(form: FormData, name: str, kind: type) -> Any:
     try:
-        loaded = json.loads(str(form.get(name, "{}" if kind is dict else "[]")))
-    except ValueError:
+        loaded = strict_json.loads(str(form.get(name, "{}" if kind is dict else "[]")), name)
+    except strict_json.JSONInputError:
         loaded = None
     if not isinstance(loaded, kind):
         raise HTTPException(400, f"{name}: the answers so far are damaged; start again")
@@ -217,7 +220,7 @@ async def check_step(request: Request) -> Response:
 
 
 @router.get("/check/result/{screen_id}", include_in_schema=False)
-def check_result(request: Request, screen_id: int) -> Response:
+def check_result(request: Request, screen_id: RowIdPath) -> Response:
     """A stored result. Emergency and same-day fill the screen with what to do and offer nothing
     else; a routine is offered only when the gate allows it for this, the latest, screen."""
     database = web(request).database

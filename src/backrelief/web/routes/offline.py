@@ -17,9 +17,27 @@ from backrelief.web.templating import static_files, static_version
 
 router = APIRouter()
 
-# Pages and data worth having before the first session: the shell, the library and the
-# catalogue. The current routine is added by the player itself (a "cache-urls" message).
-SHELL_PAGES = ("/", "/offline", "/library", "/api/techniques", "/manifest.webmanifest")
+# Pages and data worth having before the first session: the offline page, the library and the
+# catalogue. Nothing personal: not even the home page, which shows the latest pain rating and
+# screen. The session being played is added by the player itself (a "cache-urls" message).
+SHELL_PAGES = ("/offline", "/library", "/api/techniques", "/manifest.webmanifest")
+# The service worker's allow-list (templates/sw.js): the only addresses, besides /static/ and
+# /figures/, it may keep. Shell pages are the same for everyone; /library/<id> is not among
+# them, as it says whether the diary's memory leaves the technique out.
+SHELL_PATTERNS = (
+    r"^/offline$",
+    r"^/library$",
+    r"^/learn/[a-z0-9-]+$",
+    r"^/api/techniques(/[a-z0-9-]+)?$",
+    r"^/api/education(/[a-z0-9-]+)?$",
+    r"^/manifest\.webmanifest$",
+)
+# The session being played: its player, its timeline and its after form (rated offline).
+SESSION_PATTERNS = (
+    r"^/session/[0-9]+/play$",
+    r"^/session/[0-9]+/after$",
+    r"^/api/sessions/[0-9]+/timeline$",
+)
 # Bitmaps for phones' home screens, made from icons/icon.svg by `make icons` (tools/make_icons.py).
 # The maskable one's background runs to the edges, for launchers that cut their own shape.
 PNG_ICONS = (
@@ -39,7 +57,8 @@ def service_worker(request: Request) -> Response:
     precache = [*SHELL_PAGES, *(f"{path}?v={version}" for path in static_files())]
     # A new figure model makes a new cache, like a new release does: old figures are dropped.
     body = web(request).templates.get_template("sw.js").render(
-        version=f"{version}-{figures_version()}", precache=precache, figures=figures)
+        version=f"{version}-{figures_version()}", precache=precache, figures=figures,
+        shell_patterns=SHELL_PATTERNS, session_patterns=SESSION_PATTERNS)
     return Response(
         body,
         media_type="text/javascript",

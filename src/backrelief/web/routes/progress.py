@@ -8,6 +8,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from backrelief.core.progress import DIRECTION_TITLES, Trend, change_words, meaningful_band
+from backrelief.core.vocabulary import PAIN_MAX, PAIN_MIN
 from backrelief.store import (
     add_rating,
     diary_advice,
@@ -100,8 +101,8 @@ async def daily_rating(request: Request) -> Response:
     form = await request.form()
     pain = form_int(form, "pain")
     errors: dict[str, str] = {}
-    if not isinstance(pain, int) or not 0 <= pain <= 10:
-        errors["pain"] = "Choose a number from 0 to 10."
+    if not isinstance(pain, int) or not PAIN_MIN <= pain <= PAIN_MAX:
+        errors["pain"] = f"Choose a number from {PAIN_MIN} to {PAIN_MAX}."
     spread = form_spread(form, errors)
     if errors or not isinstance(pain, int):
         return _progress_page(request, errors, 422, spread)

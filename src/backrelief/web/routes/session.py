@@ -21,8 +21,10 @@ from backrelief.core.stop_rules import CHOICE_LABELS, decide, default_stop_rules
 from backrelief.store import SessionRecord, StoreInputError, finish_session
 from backrelief.store.sessions import STOP_REASON_MAX_LENGTH
 from backrelief.store.stops import add_stop
+from backrelief.web import strict_json
 from backrelief.web.context import render, web
 from backrelief.web.figures import first_side_figure, step_figures
+from backrelief.web.ids import RowIdPath
 from backrelief.web.routines import left_out
 from backrelief.web.sessions import gated_session, plan_items, routine_items, session_conditions
 
@@ -57,7 +59,7 @@ def render_preview(request: Request, routine: Any, *, start_query: str = "",
 
 
 @router.get("/session/{session_id}", include_in_schema=False)
-def preview(request: Request, session_id: int) -> Response:
+def preview(request: Request, session_id: RowIdPath) -> Response:
     """A stored session's routine: each technique's figure, time and why it was chosen."""
     context = web(request)
     with context.database.session() as s:
@@ -68,7 +70,7 @@ def preview(request: Request, session_id: int) -> Response:
 
 
 @router.get("/session/{session_id}/play", include_in_schema=False)
-def play(request: Request, session_id: int) -> Response:
+def play(request: Request, session_id: RowIdPath) -> Response:
     """The browser player for a stored, gated session."""
     context = web(request)
     with context.database.session() as s:
@@ -104,10 +106,7 @@ def play(request: Request, session_id: int) -> Response:
 async def _fields(request: Request) -> Mapping[str, Any]:
     """The posted fields, from a form or from a JSON object (422 for anything else)."""
     if request.headers.get("content-type", "").startswith("application/json"):
-        try:
-            body = await request.json()
-        except ValueError:
-            raise HTTPException(422, "body: not valid JSON") from None
+        body = strict_json.loads(await request.body())  # a JSONInputError is a 422
         if not isinstance(body, dict):
             raise HTTPException(422, "body: expected a JSON object of fields")
         return {key: value for key, value in body.items() if isinstance(value, str)}
@@ -115,7 +114,7 @@ async def _fields(request: Request) -> Mapping[str, Any]:
 
 
 @router.post("/session/{session_id}/hurt", include_in_schema=False)
-async def hurt(request: Request, session_id: int) -> Response:
+async def hurt(request: Request, session_id: RowIdPath) -> Response:
     """Apply a stop rule to a "this hurts" response and the person's choice; record the stop.
 
     Form fields (the player's dialog posts them; the page documents them too):

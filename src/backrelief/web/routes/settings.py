@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from backrelief.core.vocabulary import EQUIPMENT
+from backrelief.core.vocabulary import DEFAULT_MINUTES, EQUIPMENT
 from backrelief.store import all_settings
 from backrelief.web.api.settings import SettingsModel, current_settings, save_settings
 from backrelief.web.context import render, web
@@ -33,6 +33,10 @@ def _page(request: Request, values: dict[str, Any], errors: dict[str, str], save
     )
 
 
+def _default_if_none(value: int | str | None, default: int) -> int | str:
+    return default if value is None else value
+
+
 @router.get("/settings", include_in_schema=False)
 def settings_page(request: Request) -> Response:
     """The settings form, filled with what is stored."""
@@ -47,7 +51,8 @@ async def save(request: Request) -> Response:
     form = await request.form()
     data: dict[str, Any] = {
         "region": form_text(form, "region") or "whole",
-        "minutes": form_int(form, "minutes") or 10,
+        # Empty means the default; 0 is a value, refused by the model (not quietly 10).
+        "minutes": _default_if_none(form_int(form, "minutes"), DEFAULT_MINUTES),
         "equipment": form_list(form, "equipment"),
         "conditions": form_list(form, "conditions"),
     }
