@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from backrelief.core.progress import PAIN_MAX, PAIN_MIN, RATING_KINDS, PainRating, RatingKind
@@ -63,7 +63,7 @@ def _kind(value: str) -> RatingKind:
 
 
 def _record(row: Any) -> RatingRecord:
-    """A record from an ORM row or a row of :data:`_COLUMNS` (same attribute names)."""
+    """A record from an ORM row or a row of :data:`RATING_COLUMNS` (same attribute names)."""
     return RatingRecord(
         id=row.id,
         at=row.rated_at,
@@ -77,7 +77,7 @@ def _record(row: Any) -> RatingRecord:
 
 # Reads select plain columns, not ORM entities: building a few thousand ORM objects (identity
 # map, instrumentation) took most of the time of `backrelief advice` on a two-year diary.
-_COLUMNS = (
+RATING_COLUMNS = (
     PainRatingRow.id,
     PainRatingRow.rated_at,
     PainRatingRow.pain,
@@ -122,24 +122,32 @@ def add_rating(
     return _record(row)
 
 
+def rating_records(db: Session, query: Select[Any]) -> list[RatingRecord]:
+    """Records for a query over :data:`RATING_COLUMNS`, in the query's order."""
+    return [_record(row) for row in db.execute(query)]
+
+
 def list_ratings(
     db: Session,
     *,
     since: datetime | None = None,
     session_id: int | None = None,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[RatingRecord]:
-    """Ratings oldest first; ``limit`` keeps the most recent ones."""
-    query = select(*_COLUMNS)
+    """Ratings oldest first; ``limit`` keeps the most recent ones, ``offset`` skips that many
+    of the most recent first (page 2 of 50 is ``limit=50, offset=50``)."""
+    query = select(*RATING_COLUMNS)
     if since is not None:
         query = query.where(PainRatingRow.rated_at >= since)
     if session_id is not None:
         query = query.where(PainRatingRow.session_id == session_id)
     if limit is not None:
-        newest = query.order_by(PainRatingRow.rated_at.desc(), PainRatingRow.id.desc()).limit(limit)
-        return [_record(row) for row in reversed(db.execute(newest).all())]
+        newest = (query.order_by(PainRatingRow.rated_at.desc(), PainRatingRow.id.desc())
+                  .limit(limit).offset(offset))
+        return list(reversed(rating_records(db, newest)))
     ordered = query.order_by(PainRatingRow.rated_at, PainRatingRow.id)
-    return [_record(row) for row in db.execute(ordered)]
+    return rating_records(db, ordered)
 
 
 def count_ratings(db: Session) -> int:
