@@ -125,11 +125,12 @@ def _progress_page(request: Request, errors: dict[str, str], status_code: int = 
     )
 
 
-PAGE = Query(1, ge=1, le=1_000_000)
+PAGES = 1_000_000
 
 
 @router.get("/progress", include_in_schema=False)
-def progress(request: Request, page: int = PAGE, sessions: int = PAGE) -> Response:
+def progress(request: Request, page: int = Query(1, ge=1, le=PAGES),
+             sessions: int = Query(1, ge=1, le=PAGES)) -> Response:
     """The progress page (``page``: of the ratings table; ``sessions``: of the session log)."""
     return _progress_page(request, {}, page=page, sessions_page=sessions)
 
