@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Select, cast, func, select, true
+from sqlalchemy import ColumnElement, Float, cast, func, select, true
 from sqlalchemy.orm import Session
 
 from backrelief.core.progress import (
@@ -75,7 +75,7 @@ def read_course_window(db: Session, *, now: datetime, slope: bool = False) -> Co
     )
 
 
-def select_course(course: ColumnElement[bool]) -> Select[Any]:
+def select_course(course: ColumnElement[bool]) -> Any:
     """The rating columns of the course, unordered."""
     return select(*RATING_COLUMNS).where(course)
 
@@ -85,7 +85,7 @@ def _slope(db: Session, course: ColumnElement[bool], first_at: datetime) -> floa
     if db.get_bind().dialect.name == "sqlite":
         # julianday() reads the stored UTC text; the first rating's Julian day is exact here.
         origin = first_at.timestamp() / 86400 + 2440587.5
-        days: ColumnElement[float] = func.julianday(PainRatingRow.rated_at) - origin
+        days: ColumnElement[Any] = func.julianday(PainRatingRow.rated_at) - origin
     else:
         epoch = func.extract("epoch", PainRatingRow.rated_at)
         days = cast(epoch, Float) / 86400.0 - first_at.timestamp() / 86400

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backrelief.core.progress import PAIN_MAX, PAIN_MIN, RATING_KINDS, PainRating, RatingKind
@@ -122,7 +122,7 @@ def add_rating(
     return _record(row)
 
 
-def rating_records(db: Session, query: Select[Any]) -> list[RatingRecord]:
+def rating_records(db: Session, query: Any) -> list[RatingRecord]:
     """Records for a query over :data:`RATING_COLUMNS`, in the query's order."""
     return [_record(row) for row in db.execute(query)]
 

@@ -264,6 +264,8 @@ def session_pains(db: Session, ids: Sequence[int]) -> dict[int, dict[str, int]]:
         .order_by(PainRatingRow.rated_at, PainRatingRow.id)
     )
     for session_id, kind, pain in rows:
+        if session_id is None:  # pragma: no cover - filtered out by the query
+            continue
         slot = pains.setdefault(session_id, {})
         if kind == "before":
             slot.setdefault("before", pain)
