@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
@@ -145,9 +146,15 @@ async def daily_rating(request: Request) -> Response:
         errors["pain"] = "Choose a number from 0 to 10."
     spread = form_spread(form, errors)
     if errors or not isinstance(pain, int):
-        return _progress_page(request, errors, 422, spread)
-    with web(request).database.session(write=True) as s:
-        add_rating(s, pain, kind="daily", spread=spread)
+        return await run_in_threadpool(_progress_page, request, errors, 422, spread)
+    database = web(request).database
+
+    def write() -> None:
+        with database.session(write=True) as s:
+            add_rating(s, pain, kind="daily", spread=spread)
+
+    # The commit fsyncs: in a worker thread, never on the event loop (issue 16).
+    await run_in_threadpool(write)
     return RedirectResponse("/progress#trend", status_code=303)
 
 
@@ -166,10 +173,15 @@ async def delete_all(request: Request) -> Response:
     """Delete everything the diary holds, after an explicit confirmation tick."""
     form = await request.form()
     if form.get("confirm") != "yes":
-        return _progress_page(request, {"confirm": "Tick the box to confirm."}, 422)
+        return await run_in_threadpool(
+            _progress_page, request, {"confirm": "Tick the box to confirm."}, 422)
     database = web(request).database
-    with database.session(write=True) as s:
-        forget_everything(s)
-    database.compact()
+
+    def forget() -> None:
+        with database.session(write=True) as s:
+            forget_everything(s)
+        database.compact()
+
+    await run_in_threadpool(forget)  # the delete and VACUUM fsync: off the event loop
     return RedirectResponse("/?deleted=1", status_code=303,
                             headers={"Clear-Site-Data": CLEAR_SITE_DATA})
