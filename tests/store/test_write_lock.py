@@ -26,7 +26,7 @@ def test_concurrent_writers_in_one_process_are_serialised(tmp_path: Path) -> Non
                     add_rating(s, 3)
                     with guard:
                         inside -= 1
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=writer) for _ in range(16)]
