@@ -11,10 +11,11 @@ and only when asked (``backrelief history`` prints it).
 
 from __future__ import annotations
 
+import heapq
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, cast, func, select, true
+from sqlalchemy import ColumnElement, Float, cast, func, select
 from sqlalchemy.orm import Session
 
 from backrelief.core.progress import (
@@ -26,7 +27,7 @@ from backrelief.core.progress import (
     tail_is_enough,
     tail_start,
 )
-from backrelief.store.diary import RATING_COLUMNS, rating_records
+from backrelief.store.diary import RATING_COLUMNS, RatingRecord, rating_records
 from backrelief.store.models import PainRating as PainRatingRow
 from backrelief.store.screens import latest_screen
 from backrelief.store.sessions import session_outcomes
@@ -36,31 +37,56 @@ _ORDER = (PainRatingRow.rated_at, PainRatingRow.id)
 _NEWEST = (PainRatingRow.rated_at.desc(), PainRatingRow.id.desc())
 
 
-def course_filter(db: Session) -> ColumnElement[bool]:
-    """The SQL form of ``core.progress.course_ratings``: daily and before-session ratings, or
-    every rating when there are only after-session ones."""
-    resting = PainRatingRow.kind.in_(("before", "daily"))  # an IN reads the (kind, rated_at) index
+COURSE_KINDS = ("before", "daily")
+ALL_KINDS = ("before", "daily", "after")
+
+
+def course_kinds(db: Session) -> tuple[str, ...]:
+    """The kinds that make ``core.progress.course_ratings``: daily and before-session
+    ratings, or every kind when there are only after-session ones."""
+    resting = PainRatingRow.kind.in_(COURSE_KINDS)
     if db.scalar(select(PainRatingRow.id).where(resting).limit(1)) is not None:
-        return resting
-    return true()
+        return COURSE_KINDS
+    return ALL_KINDS
+
+
+def _course(db: Session, kinds: tuple[str, ...], *, newest: int | None = None,
+            oldest: int | None = None, since: datetime | None = None) -> list[RatingRecord]:
+    """Course ratings oldest first, read kind by kind and merged: each read then follows the
+    (kind, rated_at) index in order (SQLite appends the id to it), where one read over several
+    kinds sorted them all first."""
+    parts = []
+    for kind in kinds:
+        query = select(*RATING_COLUMNS).where(PainRatingRow.kind == kind)
+        if since is not None:
+            query = query.where(PainRatingRow.rated_at >= since)
+        if newest is not None:
+            rows = rating_records(db, query.order_by(*_NEWEST).limit(newest))[::-1]
+        else:
+            rows = rating_records(db, query.order_by(*_ORDER).limit(oldest))
+        parts.append(rows)
+    merged = list(heapq.merge(*parts, key=lambda record: (record.at, record.id)))
+    if newest is not None:
+        return merged[-newest:]
+    return merged[:oldest] if oldest is not None else merged
 
 
 def read_course_window(db: Session, *, now: datetime, slope: bool = False) -> CourseWindow | None:
     """The ``CourseWindow`` of the diary at ``now`` (None without ratings)."""
-    course = course_filter(db)
-    newest = rating_records(db, select_course(course).order_by(*_NEWEST).limit(3))
+    kinds = course_kinds(db)
+    newest = _course(db, kinds, newest=3)
     if not newest:
         return None
-    first = rating_records(db, select_course(course).order_by(*_ORDER).limit(1))[0]
+    first = _course(db, kinds, oldest=1)[0]
+    course = PainRatingRow.kind.in_(kinds)
     count = int(db.scalar(select(func.count()).select_from(PainRatingRow).where(course)) or 0)
-    start = tail_start(newest[0].at, newest[-1].at, now)
+    start = tail_start(newest[-1].at, newest[0].at, now)
     while True:
-        tail = [record.as_progress() for record in rating_records(
-            db, select_course(course).where(PainRatingRow.rated_at >= start).order_by(*_ORDER))]
+        tail = [record.as_progress() for record in _course(db, kinds, since=start)]
         if tail_is_enough(tail, start, count):
             break
         # A run of high-pain days reaches back past the start: read further back.
-        start -= max(RECENT_ALARM_WINDOW, newest[0].at - start)
+        start -= max(RECENT_ALARM_WINDOW, newest[-1].at - start)
     spread = db.scalar(select(func.count()).select_from(PainRatingRow).where(
         PainRatingRow.spread.is_(True),
         PainRatingRow.rated_at >= now - RECENT_ALARM_WINDOW,
@@ -73,11 +99,6 @@ def read_course_window(db: Session, *, now: datetime, slope: bool = False) -> Co
         spread_recent=int(spread or 0),
         slope_per_week=_slope(db, course, first.at) if slope else None,
     )
-
-
-def select_course(course: ColumnElement[bool]) -> Any:
-    """The rating columns of the course, unordered."""
-    return select(*RATING_COLUMNS).where(course)
 
 
 def _slope(db: Session, course: ColumnElement[bool], first_at: datetime) -> float | None:

@@ -281,10 +281,12 @@ def session_outcomes(db: Session) -> list[SessionOutcome]:
     """
     before: dict[int, int] = {}
     after: dict[int, int] = {}
+    # Ordered by session first, so the session_id index serves the read (by time alone the
+    # database walked every rating to find the few that belong to a session).
     ratings = db.execute(
         select(PainRatingRow.session_id, PainRatingRow.kind, PainRatingRow.pain)
         .where(PainRatingRow.session_id.is_not(None))
-        .order_by(PainRatingRow.rated_at, PainRatingRow.id)
+        .order_by(PainRatingRow.session_id, PainRatingRow.rated_at, PainRatingRow.id)
     )
     for session_id, kind, pain in ratings:
         if session_id is None:  # pragma: no cover - filtered out by the query

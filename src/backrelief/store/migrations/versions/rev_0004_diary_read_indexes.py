@@ -9,7 +9,7 @@ ratings, the recent stretch the advice's rules look at, per-day aggregates for t
 of the whole diary. These indexes let each of those reads be a range scan:
 
 * ``ix_pain_ratings_kind_rated_at``: the course of pain is the daily and before-session
-  ratings (``store.advice.course_filter``): its first, newest and count by kind and time;
+  ratings (``store.advice.course_kinds``): its first, newest and count by kind and time;
 * ``ix_pain_ratings_rated_at_kind_pain``: covers the chart's per-day aggregates, so they read
   the index only, never the table;
 * ``ix_sessions_ended_at``: the home page's "continue your session" looks for the newest
