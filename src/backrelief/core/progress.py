@@ -366,8 +366,12 @@ def tail_start(latest_at: datetime, third_last_at: datetime, now: datetime) -> d
 
     Whole UTC days, because the high-pain run counts each day's highest rating.
     """
-    earliest = min(latest_at - FLARE_LOOKBACK, third_last_at, now - RECENT_ALARM_WINDOW)
-    day = earliest.astimezone(UTC).date()
+    return utc_midnight(min(latest_at - FLARE_LOOKBACK, third_last_at, now - RECENT_ALARM_WINDOW))
+
+
+def utc_midnight(at: datetime) -> datetime:
+    """The start of ``at``'s UTC day."""
+    day = at.astimezone(UTC).date()
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 

@@ -26,6 +26,7 @@ from backrelief.core.progress import (
     slope_from_sums,
     tail_is_enough,
     tail_start,
+    utc_midnight,
 )
 from backrelief.store.diary import RATING_COLUMNS, RatingRecord, rating_records
 from backrelief.store.models import PainRating as PainRatingRow
@@ -86,7 +87,8 @@ def read_course_window(db: Session, *, now: datetime, slope: bool = False) -> Co
         if tail_is_enough(tail, start, count):
             break
         # A run of high-pain days reaches back past the start: read further back.
-        start -= max(RECENT_ALARM_WINDOW, newest[-1].at - start)
+        # Whole UTC days again, or the day the read starts in would be cut short.
+        start = utc_midnight(start - max(RECENT_ALARM_WINDOW, newest[-1].at - start))
     spread = db.scalar(select(func.count()).select_from(PainRatingRow).where(
         PainRatingRow.spread.is_(True),
         PainRatingRow.rated_at >= now - RECENT_ALARM_WINDOW,
