@@ -1,138 +1,281 @@
-"""Diary benchmarks: write throughput and the time to give advice on a two-year diary.
+"""Diary benchmarks: reads at 10^2, 10^4 and 10^6 ratings, import memory, concurrent writes.
 
-Prints numbers; asserts nothing (DESIGN.md: performance is measured by bench/, never by timed
-tests). Runs on a temporary SQLite file; set BACKRELIEF_BENCH_DATABASE_URL to a PostgreSQL URL
-(an empty database or schema you can spare) to measure that too.
+Prints one table; asserts nothing (DESIGN.md: performance is measured by bench/, never by timed
+tests). Every figure is also given as a ratio, because the machine is shared and only ratios
+taken in the same run mean anything:
 
-    .venv/bin/python bench/bench_diary.py
+* growth: each read at 10^4 and 10^6 ratings against the same read at 10^2;
+* baseline: each read against a trivial one run in the same process and moment (a ``SELECT 1``
+  transaction for store reads; a bare FastAPI hello page through the same test client for
+  ``/progress``).
+
+The diaries are bulk-generated (one executemany): ratings spread evenly over ten years, plus
+100 guided sessions with before/after ratings in the last year (sessions do not grow with the
+ratings). Runs on a temporary SQLite file; set BACKRELIEF_BENCH_DATABASE_URL to a PostgreSQL
+URL (a database you can spare: it is emptied) to measure that too.
+
+    .venv/bin/python bench/bench_diary.py [--sizes 100,10000,1000000]
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import insert, text
 
 from backrelief.store import (
     Database,
-    add_feedback,
     add_rating,
     diary_advice,
     export_diary,
-    finish_session,
     forget_everything,
+    list_ratings,
     open_database,
-    start_session,
 )
+from backrelief.store.models import PainRating, PracticeSession, TechniqueFeedback
 
-DAYS = 730  # two years of daily ratings
-SESSION_EVERY = 3  # a guided session every third day, with before/after ratings and feedback
-ACKED_WRITES = 300
-ROUTINE = {"items": [{"technique": t} for t in ("cat-cow", "knee-rolls", "bridge", "bird-dog")]}
+SPAN = timedelta(days=3650)
+SESSIONS = 100
+ITEM = {"technique": "cat-cow", "name": "Cat-cow", "position": "all_fours", "equipment": [],
+        "seconds": 120, "variant": None, "rounds": 2, "role": "mobility", "intensity": "gentle",
+        "why": "To move."}
+ROUTINE = {"version": 1, "items": [ITEM, {**ITEM, "technique": "bridge", "name": "Bridge",
+                                          "position": "supine"}],
+           "seconds": 240, "excluded": [], "advice": [],
+           "profile": {"region": "whole", "equipment": [], "minutes": 5, "conditions": [],
+                       "pregnancy_weeks": None, "pain": 4, "gentle_only": False,
+                       "no_floor": False}}
+BATCH = 20_000
 
 
-def timed(function: Callable[[], object], repeat: int = 7) -> tuple[float, float]:
-    """Median and best wall time of ``function`` in milliseconds."""
+def timed(function: Callable[[], object], repeat: int) -> float:
+    """Median wall time of ``function`` in milliseconds."""
     samples = []
     for _ in range(repeat):
         start = time.perf_counter()
         function()
         samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), min(samples)
+    return statistics.median(samples)
 
 
-def acked_writes(database: Database) -> float:
-    """One rating per transaction, as the CLI and web app write: commits per second."""
-    start = time.perf_counter()
-    for number in range(ACKED_WRITES):
-        with database.session(write=True) as session:
-            add_rating(session, number % 11)
-    return ACKED_WRITES / (time.perf_counter() - start)
+def fill(database: Database, ratings: int) -> None:
+    """``ratings`` daily ratings over ten years and SESSIONS sessions in the last year."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    start = now - SPAN
+    step = SPAN / max(1, ratings)
+    with database.session(write=True) as s:
+        forget_everything(s)
+        session_rows = [{"id": n + 1, "started_at": now - timedelta(days=3 * n + 1),
+                         "ended_at": now - timedelta(days=3 * n + 1) + timedelta(minutes=5),
+                         "routine": ROUTINE, "completed": True} for n in range(SESSIONS)]
+        s.execute(insert(PracticeSession), session_rows)
+        around = []
+        for row in session_rows:
+            around.append({"rated_at": row["started_at"], "pain": 5, "kind": "before",
+                           "session_id": row["id"], "spread": False})
+            around.append({"rated_at": row["ended_at"], "pain": 4, "kind": "after",
+                           "session_id": row["id"], "spread": False})
+        s.execute(insert(PainRating), around)
+        s.execute(insert(TechniqueFeedback), [
+            {"session_id": row["id"], "technique_id": "cat-cow", "verdict": "better",
+             "recorded_at": row["ended_at"]} for row in session_rows])
+        rows: list[dict[str, Any]] = []
+        for number in range(max(0, ratings - 2 * SESSIONS)):
+            rows.append({"rated_at": start + step * number, "pain": 2 + number % 6,
+                         "kind": "daily", "session_id": None, "spread": False})
+            if len(rows) == BATCH:
+                s.execute(insert(PainRating), rows)
+                rows = []
+        if rows:
+            s.execute(insert(PainRating), rows)
+    if database.dialect == "postgresql":
+        with database.engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
 
 
-def fill_two_years(database: Database) -> int:
-    """730 daily ratings plus a session every third day; returns the number of ratings."""
-    start = datetime.now(UTC) - timedelta(days=DAYS)
-    count = 0
-    with database.session(write=True) as session:
-        for day in range(DAYS):
-            at = start + timedelta(days=day, hours=8)
-            add_rating(session, 3 + (day // 60) % 5, at=at, where="lower back")
-            count += 1
-            if day % SESSION_EVERY == 0:
-                session_at = at + timedelta(hours=10)
-                session_id = start_session(session, ROUTINE, started_at=session_at)
-                add_rating(session, 5, kind="before", session_id=session_id, at=session_at)
-                for item in ROUTINE["items"]:
-                    add_feedback(session, session_id, item["technique"], "better",
-                                 at=session_at + timedelta(minutes=10))
-                add_rating(session, 4, kind="after", session_id=session_id,
-                           at=session_at + timedelta(minutes=15))
-                finish_session(session, session_id, True,
-                               ended_at=session_at + timedelta(minutes=15))
-                count += 2
-    return count
+def reads(database: Database, size: int) -> dict[str, float]:
+    """Median ms of each read, and of the baselines, on the diary as it is."""
+    from backrelief.web.app import create_app
+    from backrelief.web.config import WebConfig
+
+    repeat = 3 if size >= 10**6 else 7
+
+    def baseline() -> object:
+        with database.session() as s:
+            return s.execute(text("SELECT 1")).scalar()
+
+    def advice() -> object:
+        with database.session() as s:
+            return diary_advice(s)
+
+    def history() -> object:  # what `backrelief history` reads: advice with the slope, ratings
+        with database.session() as s:
+            return diary_advice(s, slope=True), list_ratings(s)
+
+    def history_90() -> object:  # `history --days 90`
+        with database.session() as s:
+            since = datetime.now(UTC) - timedelta(days=90)
+            return diary_advice(s, slope=True), list_ratings(s, since=since)
+
+    def export() -> object:
+        with database.session() as s:
+            return json.dumps(export_diary(s))
+
+    hello = FastAPI()
+    hello.get("/")(lambda: {"hello": "world"})
+    app = create_app(WebConfig(), database=database)
+    with TestClient(app, base_url="http://127.0.0.1") as client, \
+            TestClient(hello, base_url="http://127.0.0.1") as bare:
+        client.get("/progress")  # warm: templates, catalogue
+        figures = {
+            "baseline": timed(baseline, 21),
+            "hello page": timed(lambda: bare.get("/"), 21),
+            "advice": timed(advice, repeat),
+            "/progress": timed(lambda: client.get("/progress"), repeat),
+            "progress bytes": float(len(client.get("/progress").content)),
+            "history --days 90": timed(history_90, repeat),
+            "history": timed(history, 1 if size >= 10**6 else 3),
+            "export": timed(export, 1 if size >= 10**5 else 3),
+        }
+    return figures
 
 
-def run(label: str, url: str, data_dir: Path | None) -> None:
+def write_p99(database: Database, clients: int = 32, writes: int = 10) -> tuple[float, float]:
+    """p99 ms of one acknowledged rating write, and of a SELECT 1 read, at ``clients`` threads."""
+    def run(work: Callable[[], object]) -> float:
+        samples: list[float] = []
+        lock = threading.Lock()
+
+        def client() -> None:
+            for _ in range(writes):
+                start = time.perf_counter()
+                work()
+                with lock:
+                    samples.append((time.perf_counter() - start) * 1000)
+
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return statistics.quantiles(samples, n=100)[98]
+
+    def write() -> None:
+        with database.session(write=True) as s:
+            add_rating(s, 3)
+
+    def read() -> None:
+        with database.session() as s:
+            s.execute(text("SELECT 1"))
+
+    return run(write), run(read)
+
+
+IMPORT_PROBE = """
+import resource, sys
+from backrelief.store import open_database
+from backrelief.store.transfer import import_export_file
+database = open_database(sys.argv[2])
+with open(sys.argv[1], "rb") as stream, database.session(write=True) as s:
+    import_export_file(s, stream)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def export_file(path: Path, ratings: int) -> int:
+    """Write an export with ``ratings`` ratings, streamed; returns its size in bytes."""
+    start = datetime(2016, 1, 1, tzinfo=UTC)
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"format": "backrelief-diary", "version": 1, "exported_at": "'
+                  f'{datetime.now(UTC).isoformat()}", "app_version": "bench", "settings": {{}}, '
+                  '"screens": [], "sessions": [], "ratings": [')
+        for number in range(ratings):
+            at = (start + timedelta(minutes=5 * number)).isoformat()
+            out.write(("," if number else "") + json.dumps(
+                {"id": number + 1, "at": at, "pain": number % 11, "kind": "daily",
+                 "where": "lower back", "session_id": None, "spread": False}))
+        out.write('], "feedback": []}')
+    return path.stat().st_size
+
+
+def import_memory(folder: Path) -> list[tuple[int, int, float]]:
+    """(ratings, file bytes, peak RSS MB) of a streamed import at two file sizes."""
+    results = []
+    for ratings in (1_000, 100_000):
+        path = folder / f"export-{ratings}.json"
+        size = export_file(path, ratings)
+        url = f"sqlite:///{folder / f'import-{ratings}.db'}"
+        done = subprocess.run([sys.executable, "-c", IMPORT_PROBE, str(path), url],
+                              capture_output=True, text=True, check=True)
+        results.append((ratings, size, int(done.stdout.split()[-1]) / 1024))
+    return results
+
+
+def report(label: str, url: str, sizes: list[int]) -> None:
     database = open_database(url)
+    table: dict[int, dict[str, float]] = {}
     try:
-        with database.session(write=True) as session:
-            forget_everything(session)
-        rate = acked_writes(database)
-        print(f"[{label}] acknowledged writes (one transaction each): {rate:8.0f} /s "
-              f"({1000 / rate:.2f} ms per write)")
-        with database.session(write=True) as session:
-            forget_everything(session)
-        start = time.perf_counter()
-        count = fill_two_years(database)
-        elapsed = time.perf_counter() - start
-        print(f"[{label}] two-year diary in one transaction: {count} ratings, "
-              f"{DAYS // SESSION_EVERY + 1} sessions in {elapsed * 1000:.0f} ms")
-
-        def advise() -> object:
-            with database.session() as session:
-                return diary_advice(session)
-
-        median, best = timed(advise)
-        print(f"[{label}] diary_advice on the two-year diary: median {median:.1f} ms, "
-              f"best {best:.1f} ms")
-
-        def export() -> object:
-            with database.session() as session:
-                return export_diary(session)
-
-        median, best = timed(export, repeat=3)
-        print(f"[{label}] export_diary (JSON document): median {median:.1f} ms")
-
-        if data_dir is not None:
-            env = {**os.environ, "BACKRELIEF_DATA_DIR": str(data_dir)}
-            env.pop("BACKRELIEF_DATABASE_URL", None)
-            command = [sys.executable, "-m", "backrelief", "advice", "--json"]
-
-            def cli_advice() -> object:
-                return subprocess.run(command, env=env, capture_output=True, check=True)
-
-            median, best = timed(cli_advice, repeat=5)
-            print(f"[{label}] `backrelief advice --json` whole process: median {median:.0f} ms, "
-                  f"best {best:.0f} ms")
+        for size in sizes:
+            start = time.perf_counter()
+            fill(database, size)
+            print(f"[{label}] generated {size:,} ratings in {time.perf_counter() - start:.1f} s",
+                  flush=True)
+            table[size] = reads(database, size)
+        p99_write, p99_read = write_p99(database)
     finally:
         database.close()
+    first = table[sizes[0]]
+    print(f"\n[{label}] diary reads: median ms (x baseline in the same run; x growth over "
+          f"{sizes[0]:,} ratings)")
+    names = ["advice", "/progress", "history --days 90", "history", "export"]
+    print(f"{'ratings':>10} " + " ".join(f"{name:>28}" for name in names))
+    for size, figures in table.items():
+        cells = []
+        for name in names:
+            base = figures["hello page"] if name == "/progress" else figures["baseline"]
+            cells.append(f"{figures[name]:9.1f} ({figures[name] / base:6.1f}x, "
+                         f"{figures[name] / first[name]:6.1f}x)")
+        print(f"{size:>10,} " + " ".join(f"{cell:>28}" for cell in cells))
+    largest = table[sizes[-1]]
+    print(f"[{label}] goal: /progress and advice under 50 ms at {sizes[-1]:,} ratings: "
+          f"/progress {largest['/progress']:.1f} ms, advice {largest['advice']:.1f} ms; "
+          f"/progress sends {largest['progress bytes'] / 1024:.0f} KB")
+    print(f"[{label}] baselines: SELECT 1 transaction {first['baseline']:.2f} ms, hello page "
+          f"{first['hello page']:.2f} ms")
+    print(f"[{label}] 32 threads, store level: write p99 {p99_write:.1f} ms, SELECT 1 read p99 "
+          f"{p99_read:.1f} ms ({p99_write / p99_read:.1f}x; goal for the web write: <= 10x "
+          "hello's p99)")
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,10000,1000000")
+    sizes = [int(size) for size in parser.parse_args().sizes.split(",")]
     with tempfile.TemporaryDirectory() as folder:
-        data_dir = Path(folder)
-        run("sqlite", f"sqlite:///{data_dir / 'backrelief.db'}", data_dir)
+        report("sqlite", f"sqlite:///{Path(folder) / 'backrelief.db'}", sizes)
+        memory = import_memory(Path(folder))
+    (small, small_bytes, small_mb), (big, big_bytes, big_mb) = memory
+    print(f"[import] peak RSS {small_mb:.0f} MB for {small:,} ratings ({small_bytes / 1e6:.1f} MB "
+          f"file), {big_mb:.0f} MB for {big:,} ({big_bytes / 1e6:.1f} MB): "
+          f"{big_mb / small_mb:.2f}x memory for {big_bytes / small_bytes:.0f}x the file "
+          "(goal: flat)")
     pg_url = os.environ.get("BACKRELIEF_BENCH_DATABASE_URL")
     if pg_url:
-        run("postgresql", pg_url, None)
+        report("postgresql", pg_url, sizes)
     else:
         print("(set BACKRELIEF_BENCH_DATABASE_URL to also measure PostgreSQL)")
 

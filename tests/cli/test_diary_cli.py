@@ -70,6 +70,27 @@ def test_last_keeps_the_most_recent(run_cli: RunCli) -> None:
     assert [r["pain"] for r in json.loads(result.stdout)] == [2, 3]
 
 
+def test_the_table_shows_a_page_and_pages_go_back(run_cli: RunCli, data_dir: Path) -> None:
+    from backrelief.store import add_rating
+
+    database = open_database(config=load_config({"BACKRELIEF_DATA_DIR": str(data_dir)}))
+    start = datetime.now(UTC) - timedelta(days=120)
+    try:
+        with database.session(write=True) as session:
+            for day in range(120):
+                add_rating(session, day % 11, at=start + timedelta(days=day))
+    finally:
+        database.close()
+    first = run_cli("diary", env={"COLUMNS": "200"})
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("/10") == 50
+    assert "Showing 1-50 of the 120 ratings" in first.stdout and "--page 2" in first.stdout
+    third = json.loads(run_cli("diary", "--json", "--last", "50", "--page", "3").stdout)
+    assert [r["pain"] for r in third] == [day % 11 for day in range(20)]
+    assert len(json.loads(run_cli("diary", "--json").stdout)) == 120  # JSON: all, as before
+    assert run_cli("diary", "--page", "0").returncode == 2
+
+
 BAD_ADDS = [
     (["--pain", "11"], "--pain"),
     (["--pain", "-1"], "--pain"),

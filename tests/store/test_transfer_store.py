@@ -32,8 +32,13 @@ from backrelief.store import (
     set_setting,
     start_session,
 )
+from backrelief.store.transfer import check_export_file, import_export_file
 
 START = datetime(2025, 3, 1, 7, 30, 15, 250000, tzinfo=UTC)
+# A routine item as the planner writes it (core.planner.RoutineItem.to_json).
+ITEM = {"technique": "cat-cow", "name": "Cat-cow", "position": "all_fours", "equipment": [],
+        "seconds": 60, "variant": None, "rounds": 2, "role": "mobility", "intensity": "gentle",
+        "why": "To move — ünïcode."}
 
 
 def fill_diary(db: Database) -> None:
@@ -47,9 +52,9 @@ def fill_diary(db: Database) -> None:
                       "sources": ["nhs-red-flag-pathways"]}],
             advice="See a GP within 2 weeks.\nYou may exercise gently.",
         )
-        routine = {"items": [{"technique": "cat-cow", "seconds": 60, "variant": None},
-                             {"technique": "bridge", "seconds": 90, "variant": None}],
-                   "seconds": 150, "advice": ["Go gently — ünïcode"]}
+        routine = {"items": [ITEM, {**ITEM, "technique": "bridge", "name": "Bridge",
+                                    "position": "supine", "seconds": 90}],
+                   "seconds": 150, "excluded": [], "advice": ["Go gently — ünïcode"]}
         session_id = start_session(s, routine, started_at=START + timedelta(minutes=5),
                                    screen_id=screen_id)
         add_rating(s, 5, kind="before", session_id=session_id,
@@ -149,7 +154,7 @@ def _valid_document() -> dict[str, Any]:
         "app_version": "0.1.0", "settings": {"region": "lower"},
         "screens": [],
         "sessions": [{"id": 1, "started_at": "2025-03-01T08:00:00+00:00", "ended_at": None,
-                      "routine": {"items": []}, "completed": None, "stop_reason": None,
+                      "routine": {"items": [], "seconds": 0}, "completed": None, "stop_reason": None,
                       "screen_id": None}],
         "ratings": [{"id": 1, "at": "2025-03-01T08:00:00+00:00", "pain": 4, "kind": "before",
                      "where": None, "session_id": 1}],
@@ -295,3 +300,87 @@ def test_an_imported_screen_reason_must_be_a_reason_document(db: Database) -> No
     assert caught.value.field == "screens[0].reasons[0].rule"
     with db.session() as s:
         assert is_empty(s)
+
+
+# ---- issue 15: import checks content with the API's models and ranges --------------------------
+
+SCREEN = {"id": 1, "taken_at": "2025-03-01T07:00:00+00:00", "tier": "self_care",
+          "exercise_allowed": True, "answers": {"age": 40}, "reasons": [], "advice": None}
+
+CONTENT = [
+    ("screens", [{**SCREEN, "answers": {"age": "old"}}], "screens[0].answers.age"),
+    ("screens", [{**SCREEN, "answers": {"favourite_colour": "blue"}}],
+     "screens[0].answers.favourite_colour"),
+    ("sessions.0.routine", {"items": [{"technique": "cat-cow"}], "seconds": 60},
+     "sessions[0].routine.items[0].name"),
+    ("sessions.0.routine", {"items": [], "seconds": 0, "surprise": 1},
+     "sessions[0].routine.surprise"),
+    ("sessions.0.routine", [], "sessions[0].routine"),
+    ("sessions.0.routine", {"items": [], "seconds": 0, "profile": {
+        "region": "lower", "equipment": [], "minutes": 99, "conditions": []}},
+     "sessions[0].routine.profile.minutes"),
+    ("ratings.0.at", "0001-01-01T00:00:00+00:00", "ratings[0].at"),
+    ("ratings.0.at", "1900-06-01T00:00:00+00:00", "ratings[0].at"),
+    ("sessions.0.started_at", "1969-12-31T23:59:59+00:00", "sessions[0].started_at"),
+    ("feedback.0.at", "9999-01-01T00:00:00+00:00", "feedback[0].at"),
+    ("settings", {"minutes": 9999}, "settings.minutes"),
+    ("settings", {"region": "bogus"}, "settings.region"),
+    ("settings", {"equipment": ["trampoline"]}, "settings.equipment[0]"),
+    ("settings", {"unknown_key": 1}, "settings.unknown_key"),
+    ("ratings.0.at", 1700000000, "ratings[0].at"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "field"), CONTENT)
+def test_import_checks_content_like_the_api(db: Database, path: str, value: Any,
+                                            field: str) -> None:
+    raw = _broken(path, value)
+    with pytest.raises(StoreInputError) as caught:
+        check_export_file(io.BytesIO(raw.encode()))
+    assert caught.value.field == field
+    with pytest.raises(StoreInputError), db.session(write=True) as s:
+        import_export_file(s, io.BytesIO(raw.encode()))
+    with db.session() as s:
+        assert is_empty(s)
+
+
+def test_a_bad_record_late_in_a_long_file_writes_nothing(db: Database) -> None:
+    document = _valid_document()
+    document["ratings"] = [
+        {"id": n, "at": f"2025-03-{1 + n % 28:02d}T08:00:00+00:00", "pain": n % 11,
+         "kind": "daily", "where": None, "session_id": None} for n in range(1, 2000)]
+    document["ratings"][-1]["pain"] = 11
+    with pytest.raises(StoreInputError) as caught, db.session(write=True) as s:
+        import_export_file(s, io.BytesIO(json.dumps(document).encode()))
+    assert caught.value.field == "ratings[1998].pain"
+    with db.session() as s:
+        assert is_empty(s)
+
+
+def test_a_streamed_import_keeps_ids_and_a_bom_is_skipped(db: Database) -> None:
+    raw = b"\xef\xbb\xbf" + json.dumps(_valid_document()).encode()
+    with db.session(write=True) as s:
+        summary = import_export_file(s, io.BytesIO(raw))
+    assert summary.added == {"screens": 0, "sessions": 1, "ratings": 1, "feedback": 1,
+                             "settings": 1}
+    with db.session() as s:
+        assert [r.session_id for r in list_ratings(s)] == [1]
+
+
+def test_merge_tells_sessions_apart_by_routine_not_only_start_time(db: Database) -> None:
+    with db.session(write=True) as s:
+        import_diary(s, parse_export(json.dumps(_valid_document())))
+    other = _valid_document()
+    # Same start time, another routine: a different session, which the merge must add.
+    other["sessions"][0]["routine"] = {"items": [], "seconds": 0, "advice": ["another"]}
+    other["ratings"][0]["pain"] = 6
+    with db.session(write=True) as s:
+        summary = import_diary(s, parse_export(json.dumps(other)), merge=True)
+    assert summary.added["sessions"] == 1 and summary.added["ratings"] == 1
+    assert summary.added["feedback"] == 1  # feedback for the new session, not the old one
+    with db.session(write=True) as s:
+        again = import_diary(s, parse_export(json.dumps(other)), merge=True)
+    assert sum(again.added.values()) == 0
+    with db.session() as s:
+        ratings = list_ratings(s)
+    assert len({r.session_id for r in ratings}) == 2

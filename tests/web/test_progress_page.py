@@ -180,3 +180,47 @@ def test_sessions_become_cards_on_a_phone(client: TestClient, database: Database
     assert 'data-label="Outcome">not finished' in page
     css = client.get("/static/css/app.css").text
     assert "table.stack td::before { content: attr(data-label)" in css
+
+
+def _many_ratings(database: Database, count: int, every: timedelta) -> None:
+    start = utcnow() - every * count
+    with database.session(write=True) as s:
+        for number in range(count):
+            add_rating(s, number % 11, at=start + every * (number + 1))
+
+
+def test_a_long_diary_is_paged_newest_first(client: TestClient, database: Database) -> None:
+    _many_ratings(database, 120, timedelta(hours=1))
+    first = client.get("/progress").text
+    assert first.count('<td data-label="Pain">') == 50
+    assert "120 ratings." in first
+    assert 'href="/progress?page=2#ratings"' in first and "Newer ratings" not in first
+    last = client.get("/progress?page=3").text
+    assert last.count('<td data-label="Pain">') == 20
+    assert "Older ratings" not in last and 'href="/progress?page=2#ratings"' in last
+    assert client.get("/progress?page=0").status_code == 422
+    assert client.get("/progress?page=x").status_code == 422
+
+
+def test_the_chart_draws_daily_means_when_ratings_are_many(client: TestClient,
+                                                          database: Database) -> None:
+    # 300 ratings, 6 a day for 50 days: more than the chart draws one by one.
+    _many_ratings(database, 300, timedelta(hours=4))
+    page = html.unescape(client.get("/progress").text)
+    svg = re.search(r"<svg[^>]*role=\"img\".*?</svg>", page, re.S)
+    assert svg
+    circles = svg.group(0).count("<circle")
+    assert 49 <= circles <= 52  # one per UTC day
+    assert "mean " in svg.group(0) and " of 6 ratings" in svg.group(0)
+
+
+def test_the_session_log_is_paged(client: TestClient, database: Database) -> None:
+    from backrelief.store import start_session
+
+    with database.session(write=True) as s:
+        for number in range(25):
+            start_session(s, {"items": []}, started_at=utcnow() - timedelta(hours=number + 1))
+    page = client.get("/progress").text
+    assert page.count('<td data-label="Outcome">') == 20
+    assert 'href="/progress?sessions=2#sessions"' in page
+    assert client.get("/progress?sessions=2").text.count('<td data-label="Outcome">') == 5

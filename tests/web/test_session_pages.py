@@ -124,6 +124,22 @@ def test_timeline_of_a_session(screened: TestClient) -> None:
     assert screened.get("/api/sessions/999/timeline").status_code == 404
 
 
+def test_the_timeline_is_served_as_bytes_with_an_etag(screened: TestClient) -> None:
+    session_id = build_session(screened)
+    url = f"/api/sessions/{session_id}/timeline"
+    first = screened.get(url)
+    etag = first.headers["etag"]
+    assert first.status_code == 200 and etag.startswith('"') and len(etag) == 34
+    again = screened.get(url)
+    assert again.content == first.content and again.headers["etag"] == etag
+    unchanged = screened.get(url, headers={"If-None-Match": f'"other", W/{etag}'})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    assert unchanged.headers["etag"] == etag
+    assert screened.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    other = build_session(screened, pain="2")  # another session: its own body and tag
+    assert screened.get(f"/api/sessions/{other}/timeline").headers["etag"] != etag
+
+
 def test_after_and_summary(screened: TestClient, database: Database) -> None:
     session_id = build_session(screened, pain="6")
     first = techniques_of(database, session_id)[0]

@@ -169,26 +169,43 @@ def parse_count(option: str, text: str | None, low: int, high: int) -> int | Non
 # ---- diary ---------------------------------------------------------------------------------
 
 
+PAGE_SIZE = 50
+
+
 @click.group(invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the ratings as one JSON list.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the ratings as one JSON list (all of them, unless --last or --page).")
 @click.option("--last", "last_text", metavar="N", help="Only the N most recent ratings.")
+@click.option("--page", "page_text", metavar="N",
+              help=f"Page N of the ratings, newest pages first ({PAGE_SIZE} a page, or --last "
+                   "a page); the table shows page 1 by default.")
 @click.pass_context
-def diary(ctx: click.Context, as_json: bool, last_text: str | None) -> None:
+def diary(ctx: click.Context, as_json: bool, last_text: str | None,
+          page_text: str | None) -> None:
     """Record and list pain ratings (0 = no pain, 10 = worst imaginable).
 
-    Without a subcommand, lists the ratings, oldest first, in local time.
+    Without a subcommand, lists the newest ratings, oldest first, in local time.
     """
     if ctx.invoked_subcommand is not None:
         return
     limit = parse_count("--last", last_text, 1, 1_000_000)
-    from backrelief.store import list_ratings
+    page = parse_count("--page", page_text, 1, 1_000_000)
+    if limit is None and (page is not None or not as_json):
+        limit = PAGE_SIZE  # the table reads one page, never the whole diary
+    offset = (limit or 0) * ((page or 1) - 1)
+    from backrelief.store import count_ratings, list_ratings
 
     with store_session() as session:
-        ratings = list_ratings(session, limit=limit)
+        ratings = list_ratings(session, limit=limit, offset=offset)
+        total = count_ratings(session) if not as_json else len(ratings)
     if as_json:
         print_json([rating.as_dict() for rating in ratings])
         return
     _print_table(ratings)
+    if offset + len(ratings) < total:
+        more = f" --last {last_text}" if last_text is not None else ""
+        click.echo(f"Showing {offset + 1}-{offset + len(ratings)} of the {total} ratings, newest "
+                   f"first by page; older ones: backrelief diary{more} --page {(page or 1) + 1}")
 
 
 def _print_table(ratings: Sequence[RatingRecord]) -> None:
@@ -272,11 +289,16 @@ def add(pain_text: str, kind: str, at_text: str | None, where_text: str | None,
 # ---- advice --------------------------------------------------------------------------------
 
 
-def _current_advice() -> tuple[Advice, list[RatingRecord]]:
+def _current_advice(*, history_since: datetime | None = None, slope: bool = False,
+                    ) -> tuple[Advice, list[RatingRecord]]:
+    """The advice (from the window its rules read) and, for ``history``, the ratings to chart."""
     from backrelief.store import diary_advice, list_ratings
 
     with store_session() as session:
-        return diary_advice(session), list_ratings(session)
+        advice = diary_advice(session, slope=slope)
+        if not slope:
+            return advice, []
+        return advice, list_ratings(session, since=history_since)
 
 
 def _source_citations() -> dict[str, str]:
@@ -322,7 +344,7 @@ def _width() -> int:
               help='Print {"tier", "reasons", "advice"} as one JSON document.')
 def advice(as_json: bool) -> None:
     """Advice from your diary: keep going, or see a professional, and why."""
-    result, _ = _current_advice()
+    result, _ = _current_advice()  # reads only the stretch of the diary the rules look at
     if as_json:
         print_json(result.as_dict())
         return
@@ -405,10 +427,8 @@ def history(days_text: str | None, as_json: bool) -> None:
     days = parse_count("--days", days_text, 1, 36_500)
     from backrelief.core.progress import course_ratings
 
-    result, ratings = _current_advice()
-    if days is not None:
-        since = datetime.now(UTC) - timedelta(days=days)
-        ratings = [rating for rating in ratings if rating.at >= since]
+    since = datetime.now(UTC) - timedelta(days=days) if days is not None else None
+    result, ratings = _current_advice(history_since=since, slope=True)
     if as_json:
         print_json({
             "ratings": [rating.as_dict() for rating in ratings],

@@ -8,7 +8,8 @@ Formats (``--format``):
 * ``fhir``: the pain ratings as a FHIR R4 Bundle of Observations (LOINC 72514-3), for health
   records.
 
-An import is read and validated in full before the database is opened; a malformed file exits 2
+An import is read as a stream (memory flat in the file's size) and validated in full before
+the database is opened; a malformed file exits 2
 naming the field (``ratings[3].pain``) and writes nothing. Files written with ``--out`` are
 created readable by the owner only, and replaced atomically: the diary is health data.
 """
@@ -17,10 +18,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO, cast
 
 import click
 
@@ -28,7 +31,6 @@ from backrelief.cli.common import fail, print_json
 from backrelief.cli.diary import open_store, store_session
 
 FORMATS = ("json", "csv", "fhir")
-MAX_IMPORT_BYTES = 100 * 1024 * 1024
 
 
 def _check_out_path(out: str) -> Path:
@@ -87,24 +89,21 @@ def export(fmt: str, out: str | None) -> None:
     click.echo(f"Wrote {fmt} export to {path}.", err=True)
 
 
-def _read_import(file: str) -> str:
+def _open_import(file: str) -> IO[bytes]:
+    """The file as a seekable binary stream; standard input is spooled to a temporary file
+    (the import reads it twice: once to validate, once to write)."""
     if file == "-":
-        data = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
-    else:
-        path = Path(file).expanduser()
-        if not path.is_file():
-            fail("FILE", f"{file}: no such file")
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_IMPORT_BYTES + 1)
-        except OSError as exc:
-            fail("FILE", f"cannot read {file}: {exc.strerror or exc}")
-    if len(data) > MAX_IMPORT_BYTES:
-        fail("FILE", "is larger than 100 MB; is it a backrelief JSON export?")
+        spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+        shutil.copyfileobj(sys.stdin.buffer, spool)
+        spool.seek(0)
+        return cast(IO[bytes], spool)
+    path = Path(file).expanduser()
+    if not path.is_file():
+        fail("FILE", f"{file}: no such file")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        fail("FILE", "is not UTF-8 text; expected a backrelief JSON export")
+        return path.open("rb")
+    except OSError as exc:
+        fail("FILE", f"cannot read {file}: {exc.strerror or exc}")
 
 
 @click.command("import")
@@ -115,20 +114,23 @@ def _read_import(file: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print what was added as JSON.")
 def import_(file: str, merge: bool, as_json: bool) -> None:
     """Restore a JSON export (FILE, or - for standard input) into an empty diary."""
-    from backrelief.store import StoreInputError, import_diary, parse_export
+    from backrelief.store import StoreInputError
+    from backrelief.store.transfer import check_export_file, import_export_file
 
-    raw = _read_import(file)
-    try:
-        document = parse_export(raw)
-    except StoreInputError as exc:
-        fail("FILE" if exc.field == "file" else exc.field, exc.problem)
-    try:
-        with store_session(write=True) as session:
-            summary = import_diary(session, document, merge=merge)
-    except StoreInputError as exc:
-        if exc.field == "diary":
-            fail("diary", "already holds records; import into an empty diary, or pass --merge")
-        fail(exc.field, exc.problem)
+    # Read as a stream (issue 15: memory flat in file size), validated whole before the
+    # database is opened, then written in one transaction: a bad file touches nothing.
+    with _open_import(file) as stream:
+        try:
+            check_export_file(stream)
+        except StoreInputError as exc:
+            fail("FILE" if exc.field == "file" else exc.field, exc.problem)
+        try:
+            with store_session(write=True) as session:
+                summary = import_export_file(session, stream, merge=merge)
+        except StoreInputError as exc:
+            if exc.field == "diary":
+                fail("diary", "already holds records; import into an empty diary, or pass --merge")
+            fail(exc.field, exc.problem)
     if as_json:
         print_json({"added": summary.added, "skipped": summary.skipped})
         return

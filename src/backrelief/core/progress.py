@@ -321,17 +321,89 @@ def is_settling(ratings: Sequence[PainRating]) -> bool:
     return len(last) == SETTLED_COUNT and all(rating.pain <= SETTLED_MAX for rating in last)
 
 
+def slope_from_sums(n: int, sx: float, sxx: float, sy: float, sxy: float) -> float | None:
+    """The least-squares slope in points a week, from the sums over (days since the first
+    rating, pain): the form a database can compute without handing every rating over."""
+    spread = sxx - sx * sx / n if n else 0.0
+    if n < 2 or spread <= 1e-9 * max(1.0, sxx):
+        return None
+    per_day = (sxy - sx * sy / n) / spread
+    return round(per_day * 7, 2)
+
+
 def _slope_per_week(ratings: Sequence[PainRating]) -> float | None:
     origin = ratings[0].at
     xs = [(rating.at - origin).total_seconds() / 86400 for rating in ratings]
     ys = [float(rating.pain) for rating in ratings]
-    mean_x = sum(xs) / len(xs)
-    spread = sum((x - mean_x) ** 2 for x in xs)
-    if spread == 0:
+    return slope_from_sums(len(xs), sum(xs), sum(x * x for x in xs), sum(ys),
+                           sum(x * y for x, y in zip(xs, ys, strict=True)))
+
+
+@dataclass(frozen=True)
+class CourseWindow:
+    """The part of the course of pain (:func:`course_ratings`) that every rule reads.
+
+    A long diary need not be read whole: the rules look at the first rating, how many there
+    are, and a recent stretch (the last 4 weeks before the latest rating, the last 3 ratings,
+    and the last 2 weeks before ``now`` with any run of high-pain days reaching into them).
+    ``tail`` is a suffix of the course that holds all of that (:func:`tail_start`,
+    :func:`tail_is_enough`), so the store can read a window and get the same advice as from the
+    whole diary. ``spread_recent`` counts ratings of any kind in the last 2 weeks that say the
+    pain spread; ``slope_per_week`` is the fitted slope over the whole course, or None when the
+    caller did not ask for it (it is the one figure that needs every rating).
+    """
+
+    first: PainRating
+    count: int
+    tail: tuple[PainRating, ...]
+    spread_recent: int = 0
+    slope_per_week: float | None = None
+
+
+def tail_start(latest_at: datetime, third_last_at: datetime, now: datetime) -> datetime:
+    """Where a :class:`CourseWindow` tail must start: midnight UTC of the earliest of 4 weeks
+    before the latest rating, the third-last rating and 2 weeks before ``now``.
+
+    Whole UTC days, because the high-pain run counts each day's highest rating.
+    """
+    return utc_midnight(min(latest_at - FLARE_LOOKBACK, third_last_at, now - RECENT_ALARM_WINDOW))
+
+
+def utc_midnight(at: datetime) -> datetime:
+    """The start of ``at``'s UTC day."""
+    day = at.astimezone(UTC).date()
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def tail_is_enough(tail: Sequence[PainRating], start: datetime, count: int) -> bool:
+    """True when a tail read from ``start`` on holds what the rules need: it is the whole
+    course, or its first day is not a high-pain day that a run could continue back from."""
+    if len(tail) >= count:
+        return True
+    if not tail:
+        return False
+    start_day = start.astimezone(UTC).date()
+    first_day = [r.pain for r in tail if r.at.astimezone(UTC).date() == start_day]
+    return not first_day or max(first_day) < HIGH_PAIN
+
+
+def course_window(ratings: Iterable[PainRating], now: datetime) -> CourseWindow | None:
+    """The whole diary as a :class:`CourseWindow` (None without ratings)."""
+    every = sorted(ratings, key=lambda rating: rating.at)
+    course = course_ratings(every)
+    if not course:
         return None
-    mean_y = sum(ys) / len(ys)
-    per_day = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
-    return round(per_day * 7, 2)
+    return CourseWindow(
+        first=course[0],
+        count=len(course),
+        tail=tuple(course),
+        spread_recent=_spread_count(every, now),
+        slope_per_week=_slope_per_week(course),
+    )
+
+
+def _spread_count(every: Iterable[PainRating], now: datetime) -> int:
+    return sum(1 for r in every if r.spread and timedelta(0) <= now - r.at <= RECENT_ALARM_WINDOW)
 
 
 def summarise_trend(ratings: Iterable[PainRating]) -> Trend:
@@ -339,18 +411,27 @@ def summarise_trend(ratings: Iterable[PainRating]) -> Trend:
     course = course_ratings(ratings)
     if not course:
         return Trend(direction="no_data", count=0)
-    first = course[0].pain
-    current = recent_level(course)
-    best = best_recent(course)
+    return window_trend(CourseWindow(course[0], len(course), tuple(course),
+                                     slope_per_week=_slope_per_week(course)))
+
+
+def window_trend(window: CourseWindow | None) -> Trend:
+    """:func:`summarise_trend` from a :class:`CourseWindow`."""
+    if window is None:
+        return Trend(direction="no_data", count=0)
+    tail = window.tail
+    first = window.first.pain
+    current = recent_level(tail)
+    best = best_recent(tail)
     change = current - first
     direction: Direction
-    if len(course) < 2:
+    if window.count < 2:
         direction = "not_enough_data"
     elif is_worsening(first, current):
         direction = "worsening"
-    elif is_flare_up(best, course[-1], current):
+    elif is_flare_up(best, tail[-1], current):
         direction = "flare_up"
-    elif is_settling(course) and not is_recovered(current):
+    elif is_settling(tail) and not is_recovered(current):
         direction = "settling"
     elif is_meaningful_improvement(first, current):
         direction = "improving"
@@ -358,18 +439,18 @@ def summarise_trend(ratings: Iterable[PainRating]) -> Trend:
         direction = "steady"
     return Trend(
         direction=direction,
-        count=len(course),
+        count=window.count,
         first=first,
-        first_at=course[0].at,
+        first_at=window.first.at,
         current=current,
-        latest_at=course[-1].at,
+        latest_at=tail[-1].at,
         change=change,
         percent_change=round(100 * change / first, 1) if first else None,
-        slope_per_week=_slope_per_week(course),
+        slope_per_week=window.slope_per_week,
         recovered=is_recovered(current),
         best=float(best.pain),
         best_at=best.at,
-        recent_from=recent_ratings(course)[0].at,
+        recent_from=recent_ratings(tail)[0].at,
     )
 
 
@@ -565,14 +646,12 @@ def _high_pain_days(course: Sequence[PainRating], now: datetime) -> int:
     return longest
 
 
-def _alarm_reasons(
-    course: Sequence[PainRating], every: Sequence[PainRating], now: datetime
-) -> list[Reason]:
+def _alarm_reasons(window: CourseWindow, now: datetime) -> list[Reason]:
     """Severe or spreading pain: a professional whatever the trend."""
     reasons: list[Reason] = []
-    last = course[-VERY_HIGH_OF_LAST[1]:]
+    last = window.tail[-VERY_HIGH_OF_LAST[1]:]
     very_high = sum(1 for rating in last if rating.pain >= VERY_HIGH_PAIN)
-    high_days = _high_pain_days(course, now)
+    high_days = _high_pain_days(window.tail, now)
     if very_high >= VERY_HIGH_OF_LAST[0] or high_days >= HIGH_PAIN_DAYS:
         # NHS back pain: see a GP if the pain is severe; NHS exercises: see a GP if you have
         # severe pain. The numbers (9+ twice in 3, 7+ three days running) are DESIGN's.
@@ -587,13 +666,13 @@ def _alarm_reasons(
             "whatever the trend.",
             ("nhs-back-pain", "nhs-lower-back-exercises"),
         ))
-    spread = [r for r in every if r.spread and timedelta(0) <= now - r.at <= RECENT_ALARM_WINDOW]
+    spread = window.spread_recent
     if spread:
         # Brief 1.4: leg symptoms spreading further down -> see a GP or physio; NHS back pain:
         # see a GP if the pain spreads down a leg.
         reasons.append(Reason(
             "spreading", "see_professional",
-            f"On {len(spread)} rating{'s' if len(spread) > 1 else ''} in the last 2 weeks you said "
+            f"On {spread} rating{'s' if spread > 1 else ''} in the last 2 weeks you said "
             "the pain has spread down a leg, or further down it. Pain that travels down the leg "
             "needs a GP or physiotherapist to check the nerve.",
             ("nhs-back-pain", "nhs-lower-back-exercises"),
@@ -602,13 +681,10 @@ def _alarm_reasons(
 
 
 def _diary_reasons(
-    trend: Trend,
-    course: Sequence[PainRating],
-    every: Sequence[PainRating],
-    screen: ScreenSnapshot | None,
-    now: datetime,
+    trend: Trend, window: CourseWindow | None, screen: ScreenSnapshot | None, now: datetime
 ) -> list[Reason]:
-    if trend.first is None or trend.current is None or trend.first_at is None:
+    if (window is None or trend.first is None or trend.current is None
+            or trend.first_at is None):
         return [Reason("no_ratings", "self_care", "There are no pain ratings yet.", ())]
     began = episode_start(trend.first_at, screen)
     elapsed = now - began
@@ -621,7 +697,7 @@ def _diary_reasons(
     first, current = trend.first, trend.current
     level = f"{current:g}/10 now against {first}/10 at your first rating"
     rule = "2 points, or 30% and at least 1 point"
-    reasons = _alarm_reasons(course, every, now)
+    reasons = _alarm_reasons(window, now)
     settling = trend.direction == "settling"
     if trend.direction == "worsening":
         # Brief 1.4: "worse at any time" -> review; NHS: see a GP if severe or getting worse.
@@ -723,9 +799,21 @@ def assess_progress(
     """The diary's verdict: trend, flagged techniques, the most urgent tier and what to do."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    every = sorted(ratings, key=lambda rating: rating.at)
-    course = course_ratings(every)
-    trend = summarise_trend(course)
+    return assess_window(course_window(ratings, now), sessions, latest_screen, now=now)
+
+
+def assess_window(
+    window: CourseWindow | None,
+    sessions: Iterable[SessionOutcome] = (),
+    latest_screen: ScreenSnapshot | None = None,
+    *,
+    now: datetime,
+) -> Advice:
+    """:func:`assess_progress` from a :class:`CourseWindow` (None: no ratings); the same
+    verdict, read from the stretch of the diary the rules look at."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    trend = window_trend(window)
     flagged = flagged_techniques(sessions)
     reasons: list[Reason]
     if latest_screen is not None and latest_screen.tier in RED_FLAG_TIERS:
@@ -743,7 +831,7 @@ def assess_progress(
             "Your latest safety check was not finished; finish it before your next session.",
             ("finucane-2020-red-flags",),
         ))
-    reasons.extend(_diary_reasons(trend, course, every, latest_screen, now))
+    reasons.extend(_diary_reasons(trend, window, latest_screen, now))
     if flagged:
         reasons.append(_flag_reason(flagged))
     reasons.append(Reason("safety_net", "self_care", SAFETY_NET, SAFETY_NET_SOURCES))

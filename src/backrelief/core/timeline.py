@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from backrelief.core.catalog import Catalog, Step
@@ -85,8 +85,15 @@ class Cue:
     round: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The cue as the JSON object every player reads."""
-        return asdict(self)
+        """The cue as the JSON object every player reads.
+
+        Written out by hand: ``dataclasses.asdict`` deep-copies every field and took 2.1 ms for
+        a 194-cue session against 0.17 ms (issue 16). Same keys, same order as the fields.
+        """
+        return {"at": self.at, "kind": self.kind, "technique": self.technique,
+                "step": self.step, "text": self.text, "say": self.say,
+                "duration": self.duration, "rep": self.rep, "reps": self.reps,
+                "side": self.side, "round": self.round}
 
 
 def position_lead(previous: Position | None, position: Position) -> int:

@@ -25,9 +25,9 @@ from backrelief.store.errors import StoreInputError
 from backrelief.store.models import PracticeSession
 from backrelief.store.sessions import (
     add_feedback,
+    count_sessions,
     finish_session,
     get_session,
-    list_sessions,
     start_session,
 )
 from backrelief.store.types import utcnow
@@ -98,5 +98,4 @@ def finish_after(db: Session, session_id: int, pain_after: int | None,
 
 def finished_count(db: Session) -> int:
     """Sessions the person finished (played to the end or ended themselves; not abandoned)."""
-    return sum(1 for record in list_sessions(db)
-               if record.ended_at is not None and record.stop_reason != ABANDONED)
+    return count_sessions(db, ended=True, excluding_stop_reason=ABANDONED)  # COUNT in SQL

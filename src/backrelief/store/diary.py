@@ -8,7 +8,7 @@ leg, or further down it, since the rating before (``spread``; DESIGN "Diary advi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -64,7 +64,7 @@ def _kind(value: str) -> RatingKind:
 
 
 def _record(row: Any) -> RatingRecord:
-    """A record from an ORM row or a row of :data:`_COLUMNS` (same attribute names)."""
+    """A record from an ORM row or a row of :data:`RATING_COLUMNS` (same attribute names)."""
     return RatingRecord(
         id=row.id,
         at=row.rated_at,
@@ -78,7 +78,7 @@ def _record(row: Any) -> RatingRecord:
 
 # Reads select plain columns, not ORM entities: building a few thousand ORM objects (identity
 # map, instrumentation) took most of the time of `backrelief advice` on a two-year diary.
-_COLUMNS = (
+RATING_COLUMNS = (
     PainRatingRow.id,
     PainRatingRow.rated_at,
     PainRatingRow.pain,
@@ -123,24 +123,63 @@ def add_rating(
     return _record(row)
 
 
+def rating_records(db: Session, query: Any) -> list[RatingRecord]:
+    """Records for a query over :data:`RATING_COLUMNS`, in the query's order."""
+    return [_record(row) for row in db.execute(query)]
+
+
 def list_ratings(
     db: Session,
     *,
     since: datetime | None = None,
     session_id: int | None = None,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[RatingRecord]:
-    """Ratings oldest first; ``limit`` keeps the most recent ones."""
-    query = select(*_COLUMNS)
+    """Ratings oldest first; ``limit`` keeps the most recent ones, ``offset`` skips that many
+    of the most recent first (page 2 of 50 is ``limit=50, offset=50``)."""
+    query = select(*RATING_COLUMNS)
     if since is not None:
         query = query.where(PainRatingRow.rated_at >= since)
     if session_id is not None:
         query = query.where(PainRatingRow.session_id == session_id)
     if limit is not None:
-        newest = query.order_by(PainRatingRow.rated_at.desc(), PainRatingRow.id.desc()).limit(limit)
-        return [_record(row) for row in reversed(db.execute(newest).all())]
+        newest = (query.order_by(PainRatingRow.rated_at.desc(), PainRatingRow.id.desc())
+                  .limit(limit).offset(offset))
+        return list(reversed(rating_records(db, newest)))
     ordered = query.order_by(PainRatingRow.rated_at, PainRatingRow.id)
-    return [_record(row) for row in db.execute(ordered)]
+    return rating_records(db, ordered)
+
+
+@dataclass(frozen=True)
+class DayMean:
+    """The mean pain of one UTC day's ratings of one sort (resting, or after a session)."""
+
+    day: date
+    after: bool
+    mean: float
+    count: int
+
+
+def daily_means(db: Session, *, since: datetime) -> list[DayMean]:
+    """Per-day mean pain from ``since`` on, resting and after-session apart, oldest first.
+
+    Computed by the database (``GROUP BY`` on the covering index of revision 0004), so a chart
+    of a long diary receives a few hundred numbers, not every rating.
+    """
+    if db.get_bind().dialect.name == "sqlite":
+        day: Any = func.date(PainRatingRow.rated_at)  # the stored text is UTC
+    else:
+        day = func.date(func.timezone("UTC", PainRatingRow.rated_at))
+    after = PainRatingRow.kind == "after"
+    rows = db.execute(
+        select(day.label("day"), after.label("after"), func.avg(PainRatingRow.pain),
+               func.count())
+        .where(PainRatingRow.rated_at >= since)
+        .group_by(day, after).order_by(day, after)
+    )
+    return [DayMean(d if isinstance(d, date) else date.fromisoformat(str(d)), bool(a),
+                    float(mean), int(n)) for d, a, mean, n in rows]
 
 
 def count_ratings(db: Session) -> int:

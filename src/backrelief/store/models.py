@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     MetaData,
     SmallInteger,
     String,
@@ -70,7 +71,7 @@ class PracticeSession(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # revision 0004
     routine: Mapped[Any] = mapped_column(JSON)
     completed: Mapped[bool | None]
     stop_reason: Mapped[str | None] = mapped_column(String(200))
@@ -89,6 +90,9 @@ class PainRating(Base):
     __table_args__ = (
         CheckConstraint("pain >= 0 AND pain <= 10", name="pain_range"),
         CheckConstraint("kind IN ('before', 'after', 'daily')", name="kind"),
+        # Revision 0004: the windowed reads (store.advice, the progress page's chart).
+        Index("ix_pain_ratings_kind_rated_at", "kind", "rated_at"),
+        Index("ix_pain_ratings_rated_at_kind_pain", "rated_at", "kind", "pain"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

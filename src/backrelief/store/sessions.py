@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from backrelief.core.progress import VERDICTS, SessionOutcome, Verdict
@@ -182,13 +182,14 @@ def add_feedback(
     db.expire_all()  # loaded feedback rows may be stale now
 
 
-def _feedback_by_session(db: Session) -> dict[int, dict[str, Verdict]]:
+def _feedback_by_session(db: Session, ids: Sequence[int] | None = None
+                         ) -> dict[int, dict[str, Verdict]]:
     feedback: dict[int, dict[str, Verdict]] = {}
-    rows = db.execute(
-        select(TechniqueFeedback.session_id, TechniqueFeedback.technique_id,
-               TechniqueFeedback.verdict).order_by(TechniqueFeedback.id)
-    )
-    for session_id, technique_id, verdict in rows:
+    query = select(TechniqueFeedback.session_id, TechniqueFeedback.technique_id,
+                   TechniqueFeedback.verdict).order_by(TechniqueFeedback.id)
+    if ids is not None:
+        query = query.where(TechniqueFeedback.session_id.in_(ids))
+    for session_id, technique_id, verdict in db.execute(query):
         feedback.setdefault(session_id, {})[technique_id] = _verdict(verdict)
     return feedback
 
@@ -214,14 +215,70 @@ def get_session(db: Session, session_id: int) -> SessionRecord:
     return _record(row, {fb.technique_id: _verdict(fb.verdict) for fb in rows})
 
 
-def list_sessions(db: Session) -> list[SessionRecord]:
-    """Every session with its feedback, oldest first."""
-    feedback = _feedback_by_session(db)
+def list_sessions(db: Session, *, limit: int | None = None, offset: int = 0) -> list[SessionRecord]:
+    """Sessions with their feedback, oldest first; ``limit`` keeps the most recent ones and
+    ``offset`` skips that many of the most recent first (a page of the session log)."""
     # Plain columns, not ORM entities: much faster for a long diary (see store.diary).
-    rows = db.execute(
-        select(*_COLUMNS).order_by(PracticeSession.started_at, PracticeSession.id)
-    )
+    if limit is None:
+        feedback = _feedback_by_session(db)
+        rows = db.execute(
+            select(*_COLUMNS).order_by(PracticeSession.started_at, PracticeSession.id)
+        ).all()
+    else:
+        rows = list(reversed(db.execute(
+            select(*_COLUMNS)
+            .order_by(PracticeSession.started_at.desc(), PracticeSession.id.desc())
+            .limit(limit).offset(offset)
+        ).all()))
+        feedback = _feedback_by_session(db, [row.id for row in rows])
     return [_record(row, feedback.get(row.id, {})) for row in rows]
+
+
+def count_sessions(db: Session, *, ended: bool | None = None,
+                   excluding_stop_reason: str | None = None) -> int:
+    """How many sessions there are (``ended``: only those that ended, or did not), by COUNT."""
+    query = select(func.count()).select_from(PracticeSession)
+    if ended is not None:
+        column = PracticeSession.ended_at
+        query = query.where(column.is_not(None) if ended else column.is_(None))
+    if excluding_stop_reason is not None:
+        query = query.where(or_(PracticeSession.stop_reason.is_(None),
+                                PracticeSession.stop_reason != excluding_stop_reason))
+    return int(db.scalar(query) or 0)
+
+
+def latest_unfinished_session(db: Session, *, since: datetime) -> SessionRecord | None:
+    """The newest session started at ``since`` or later that has not ended, if any."""
+    row = db.execute(
+        select(*_COLUMNS)
+        .where(PracticeSession.ended_at.is_(None),
+               PracticeSession.started_at >= aware_utc("since", since))
+        .order_by(PracticeSession.started_at.desc(), PracticeSession.id.desc()).limit(1)
+    ).first()
+    if row is None:
+        return None
+    return _record(row, _feedback_by_session(db, [row.id]).get(row.id, {}))
+
+
+def session_pains(db: Session, ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Pain before and after each of ``ids``: the first "before" and the last "after" rating."""
+    pains: dict[int, dict[str, int]] = {}
+    if not ids:
+        return pains
+    rows = db.execute(
+        select(PainRatingRow.session_id, PainRatingRow.kind, PainRatingRow.pain)
+        .where(PainRatingRow.session_id.in_(ids))
+        .order_by(PainRatingRow.rated_at, PainRatingRow.id)
+    )
+    for session_id, kind, pain in rows:
+        if session_id is None:  # pragma: no cover - filtered out by the query
+            continue
+        slot = pains.setdefault(session_id, {})
+        if kind == "before":
+            slot.setdefault("before", pain)
+        elif kind == "after":
+            slot["after"] = pain
+    return pains
 
 
 def session_outcomes(db: Session) -> list[SessionOutcome]:
@@ -231,10 +288,12 @@ def session_outcomes(db: Session) -> list[SessionOutcome]:
     """
     before: dict[int, int] = {}
     after: dict[int, int] = {}
+    # Ordered by session first, so the session_id index serves the read (by time alone the
+    # database walked every rating to find the few that belong to a session).
     ratings = db.execute(
         select(PainRatingRow.session_id, PainRatingRow.kind, PainRatingRow.pain)
         .where(PainRatingRow.session_id.is_not(None))
-        .order_by(PainRatingRow.rated_at, PainRatingRow.id)
+        .order_by(PainRatingRow.session_id, PainRatingRow.rated_at, PainRatingRow.id)
     )
     for session_id, kind, pain in ratings:
         if session_id is None:  # pragma: no cover - filtered out by the query

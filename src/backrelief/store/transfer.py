@@ -13,26 +13,37 @@ never overwrite settings already set.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Annotated, Any, Literal
+import hashlib
+import io
+import json
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import IO, Any, Literal
 
-from pydantic import (
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    JsonValue,
-    StringConstraints,
-    ValidationError,
-)
-from sqlalchemy import delete, func, select, text
+from pydantic import AwareDatetime, Field, JsonValue, ValidationError
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from backrelief import __version__
+from backrelief.core.screening import AnswerError, check_answers
+from backrelief.journey.document import DocumentError, read_document
 from backrelief.store.diary import SPREAD_BEFORE_PROBLEM, list_ratings
 from backrelief.store.errors import StoreInputError
+from backrelief.store.export_reader import read_export
+from backrelief.store.import_models import (
+    SECTION_MODELS,
+    FeedbackIn,
+    HeaderIn,
+    RatingIn,
+    Record,
+    RoutineIn,
+    ScreenIn,
+    SessionIn,
+    SettingsIn,
+    Strict,
+    time_fields,
+)
 from backrelief.store.models import (
     PainRating,
     PracticeSession,
@@ -44,63 +55,17 @@ from backrelief.store.screens import list_screens, reason_documents
 from backrelief.store.sessions import list_sessions
 from backrelief.store.settings import KEY_PATTERN, all_settings
 from backrelief.store.types import utcnow
-from backrelief.store.validation import FUTURE_TOLERANCE, short_text
+from backrelief.store.validation import EARLIEST, FUTURE_TOLERANCE, short_text
 
 EXPORT_FORMAT = "backrelief-diary"
 EXPORT_VERSION = 1
 RECORD_TABLES = ("screens", "sessions", "pain_ratings", "technique_feedback")
-
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
-TechniqueId = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)
-]
+BATCH = 500  # rows per INSERT (executemany) and per merge look-up
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class _Record(_Strict):
-    id: Id
-
-
-class ScreenIn(_Record):
-    taken_at: AwareDatetime
-    tier: Literal["emergency", "same_day", "see_professional", "self_care", "incomplete"]
-    exercise_allowed: bool
-    answers: dict[str, JsonValue]
-    reasons: list[JsonValue]
-    advice: Annotated[str, StringConstraints(max_length=4000)] | None = None
-
-
-class SessionIn(_Record):
-    started_at: AwareDatetime
-    ended_at: AwareDatetime | None = None
-    routine: JsonValue
-    completed: bool | None = None
-    stop_reason: str | None = None
-    screen_id: Id | None = None
-
-
-class RatingIn(_Record):
-    at: AwareDatetime
-    pain: Annotated[int, Field(ge=0, le=10)]
-    kind: Literal["before", "after", "daily"]
-    where: str | None = None
-    session_id: Id | None = None
-    # Added with schema revision 0002; files exported before it have no such field.
-    spread: bool = False
-
-
-class FeedbackIn(_Record):
-    session_id: Id
-    technique: TechniqueId
-    verdict: Literal["better", "same", "worse", "stopped"]
-    at: AwareDatetime
-
-
-class ExportDocument(_Strict):
-    """The JSON export, version 1."""
+class ExportDocument(Strict):
+    """A whole export held in memory (small files and tests; big ones stream, see
+    :func:`import_export_file`)."""
 
     format: Literal["backrelief-diary"]
     version: Literal[1]
@@ -159,9 +124,9 @@ def is_empty(db: Session) -> bool:
     return True
 
 
-def _location(errors: list[Any]) -> tuple[str, str]:
+def _location(prefix: str, errors: list[Any]) -> tuple[str, str]:
     first = errors[0]
-    parts: list[str] = []
+    parts: list[str] = [prefix] if prefix else []
     for item in first["loc"]:
         if isinstance(item, int):
             parts.append(f"[{item}]")
@@ -170,74 +135,266 @@ def _location(errors: list[Any]) -> tuple[str, str]:
     return "".join(parts) or "file", str(first["msg"])
 
 
-def parse_export(raw: str | bytes) -> ExportDocument:
-    """Parse and fully validate an export file's text (StoreInputError naming the field)."""
+def _model(model: type[Strict], prefix: str, value: Any) -> Any:
     try:
-        document = ExportDocument.model_validate_json(raw)
+        return model.model_validate(value)
     except ValidationError as exc:
-        field, problem = _location(exc.errors())
-        if exc.errors()[0]["type"] == "json_invalid":
-            field = "file"
-        raise StoreInputError(field, problem) from None
-    _check_document(document, utcnow())  # all checks that need no database, before opening it
-    return document
+        raise StoreInputError(*_location(prefix, exc.errors())) from None
 
 
-def _check_document(document: ExportDocument, now: datetime) -> None:
-    """Cross-checks pydantic cannot do: unique ids, references, times, text."""
-    latest = now + FUTURE_TOLERANCE
-    tables: tuple[tuple[str, Sequence[_Record]], ...] = (
-        ("screens", document.screens),
-        ("sessions", document.sessions),
-        ("ratings", document.ratings),
-        ("feedback", document.feedback),
-    )
-    for name, records in tables:
-        seen: set[int] = set()
-        for index, record in enumerate(records):
-            if record.id in seen:
-                raise StoreInputError(f"{name}[{index}].id", f"duplicate id {record.id}")
-            seen.add(record.id)
-    screen_ids = {screen.id for screen in document.screens}
-    session_ids = {session.id for session in document.sessions}
-    for index, screen in enumerate(document.screens):
-        if screen.taken_at > latest:
-            raise StoreInputError(f"screens[{index}].taken_at", "is in the future")
-        reason_documents(f"screens[{index}].reasons", screen.reasons)
-    for index, session in enumerate(document.sessions):
-        where = f"sessions[{index}]"
-        if session.started_at > latest:
-            raise StoreInputError(f"{where}.started_at", "is in the future")
+@dataclass
+class _Checks:
+    """Cross-checks over the whole file, kept small: the screen and session ids seen (records
+    refer back to them), the last id of each list (ids must rise, as the export writes them,
+    so a duplicate needs no set of every id) and the feedback pairs."""
+
+    now: datetime
+    screens: set[int] = field(default_factory=set)
+    sessions: set[int] = field(default_factory=set)
+    last_id: dict[str, int] = field(default_factory=dict)
+    pairs: set[tuple[int, str]] = field(default_factory=set)
+
+    def record(self, section: str, index: int, record: Record) -> None:
+        where = f"{section}[{index}]"
+        if record.id <= self.last_id.get(section, 0):
+            raise StoreInputError(f"{where}.id", f"duplicate or out-of-order id {record.id} "
+                                  "(ids are unique and rising, as the export writes them)")
+        self.last_id[section] = record.id
+        latest = self.now + FUTURE_TOLERANCE
+        for name, when in time_fields(record):
+            if when > latest:
+                raise StoreInputError(f"{where}.{name}", "is in the future")
+            if when < EARLIEST:
+                raise StoreInputError(f"{where}.{name}", "is before 1970")
+        CHECKS[section](self, where, record)
+
+    def screen(self, where: str, screen: ScreenIn) -> None:
+        try:
+            check_answers(screen.answers)
+        except AnswerError as exc:
+            raise StoreInputError(f"{where}.answers.{exc.field}", exc.problem) from None
+        reason_documents(f"{where}.reasons", screen.reasons)
+        self.screens.add(screen.id)
+
+    def session(self, where: str, session: SessionIn) -> None:
         if session.ended_at is not None and session.ended_at < session.started_at:
             raise StoreInputError(f"{where}.ended_at", "is before the session started")
-        if session.screen_id is not None and session.screen_id not in screen_ids:
-            raise StoreInputError(f"{where}.screen_id", f"no screen with id {session.screen_id}")
+        if session.screen_id is not None and session.screen_id not in self.screens:
+            raise StoreInputError(f"{where}.screen_id", f"no screen with id {session.screen_id} "
+                                  "before this session in the file")
         short_text(f"{where}.stop_reason", session.stop_reason, 200)
-    for index, rating in enumerate(document.ratings):
-        where = f"ratings[{index}]"
-        if rating.at > latest:
-            raise StoreInputError(f"{where}.at", "is in the future")
-        if rating.session_id is not None and rating.session_id not in session_ids:
-            raise StoreInputError(f"{where}.session_id", f"no session with id {rating.session_id}")
+        routine = _model(RoutineIn, f"{where}.routine", session.routine)
+        if routine.profile is not None:
+            try:  # the planner's own profile checks (pregnancy weeks, ...), as the pages read it
+                read_document(session.routine)
+            except DocumentError as exc:
+                raise StoreInputError(f"{where}.routine.profile", str(exc)) from None
+        self.sessions.add(session.id)
+
+    def rating(self, where: str, rating: RatingIn) -> None:
+        if rating.session_id is not None and rating.session_id not in self.sessions:
+            raise StoreInputError(f"{where}.session_id", f"no session with id {rating.session_id} "
+                                  "before this rating in the file")
         short_text(f"{where}.where", rating.where, 80)
         if rating.spread and rating.kind == "before":
             raise StoreInputError(f"{where}.spread", SPREAD_BEFORE_PROBLEM)
-    pairs: set[tuple[int, str]] = set()
-    for index, item in enumerate(document.feedback):
-        where = f"feedback[{index}]"
-        if item.session_id not in session_ids:
-            raise StoreInputError(f"{where}.session_id", f"no session with id {item.session_id}")
-        if (item.session_id, item.technique) in pairs:
+
+    def feedback(self, where: str, item: FeedbackIn) -> None:
+        if item.session_id not in self.sessions:
+            raise StoreInputError(f"{where}.session_id", f"no session with id {item.session_id} "
+                                  "before this feedback in the file")
+        if (item.session_id, item.technique) in self.pairs:
             raise StoreInputError(f"{where}.technique", "appears twice for one session")
-        pairs.add((item.session_id, item.technique))
-    for key in document.settings:
+        self.pairs.add((item.session_id, item.technique))
+
+
+CHECKS: dict[str, Callable[[_Checks, str, Any], None]] = {
+    "screens": _Checks.screen,
+    "sessions": _Checks.session,
+    "ratings": _Checks.rating,
+    "feedback": _Checks.feedback,
+}
+
+
+def _settings(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise StoreInputError("settings", "must be an object")
+    for key in value:
         if not KEY_PATTERN.match(key):
             raise StoreInputError(f"settings.{key}", "is not a valid setting name")
+    _model(SettingsIn, "settings", value)
+    return dict(value)
+
+
+Item = tuple[str, int, Record]
+
+
+def _checked(raw: Iterable[tuple[str, int | str, Any]], header: dict[str, Any],
+             settings: dict[str, Any], now: datetime) -> Iterator[Item]:
+    """Each record of ``raw`` validated with its model and the cross-checks, in file order;
+    ``header`` and ``settings`` are filled in as they pass."""
+    checks = _Checks(now)
+    for section, index, value in raw:
+        if section == "header":
+            header[str(index)] = value
+        elif section == "settings":
+            settings.update(_settings(value))
+        else:
+            assert isinstance(index, int)
+            record = value if isinstance(value, Record) else _model(
+                SECTION_MODELS[section], f"{section}[{index}]", value)
+            checks.record(section, index, record)
+            yield section, index, record
+    _model(HeaderIn, "", header)
+
+
+def _document_items(document: ExportDocument) -> Iterator[tuple[str, int | str, Any]]:
+    for key in ("format", "version", "exported_at", "app_version"):
+        yield "header", key, getattr(document, key).isoformat() if key == "exported_at" \
+            else getattr(document, key)
+    yield "settings", "", document.settings
+    for section in SECTION_MODELS:
+        for index, record in enumerate(getattr(document, section)):
+            yield section, index, record
+
+
+def parse_export(raw: str | bytes) -> ExportDocument:
+    """Parse and fully validate an export file's text (StoreInputError naming the field)."""
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    header: dict[str, Any] = {}
+    settings: dict[str, Any] = {}
+    lists: dict[str, list[Any]] = {section: [] for section in SECTION_MODELS}
+    for section, _, record in _checked(read_export(io.BytesIO(data)), header, settings, utcnow()):
+        lists[section].append(record)
+    top = _model(HeaderIn, "", header)
+    return ExportDocument.model_construct(
+        format=top.format, version=top.version, exported_at=top.exported_at,
+        app_version=top.app_version, settings=settings, screens=lists["screens"],
+        sessions=lists["sessions"], ratings=lists["ratings"], feedback=lists["feedback"])
+
+
+def check_export_file(stream: IO[bytes]) -> dict[str, int]:
+    """Validate a whole export file without a database (how many records each list holds);
+    reads it as a stream, so memory stays flat whatever the file's size."""
+    counts = dict.fromkeys(SECTION_MODELS, 0)
+    for section, _, _ in _checked(read_export(stream), {}, {}, utcnow()):
+        counts[section] += 1
+    return counts
+
+
+def import_export_file(db: Session, stream: IO[bytes], *, merge: bool = False) -> ImportSummary:
+    """Validate, then write, an export file read as a stream (two passes over ``stream``, which
+    must be seekable): a bad record anywhere writes nothing."""
+    stream.seek(0)
+    check_export_file(stream)
+    stream.seek(0)
+    settings: dict[str, Any] = {}
+    return _write(db, _checked(read_export(stream), {}, settings, utcnow()), settings,
+                  merge=merge)
 
 
 def import_diary(db: Session, document: ExportDocument, *, merge: bool = False) -> ImportSummary:
     """Write a validated export into the diary (refuses a non-empty diary unless ``merge``)."""
-    _check_document(document, utcnow())
+    settings: dict[str, Any] = {}
+    return _write(db, _checked(_document_items(document), {}, settings, utcnow()), settings,
+                  merge=merge)
+
+
+# ---- writing: one table-driven path for the four record lists ---------------------------------
+
+
+def _canonical(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":"))
+                          .encode("utf-8")).hexdigest()
+
+
+def _utc(when: datetime) -> datetime:
+    return when.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class _Table:
+    """How one record list is written: its table, the row for a record, and, for a merge,
+    the identity that says "the diary already has this one" and how to look it up."""
+
+    name: str
+    model: type[Any]
+    row: Callable[[Any, dict[str, dict[int, int]]], dict[str, Any]]
+    key: Callable[[dict[str, Any]], Hashable]
+    existing: Callable[[Session, list[dict[str, Any]]], set[Hashable]]
+    mapped: bool  # later records refer to this list's ids: a merge must learn the new ones
+
+
+def _screen_row(screen: ScreenIn, _maps: dict[str, dict[int, int]]) -> dict[str, Any]:
+    return {"taken_at": screen.taken_at, "tier": screen.tier,
+            "exercise_allowed": screen.exercise_allowed, "answers": dict(screen.answers),
+            "reasons": list(screen.reasons), "advice": screen.advice}
+
+
+def _session_row(session: SessionIn, maps: dict[str, dict[int, int]]) -> dict[str, Any]:
+    return {"started_at": session.started_at, "ended_at": session.ended_at,
+            "routine": session.routine,
+            "completed": session.completed,
+            "stop_reason": short_text("stop_reason", session.stop_reason, 200),
+            "screen_id": None if session.screen_id is None else maps["screens"][session.screen_id]}
+
+
+def _rating_row(rating: RatingIn, maps: dict[str, dict[int, int]]) -> dict[str, Any]:
+    return {"rated_at": rating.at, "pain": rating.pain, "kind": rating.kind,
+            "location": short_text("where", rating.where, 80),
+            "session_id": None if rating.session_id is None else maps["sessions"][rating.session_id],
+            "spread": rating.spread}
+
+
+def _feedback_row(item: FeedbackIn, maps: dict[str, dict[int, int]]) -> dict[str, Any]:
+    return {"session_id": maps["sessions"][item.session_id], "technique_id": item.technique,
+            "verdict": item.verdict, "recorded_at": item.at}
+
+
+def _existing(column: Any, columns: Sequence[Any], key_of: Callable[[Any], Hashable],
+              values: Callable[[list[dict[str, Any]]], list[Any]]
+              ) -> Callable[[Session, list[dict[str, Any]]], set[Hashable]]:
+    def look_up(db: Session, rows: list[dict[str, Any]]) -> set[Hashable]:
+        wanted = list(set(values(rows)))
+        if not wanted:
+            return set()
+        return {key_of(row) for row in db.execute(select(*columns).where(column.in_(wanted)))}
+    return look_up
+
+
+# Merge identities: a screen is its time and answers; a session its start and its routine
+# document (two sessions may start in the same second: the routine tells them apart); a rating
+# its time and values; feedback its session and technique (one verdict per technique).
+TABLES: tuple[_Table, ...] = (
+    _Table("screens", Screen, _screen_row,
+           lambda r: (_utc(r["taken_at"]), r["tier"], _canonical(r["answers"])),
+           _existing(Screen.taken_at, (Screen.taken_at, Screen.tier, Screen.answers),
+                     lambda s: (_utc(s[0]), s[1], _canonical(s[2])),
+                     lambda rows: [r["taken_at"] for r in rows]), mapped=True),
+    _Table("sessions", PracticeSession, _session_row,
+           lambda r: (_utc(r["started_at"]), _canonical(r["routine"])),
+           _existing(PracticeSession.started_at,
+                     (PracticeSession.started_at, PracticeSession.routine),
+                     lambda s: (_utc(s[0]), _canonical(s[1])),
+                     lambda rows: [r["started_at"] for r in rows]), mapped=True),
+    _Table("ratings", PainRating, _rating_row,
+           lambda r: (_utc(r["rated_at"]), r["pain"], r["kind"], r["spread"]),
+           _existing(PainRating.rated_at, (PainRating.rated_at, PainRating.pain,
+                                            PainRating.kind, PainRating.spread),
+                     lambda s: (_utc(s[0]), s[1], s[2], bool(s[3])),
+                     lambda rows: [r["rated_at"] for r in rows]), mapped=False),
+    _Table("feedback", TechniqueFeedback, _feedback_row,
+           lambda r: (r["session_id"], r["technique_id"]),
+           _existing(TechniqueFeedback.session_id,
+                     (TechniqueFeedback.session_id, TechniqueFeedback.technique_id),
+                     lambda s: (s[0], s[1]), lambda rows: [r["session_id"] for r in rows]),
+           mapped=False),
+)
+_BY_NAME = {table.name: table for table in TABLES}
+
+
+def _write(db: Session, items: Iterable[Item], settings: dict[str, Any], *,
+           merge: bool) -> ImportSummary:
     keep_ids = is_empty(db)
     if not keep_ids and not merge:
         raise StoreInputError(
@@ -245,105 +402,73 @@ def import_diary(db: Session, document: ExportDocument, *, merge: bool = False) 
         )
     added = dict.fromkeys(("screens", "sessions", "ratings", "feedback", "settings"), 0)
     skipped = dict(added)
+    maps: dict[str, dict[int, int]] = {"screens": _Identity(), "sessions": _Identity()} \
+        if keep_ids else {"screens": {}, "sessions": {}}
+    pending: list[tuple[int, dict[str, Any]]] = []
+    current: _Table | None = None
 
-    def count(name: str, was_added: bool) -> None:
-        (added if was_added else skipped)[name] += 1
+    def flush() -> None:
+        if current is None or not pending:
+            return
+        table, rows = current, pending[:]
+        pending.clear()
+        if keep_ids:
+            db.execute(insert(table.model), [{"id": file_id, **row} for file_id, row in rows])
+            added[table.name] += len(rows)
+            return
+        have = table.existing(db, [row for _, row in rows])
+        for file_id, row in rows:
+            key = table.key(row)
+            if key in have:
+                skipped[table.name] += 1
+                if table.mapped:
+                    maps[table.name][file_id] = _find(db, table, key, row)
+                continue
+            have.add(key)
+            added[table.name] += 1
+            if table.mapped:
+                new_id = db.execute(insert(table.model).returning(table.model.id), row).scalar_one()
+                maps[table.name][file_id] = int(new_id)
+            else:
+                db.execute(insert(table.model), row)
 
-    screen_map: dict[int, int] = {}
-    for screen in document.screens:
-        existing = None if keep_ids else db.scalar(
-            select(Screen.id).where(Screen.taken_at == screen.taken_at, Screen.tier == screen.tier)
-        )
-        if existing is None:
-            screen_row = Screen(
-                id=screen.id if keep_ids else None,
-                taken_at=screen.taken_at,
-                tier=screen.tier,
-                exercise_allowed=screen.exercise_allowed,
-                answers=screen.answers,
-                reasons=screen.reasons,
-                advice=screen.advice,
-            )
-            db.add(screen_row)
-            db.flush()
-            screen_map[screen.id] = screen_row.id
-        else:
-            screen_map[screen.id] = existing
-        count("screens", existing is None)
-
-    session_map: dict[int, int] = {}
-    for session in document.sessions:
-        existing = None if keep_ids else db.scalar(
-            select(PracticeSession.id).where(PracticeSession.started_at == session.started_at)
-        )
-        if existing is None:
-            session_row = PracticeSession(
-                id=session.id if keep_ids else None,
-                started_at=session.started_at,
-                ended_at=session.ended_at,
-                routine=session.routine,
-                completed=session.completed,
-                stop_reason=short_text("stop_reason", session.stop_reason, 200),
-                screen_id=None if session.screen_id is None else screen_map[session.screen_id],
-            )
-            db.add(session_row)
-            db.flush()
-            session_map[session.id] = session_row.id
-        else:
-            session_map[session.id] = existing
-        count("sessions", existing is None)
-
-    for rating in document.ratings:
-        session_id = None if rating.session_id is None else session_map[rating.session_id]
-        where = short_text("where", rating.where, 80)
-        duplicate = None if keep_ids else db.scalar(
-            select(PainRating.id).where(
-                PainRating.rated_at == rating.at,
-                PainRating.pain == rating.pain,
-                PainRating.kind == rating.kind,
-                PainRating.spread == rating.spread,
-            )
-        )
-        if duplicate is None:
-            db.add(PainRating(
-                id=rating.id if keep_ids else None,
-                rated_at=rating.at,
-                pain=rating.pain,
-                kind=rating.kind,
-                location=where,
-                session_id=session_id,
-                spread=rating.spread,
-            ))
-        count("ratings", duplicate is None)
-
-    for item in document.feedback:
-        target = session_map[item.session_id]
-        duplicate = None if keep_ids else db.scalar(
-            select(TechniqueFeedback.id).where(
-                TechniqueFeedback.session_id == target,
-                TechniqueFeedback.technique_id == item.technique,
-            )
-        )
-        if duplicate is None:
-            db.add(TechniqueFeedback(
-                id=item.id if keep_ids else None,
-                session_id=target,
-                technique_id=item.technique,
-                verdict=item.verdict,
-                recorded_at=item.at,
-            ))
-        count("feedback", duplicate is None)
-
-    for key, value in sorted(document.settings.items()):
+    for section, _, record in items:
+        table = _BY_NAME[section]
+        if table is not current:
+            flush()
+            current = table
+        pending.append((record.id, table.row(record, maps)))
+        if len(pending) >= BATCH:
+            flush()
+    flush()
+    for key, value in sorted(settings.items()):
         present = db.get(Setting, key) is not None
         if not present:
             db.add(Setting(key=key, value=value, updated_at=utcnow()))
-        count("settings", not present)
-
+        (skipped if present else added)["settings"] += 1
     db.flush()
     if keep_ids:
         _resync_sequences(db)
     return ImportSummary(added=added, skipped=skipped)
+
+
+class _Identity(dict[int, int]):
+    """Into an empty diary ids are kept: every file id maps to itself."""
+
+    def __missing__(self, key: int) -> int:
+        return key
+
+
+def _find(db: Session, table: _Table, key: Hashable, row: dict[str, Any]) -> int:
+    """The id of the diary's own copy of a mapped record a merge skips."""
+    column = Screen.taken_at if table.model is Screen else PracticeSession.started_at
+    when = row["taken_at"] if table.model is Screen else row["started_at"]
+    rows: list[Any] = list(db.execute(select(table.model).where(column == when)).scalars())
+    for found in rows:
+        values = {c.name: getattr(found, c.name) for c in table.model.__table__.columns}
+        if table.key(values) == key:
+            return int(found.id)
+    raise AssertionError("the merge look-up found a record it cannot find again")  # pragma: no cover
 
 
 def _resync_sequences(db: Session) -> None:

@@ -35,11 +35,13 @@ MANY_POINTS = 60  # above this, smaller dots so a long diary stays legible
 
 @dataclass(frozen=True)
 class ChartPoint:
-    """One rating to plot: when (aware), how much pain (0-10), and its kind."""
+    """One rating to plot: when (aware), how much pain (0-10), and its kind; or, for a long
+    diary, one day's mean of ``count`` ratings (``store.diary.daily_means``)."""
 
     at: datetime
-    pain: int
+    pain: float
     kind: str
+    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,14 @@ def _series(points: Sequence[ChartPoint], start: datetime, end: datetime, css: s
         for (x1, y1), (x2, y2) in pairwise(coords)
     ]
     for (x, y), point in zip(coords, points, strict=True):
-        when = _local(point.at).strftime("%d %b %H:%M")
+        if point.count == 1:
+            label = f"{_local(point.at).strftime('%d %b %H:%M')}: {point.pain:g}/10"
+        else:
+            label = (f"{point.at.strftime('%d %b')}: mean {point.pain:.1f}/10 of "
+                     f"{point.count} ratings")
         out.append(
             f'<circle class="dot-{css}" cx="{x:.2f}%" cy="{y:.1f}" r="{radius}">'
-            f"<title>{escape(when)}: {point.pain}/10</title></circle>"
+            f"<title>{escape(label)}</title></circle>"
         )
     return out
 

@@ -9,7 +9,8 @@ from starlette.responses import Response
 
 from backrelief.core.screening import default_screen
 from backrelief.journey.sessions import finished_count
-from backrelief.store import latest_screen, list_ratings, list_sessions
+from backrelief.store import latest_screen, list_ratings
+from backrelief.store.sessions import latest_unfinished_session
 from backrelief.store.types import utcnow
 from backrelief.web.context import render, web
 
@@ -25,13 +26,10 @@ def home(request: Request) -> Response:
     now = utcnow()
     with web(request).database.session() as s:
         screen = latest_screen(s)
-        sessions = list_sessions(s)
+        # What the page shows, read by LIMIT and COUNT, never the whole diary (issue 16).
+        unfinished = latest_unfinished_session(s, since=now - CONTINUE_WITHIN)
         ratings = list_ratings(s, limit=1)
         finished = finished_count(s)
-    unfinished = next(
-        (x for x in reversed(sessions) if x.ended_at is None and now - x.started_at < CONTINUE_WITHIN),
-        None,
-    )
     urgent = screen if screen is not None and screen.tier in ("emergency", "same_day") else None
     return render(
         request,
