@@ -64,6 +64,18 @@ def begin(db: Session, plan: ProgrammePlan, profile: Profile) -> ProgrammeRecord
     return start_programme(db, plan, profile_json(profile))
 
 
+def session_due_today(db: Session, today: date) -> bool:
+    """True when the active programme has a session planned today that is not yet started
+    (cheap: the check's result page asks it to offer "Today's programme session")."""
+    programme = active_programme(db)
+    if programme is None:
+        return False
+    plan = programme.plan
+    if plan.week_of(today) is None or today.weekday() not in plan.days:
+        return False
+    return today not in set(programme_session_days(db, programme.id).values())
+
+
 def pause_reasons(advice: Advice, programme: ProgrammeRecord) -> tuple[str, ...]:
     """The diary's see-a-professional rules the person has not yet said they were seen about.
 

@@ -98,12 +98,13 @@ def _include_routes(app: FastAPI) -> None:
         home,
         library,
         offline,
+        programme,
         progress,
         session,
         settings,
     )
 
     for module in (home, check, builder, session, after, progress, library, settings, offline,
-                   figures,
+                   figures, programme,
                    api_catalog, api_screen, api_plan, api_sessions, api_diary, api_settings):
         app.include_router(module.router)
