@@ -116,13 +116,16 @@ class ProgrammeView:
     paused_for: tuple[str, ...]
     checkins: tuple[Checkin, ...]
     done_days: frozenset[date]
+    started_days: frozenset[date]  # days whose session was started, finished or not
 
     @property
     def today_session(self) -> PlannedDay | None:
-        """Today's session, if one is planned and not yet done."""
+        """Today's session, if one is planned and not yet started (one programme session a day;
+        an abandoned one is not offered again, the ordinary builder still is)."""
         for week in self.weeks:
             for day in week.days:
-                if day.day == self.today and day.kind == "session" and day.day not in self.done_days:
+                if day.day == self.today and day.kind == "session" \
+                        and day.day not in self.started_days:
                     return day
         return None
 
@@ -205,7 +208,8 @@ def programme_view(db: Session, catalog: Catalog, today: date,
         weeks.append(WeekView(dose.week, dose, in_week, week_routine(profile, dose, catalog),
                               sum(1 for d in sessions if d.day in done_days), len(sessions)))
     return ProgrammeView(programme, profile, today, plan.week_of(today), tuple(weeks), advice,
-                         paused_for, tuple(list_checkins(db, programme.id)), done_days)
+                         paused_for, tuple(list_checkins(db, programme.id)), done_days,
+                         frozenset(linked.values()))
 
 
 def start_today(db: Session, catalog: Catalog, view: ProgrammeView, *, pain_before: int,
