@@ -190,3 +190,13 @@ def test_plan_time_defaults() -> None:
     plan = ProgrammePlan(MONDAY)
     assert plan.at == time(18, 0) and plan.days == (0, 1, 2, 3, 4) and plan.weeks == 6
     assert plan.week_of(date(2026, 11, 1)) is None and plan.week_of(date(2026, 11, 9)) == 2
+
+
+def test_the_new_education_pages_exist_and_a_long_programme_schedules_every_page() -> None:
+    catalog = default_catalog()
+    for page in ("pain-relief", "sleep-and-positions", "work-and-sitting", "see-a-physiotherapist"):
+        assert page in catalog.education
+    days = schedule(ProgrammePlan(MONDAY, weeks=len(catalog.education)), tuple(catalog.education))
+    scheduled = [d.education for d in days if d.education]
+    assert sorted(scheduled) == sorted(catalog.education)
+    assert scheduled[:2] == ["stay-active", "when-to-see-a-professional"]
