@@ -112,3 +112,17 @@ def test_bad_input_exits_2_naming_the_option_and_stores_nothing(run_cli: RunCli)
         assert result.returncode == 2, (args, result.stderr)
         assert option in result.stderr, args
     assert show(run_cli)["checkins"] == []
+
+
+def test_report_writes_a_pdf(run_cli: RunCli, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    run_cli("diary", "add", "--pain", "5")
+    out = tmp_path / "summary.pdf"
+    result = run_cli("report", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(out)
+    assert len(reader.pages) == 1
+    assert "Back pain self-management summary" in reader.pages[0].extract_text()
+    bad = run_cli("report", "--out", str(tmp_path / "missing" / "dir" / "x.pdf"))
+    assert bad.returncode == 2 and "--out" in bad.stderr

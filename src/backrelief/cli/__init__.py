@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "import": ("transfer", "import_", "Restore a JSON export into an empty diary."),
     "forget": ("transfer", "forget", "Delete everything backrelief has stored."),
     "programme": ("programme", "programme", "A programme of weeks that progresses with your pain response."),
+    "report": ("programme", "report", "Write a PDF summary of your diary for a clinician."),
     "serve": ("serve", "serve", "Start the web app on this computer."),
     "figures": ("figures", "figures", "Write the step illustrations as SVG files."),
 }

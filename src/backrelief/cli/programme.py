@@ -245,3 +245,24 @@ def end() -> None:
             raise click.ClickException("no programme is running")
         end_programme(s, record.id)
     click.echo("Programme ended.")
+
+
+@click.command()
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the PDF.")
+def report(out: Path) -> None:
+    """Write a one-to-two page PDF summary to hand a GP or physiotherapist."""
+    from backrelief.cli.diary import store_session
+    from backrelief.core.catalog import default_catalog
+    from backrelief.journey.programme import local_today
+    from backrelief.journey.report import gather_report
+    from backrelief.journey.report_pdf import render_report_pdf
+    from backrelief.store.types import utcnow
+
+    with store_session() as s:
+        data = gather_report(s, default_catalog(), local_today(), utcnow())
+    try:
+        out.write_bytes(render_report_pdf(data))
+    except OSError as exc:
+        fail("--out", f"cannot write {out}: {exc.strerror or exc}")
+    click.echo(f"Wrote {out}: a summary of your diary to show a GP or physiotherapist.")

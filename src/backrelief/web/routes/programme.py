@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date, time
 
 from fastapi import APIRouter, HTTPException, Request
+from markupsafe import Markup
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
@@ -30,6 +31,8 @@ from backrelief.core.vocabulary import CONDITION_IDS
 from backrelief.journey import programme as journey
 from backrelief.journey.defaults import Choices, remembered_choices
 from backrelief.journey.programme_calendar import programme_calendar
+from backrelief.journey.report import WEEKLY_FROM, ReportData, gather_report, trend_svg
+from backrelief.journey.report_pdf import TIER_WORDS, render_report_pdf
 from backrelief.store.advice import diary_advice
 from backrelief.store.errors import StoreInputError
 from backrelief.store.programme import (
@@ -40,6 +43,7 @@ from backrelief.store.programme import (
     programme_by_token,
 )
 from backrelief.store.sessions import list_sessions
+from backrelief.store.types import utcnow
 from backrelief.web.context import render, web
 from backrelief.web.forms import form_int, form_text
 from backrelief.web.gate import Gate, exercise_gate, start_url
@@ -265,3 +269,29 @@ def calendar_feed(request: Request, token: str) -> Response:
     return Response(body, media_type="text/calendar; charset=utf-8",
                     headers={"Cache-Control": "no-store",
                              "Content-Disposition": 'inline; filename="backrelief.ics"'})
+
+
+def _report(request: Request) -> ReportData:
+    context = web(request)
+    with context.database.session() as s:
+        return gather_report(s, context.catalog, journey.local_today(), utcnow())
+
+
+@router.get("/report", include_in_schema=False)
+def report_page(request: Request) -> Response:
+    """The clinician summary as a printable page (the same content as the PDF)."""
+    data = _report(request)
+    weekly = len(data.pain) > WEEKLY_FROM
+    return render(request, "report.html", data=data, tier_words=TIER_WORDS,
+                  pain_chart=Markup(trend_svg(data.pain, "Pain, 0-10"
+                                              + (" (weekly averages)" if weekly else ""))),
+                  function_chart=Markup(trend_svg(data.function, "Function, 0-10")))
+
+
+@router.get("/report.pdf", include_in_schema=False)
+def report_pdf(request: Request) -> Response:
+    """The clinician summary as a PDF download."""
+    body = render_report_pdf(_report(request))
+    return Response(body, media_type="application/pdf",
+                    headers={"Content-Disposition": 'attachment; filename="backrelief-summary.pdf"',
+                             "Cache-Control": "no-store"})
