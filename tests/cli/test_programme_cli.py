@@ -126,3 +126,15 @@ def test_report_writes_a_pdf(run_cli: RunCli, tmp_path: Path) -> None:
     assert "Back pain self-management summary" in reader.pages[0].extract_text()
     bad = run_cli("report", "--out", str(tmp_path / "missing" / "dir" / "x.pdf"))
     assert bad.returncode == 2 and "--out" in bad.stderr
+
+
+def test_breaks_reminds_on_time_and_refuses_bad_intervals(run_cli: RunCli) -> None:
+    result = run_cli("breaks", "--every", "15", "--count", "2",
+                     env={"BACKRELIEF_TIME_SCALE": "9000"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Time for a desk break") == 2
+    assert "seated or standing" in result.stdout and "--no-floor" in result.stdout
+    for args, option in [(("--every", "5"), "--every"), (("--every", "x"), "--every"),
+                         (("--every", "181"), "--every"), (("--count", "0"), "--count")]:
+        bad = run_cli("breaks", *args)
+        assert bad.returncode == 2 and option in bad.stderr, args
