@@ -84,5 +84,5 @@ def test_the_pdf_renders_to_png_pages_with_ink_on_them(client: TestClient,
     image = document[0].render(scale=1).to_pil().convert("L")
     width, height = image.size
     assert abs(width - 595) <= 1 and abs(height - 842) <= 1  # A4 at 72 dpi
-    dark = sum(1 for value in image.getdata() if value < 128)
+    dark = sum(image.histogram()[:128])
     assert dark > 2000  # text and two chart lines, not a blank page

@@ -89,6 +89,11 @@ def active_programme(db: Session) -> ProgrammeRecord | None:
     return None if row is None else _record(row)
 
 
+def list_programmes(db: Session) -> list[ProgrammeRecord]:
+    """Every programme, oldest first (active or ended)."""
+    return [_record(row) for row in db.scalars(select(Programme).order_by(Programme.id))]
+
+
 def programme_by_token(db: Session, token: str) -> ProgrammeRecord | None:
     """The programme whose calendar URL carries ``token`` (active or not)."""
     if not isinstance(token, str) or not 20 <= len(token) <= 64:
