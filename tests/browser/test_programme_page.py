@@ -17,10 +17,8 @@ def test_programme_start_recheck_and_todays_session(page: Any, server: Server) -
     page.wait_for_url("**/programme")
     assert page.locator("section.week").count() == 6
     assert "0 of 42" in page.locator("#summary").inner_text()
-    week1 = page.locator("#week-1")
-    assert "Starting dose" in week1.inner_text()
-    week1.locator("summary").click()
-    assert week1.locator("li").count() >= 1  # the routine and its rounds are visible
+    assert "Starting dose" in page.locator("#week-1").inner_text()
+    assert page.locator("#routines-hidden").count() == 1  # no routine before a safety check
 
     page.get_by_role("link", name="Start today's session").click()
     page.wait_for_url("**/check**")  # the session starts with the safety check
@@ -34,4 +32,7 @@ def test_programme_start_recheck_and_todays_session(page: Any, server: Server) -
 
     page.goto(server.url + "/programme")
     assert page.get_by_role("link", name="Start today's session").count() == 0
+    week1 = page.locator("#week-1")
+    week1.locator("summary").click()
+    assert week1.locator("li").count() >= 1  # after the check, the routine and its rounds show
     assert page.locator("#reminders input").input_value().endswith(".ics")

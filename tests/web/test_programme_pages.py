@@ -45,6 +45,18 @@ def test_starting_shows_six_weeks_with_the_reason_for_each_dose(client: TestClie
     assert record is not None and record.plan.at.strftime("%H:%M") == "07:30"
 
 
+def test_routines_are_shown_only_behind_the_safety_gate(client: TestClient,
+                                                       database: Database) -> None:
+    start(client)
+    assert 'id="routines-hidden"' in client.get("/programme").text  # no screen yet
+    store_screen(database, {**CLEAR_ANSWERS, "night_pain": True})  # same day: no exercise
+    page = client.get("/programme").text
+    assert 'id="routines-hidden"' in page and "The routine this dose gives" not in page
+    store_screen(database, CLEAR_ANSWERS)
+    page = client.get("/programme").text
+    assert 'id="routines-hidden"' not in page and "The routine this dose gives" in page
+
+
 def test_bad_start_input_names_the_field_and_stores_nothing(client: TestClient,
                                                           database: Database) -> None:
     for fields, field in [({"weeks": "13"}, "weeks"), ({"weeks": "x"}, "weeks"),

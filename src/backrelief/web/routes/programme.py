@@ -58,6 +58,9 @@ def _page(request: Request, errors: dict[str, str] | None = None, status_code: i
     with context.database.session() as s:
         view = journey.programme_view(s, context.catalog, today)
         choices = remembered_choices(s)
+        # DESIGN's first quality bar: routines are shown only behind the safety gate; without a
+        # recent screen that allows exercise, the weeks show their doses and reasons only.
+        show_routines = exercise_gate(s).allowed
     change = function_change(view.checkins) if view is not None else None
     titles = {page_id: page.title for page_id, page in context.catalog.education.items()}
     calendar_url = None
@@ -69,7 +72,7 @@ def _page(request: Request, errors: dict[str, str] | None = None, status_code: i
         errors=errors or {}, values=values or {}, weekday_names=WEEKDAY_NAMES,
         today=today, change=change, titles=titles, calendar_url=calendar_url,
         acceptable_pain=ACCEPTABLE_PAIN, meaningful=FUNCTION_MEANINGFUL_CHANGE,
-        max_activities=MAX_ACTIVITIES,
+        max_activities=MAX_ACTIVITIES, show_routines=show_routines,
         sources=context.catalog.cite(["silbernagel-2007-pain-monitoring",
                                       "smith-2017-painful-exercise", "stratford-1995-psfs"]),
     )
