@@ -21,7 +21,8 @@ from backrelief.store.migrate import (
 )
 from backrelief.store.models import Base
 
-TABLES = {"screens", "sessions", "pain_ratings", "technique_feedback", "settings"}
+TABLES = {"screens", "sessions", "pain_ratings", "technique_feedback", "settings",
+          "programmes", "programme_sessions", "programme_checkins"}
 
 
 def _tables(url: str) -> set[str]:

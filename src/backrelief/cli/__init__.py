@@ -30,6 +30,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": ("transfer", "export", "Export your diary as JSON, CSV or FHIR."),
     "import": ("transfer", "import_", "Restore a JSON export into an empty diary."),
     "forget": ("transfer", "forget", "Delete everything backrelief has stored."),
+    "programme": ("programme", "programme", "A programme of weeks that progresses with your pain response."),
+    "report": ("programme", "report", "Write a PDF summary of your diary for a clinician."),
+    "breaks": ("breaks", "breaks", "Remind you to take a short desk break every N minutes."),
     "serve": ("serve", "serve", "Start the web app on this computer."),
     "figures": ("figures", "figures", "Write the step illustrations as SVG files."),
 }

@@ -69,6 +69,7 @@ def export(fmt: str, out: str | None) -> None:
     path = _check_out_path(out) if out is not None else None
 
     from backrelief.store import export_diary, fhir_bundle, list_ratings, ratings_csv
+    from backrelief.store.programme_fhir import add_programme_resources
 
     now = datetime.now(UTC)
     with store_session() as session:
@@ -78,6 +79,7 @@ def export(fmt: str, out: str | None) -> None:
             text = ratings_csv(list_ratings(session))
         else:
             bundle = fhir_bundle(list_ratings(session), now=now)
+            bundle = add_programme_resources(session, bundle)  # issue 14
             text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
     if path is None:
         sys.stdout.write(text)

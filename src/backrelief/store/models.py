@@ -8,13 +8,14 @@ callers (CLI, web app) never depend on a Session being open.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     MetaData,
@@ -133,3 +134,67 @@ class Setting(Base):
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# The programme (issue 14, revision 0005): a plan over weeks, the sessions it led to, and the
+# weekly check-ins. Kept together here so the schema test sees them; the rules are in
+# core.programme and the repository functions in store.programme.
+class Programme(Base):
+    """A programme of weeks: when it runs, on which weekdays, for which planner profile."""
+
+    __tablename__ = "programmes"
+    __table_args__ = (
+        CheckConstraint("weeks >= 1 AND weeks <= 12", name="weeks"),
+        CheckConstraint("status IN ('active', 'ended')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    start_date: Mapped[date] = mapped_column(Date)
+    weeks: Mapped[int] = mapped_column(SmallInteger)
+    days: Mapped[list[int]] = mapped_column(JSON)
+    at_time: Mapped[str] = mapped_column(String(5))  # "HH:MM", local wall-clock time
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "I have been seen": when, and the see-a-professional rules the person was seen about.
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seen_rules: Mapped[list[str] | None] = mapped_column(JSON)
+    # The secret in the private calendar subscription URL.
+    calendar_token: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class ProgrammeSession(Base):
+    """A guided session done as part of a programme, and the programme day it was for."""
+
+    __tablename__ = "programme_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), unique=True
+    )
+    day: Mapped[date] = mapped_column(Date)
+
+
+class ProgrammeCheckin(Base):
+    """A weekly check-in: up to three activities rated 0-10, sleep and confidence."""
+
+    __tablename__ = "programme_checkins"
+    __table_args__ = (
+        CheckConstraint("sleep IS NULL OR (sleep >= 0 AND sleep <= 10)", name="sleep_range"),
+        CheckConstraint("confidence IS NULL OR (confidence >= 0 AND confidence <= 10)",
+                        name="confidence_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+    )
+    week: Mapped[int] = mapped_column(SmallInteger)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    activities: Mapped[dict[str, int]] = mapped_column(JSON)
+    sleep: Mapped[int | None] = mapped_column(SmallInteger)
+    confidence: Mapped[int | None] = mapped_column(SmallInteger)

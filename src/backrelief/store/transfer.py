@@ -492,6 +492,9 @@ def forget_everything(db: Session) -> dict[str, int]:
     Call ``Database.compact()`` afterwards (outside the transaction) so that a SQLite file
     keeps no trace of the deleted rows.
     """
+    from backrelief.store.programme import forget_programmes  # issue 14: programme tables
+
+    forget_programmes(db)
     deleted: dict[str, int] = {}
     for name, model in (
         ("feedback", TechniqueFeedback),

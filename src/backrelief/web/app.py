@@ -107,18 +107,20 @@ def _include_routes(app: FastAPI) -> None:
     from backrelief.web.api import settings as api_settings
     from backrelief.web.routes import (
         after,
+        breaks,
         builder,
         check,
         figures,
         home,
         library,
         offline,
+        programme,
         progress,
         session,
         settings,
     )
 
     for module in (home, check, builder, session, after, progress, library, settings, offline,
-                   figures,
+                   figures, programme, breaks,
                    api_catalog, api_screen, api_plan, api_sessions, api_diary, api_settings):
         app.include_router(module.router)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from backrelief.store import export_diary, fhir_bundle, list_ratings, ratings_csv
+from backrelief.store.programme_fhir import add_programme_resources
 from backrelief.store.types import utcnow
 
 ExportFormat = Literal["json", "csv", "fhir"]
@@ -23,7 +24,8 @@ def export_response(db: Session, fmt: ExportFormat) -> Response:
         body = ratings_csv(list_ratings(db))
         media, name = "text/csv; charset=utf-8", f"backrelief-ratings-{stamp}.csv"
     elif fmt == "fhir":
-        body = json.dumps(fhir_bundle(list_ratings(db), now=now), indent=2)
+        body = json.dumps(add_programme_resources(db, fhir_bundle(list_ratings(db), now=now)),
+                          indent=2)  # issue 14: function scores and the programme
         media, name = "application/fhir+json", f"backrelief-fhir-{stamp}.json"
     else:
         body = json.dumps(export_diary(db, now=now), indent=2, ensure_ascii=False)

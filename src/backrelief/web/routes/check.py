@@ -32,6 +32,7 @@ from backrelief.core.screening import (
     ScreenResult,
     default_screen,
 )
+from backrelief.journey.programme import local_today, session_due_today
 from backrelief.store import get_screen, get_session, record_result
 from backrelief.store.errors import StoreInputError
 from backrelief.store.types import utcnow
@@ -230,6 +231,7 @@ def check_result(request: Request, screen_id: RowIdPath) -> Response:
         if record is None:
             raise HTTPException(404, "There is no such safety check result.")
         gate = exercise_gate(s)
+        programme_today = session_due_today(s, local_today())  # issue 14: offer it after a check
         after_session = None
         if session is not None:
             try:
@@ -252,6 +254,7 @@ def check_result(request: Request, screen_id: RowIdPath) -> Response:
         offer_routine=offer_routine,
         gentle_only=bool(gate.result and gate.result.gentle_only) if offer_routine else False,
         after_session=after_session,
+        programme_today=programme_today,
     )
 
 

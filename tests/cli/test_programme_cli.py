@@ -1,0 +1,140 @@
+"""`backrelief programme`, run as the real CLI in a subprocess."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from icalendar import Calendar
+
+from backrelief.config import load_config
+from backrelief.store import add_rating, finish_session, open_database, start_session
+from backrelief.store.programme import active_programme, link_session
+from tests.conftest import RunCli
+
+ROUTINE = {"items": [{"technique": "cat-cow"}], "seconds": 60, "excluded": [], "advice": []}
+
+
+def show(run_cli: RunCli, *args: str) -> dict[str, Any]:
+    result = run_cli("programme", "show", "--json", *args)
+    assert result.returncode == 0, result.stderr
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def local_noon(day: date) -> datetime:
+    return datetime.combine(day, time(12)).astimezone()
+
+
+def test_start_and_show_json(run_cli: RunCli) -> None:
+    started = run_cli("programme", "start", "--weeks", "3", "--days", "mon,wed,fri",
+                      "--at", "07:15", "--start", "2026-11-02", "--minutes", "5", "--json")
+    assert started.returncode == 0, started.stderr
+    document = json.loads(started.stdout)
+    assert (document["weeks"], document["days"], document["time"]) == (3, [0, 2, 4], "07:15")
+    assert document["sessions_planned"] == 9 and document["sessions_done"] == 0
+    week1 = document["schedule"][0]
+    assert week1["dose"]["change"] == "start"
+    assert [d["date"] for d in week1["days"] if d["kind"] == "session"] == [
+        "2026-11-02", "2026-11-04", "2026-11-06"]
+    assert week1["routine"]["items"] and all(i["rounds"] >= 1 for i in week1["routine"]["items"])
+    assert show(run_cli, "--as-of", "2026-11-03")["current_week"] == 1
+
+
+def test_a_settled_week_steps_the_next_one_up(run_cli: RunCli, data_dir: Path) -> None:
+    first = date(2026, 11, 2)
+    assert run_cli("programme", "start", "--start", first.isoformat()).returncode == 0
+    database = open_database(config=load_config({"BACKRELIEF_DATA_DIR": str(data_dir)}))
+    try:
+        with database.session(write=True) as s:
+            record = active_programme(s)
+            assert record is not None
+            for offset, before in ((0, 6), (1, 3)):  # improving, so the diary advice is self-care
+                day = first + timedelta(days=offset)
+                session_id = start_session(s, ROUTINE, started_at=local_noon(day))
+                add_rating(s, before, kind="before", session_id=session_id, at=local_noon(day))
+                add_rating(s, 3, kind="after", session_id=session_id,
+                           at=local_noon(day) + timedelta(minutes=20))
+                finish_session(s, session_id, completed=True,
+                               ended_at=local_noon(day) + timedelta(minutes=20))
+                link_session(s, record.id, session_id, day)
+            add_rating(s, 1, kind="daily", at=local_noon(first + timedelta(days=2)))
+            add_rating(s, 1, kind="daily", at=local_noon(first + timedelta(days=3)))
+    finally:
+        database.close()
+    document = show(run_cli, "--as-of", "2026-11-10")
+    assert document["paused"] is False, document["advice"]
+    assert document["sessions_done"] == 2
+    week2 = document["schedule"][1]["dose"]
+    assert (week2["change"], week2["level"], week2["extra_rounds"]) == ("up", 1, 1)
+    assert "settled by the next day" in week2["reasons"][0]
+    assert document["schedule"][2]["dose"]["decided"] is False
+    text = run_cli("programme", "show", "--as-of", "2026-11-10")
+    assert "Stepped up" in text.stdout and "2 of 30 sessions done" in text.stdout
+
+
+def test_checkin_and_calendar(run_cli: RunCli, tmp_path: Path) -> None:
+    assert run_cli("programme", "start", "--weeks", "2").returncode == 0
+    done = run_cli("programme", "checkin", "--activity", "putting on socks=4",
+                   "--activity", "sitting through a meeting=6", "--sleep", "5",
+                   "--confidence", "7")
+    assert done.returncode == 0, done.stderr
+    checkins = show(run_cli)["checkins"]
+    assert [(c["function"], c["sleep"], c["confidence"]) for c in checkins] == [(5.0, 5, 7)]
+    out = tmp_path / "plan.ics"
+    assert run_cli("programme", "calendar", "--out", str(out)).returncode == 0
+    events = list(Calendar.from_ical(out.read_bytes()).walk("VEVENT"))
+    assert len([e for e in events if "session" in str(e["uid"])]) == 10
+    assert len([e for e in events if "checkin" in str(e["uid"])]) == 3
+    assert all(list(e.walk("VALARM")) for e in events)
+
+
+def test_bad_input_exits_2_naming_the_option_and_stores_nothing(run_cli: RunCli) -> None:
+    for args, option in [
+        (("start", "--weeks", "0"), "--weeks"), (("start", "--weeks", "six"), "--weeks"),
+        (("start", "--days", "mon,funday"), "--days"), (("start", "--at", "6pm"), "--at"),
+        (("start", "--start", "tomorrow"), "--start"), (("start", "--minutes", "90"), "--minutes"),
+        (("start", "--region", "neck"), "--region"), (("start", "--condition", "flu"), "--condition"),
+    ]:
+        result = run_cli("programme", *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert option in result.stderr and len(result.stderr.strip().splitlines()) == 1, args
+    missing = run_cli("programme", "show")
+    assert missing.returncode == 1 and "no programme" in missing.stderr
+    assert run_cli("programme", "start").returncode == 0
+    for args, option in [(("--activity", "socks"), "--activity"),
+                         (("--activity", "socks=11"), "--activity"),
+                         (("--sleep", "loads"), "--sleep"), (("--confidence", "12"), "--confidence"),
+                         ((), "--activity")]:
+        result = run_cli("programme", "checkin", *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert option in result.stderr, args
+    assert show(run_cli)["checkins"] == []
+
+
+def test_report_writes_a_pdf(run_cli: RunCli, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    run_cli("diary", "add", "--pain", "5")
+    out = tmp_path / "summary.pdf"
+    result = run_cli("report", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(out)
+    assert len(reader.pages) == 1
+    assert "Back pain self-management summary" in reader.pages[0].extract_text()
+    bad = run_cli("report", "--out", str(tmp_path / "missing" / "dir" / "x.pdf"))
+    assert bad.returncode == 2 and "--out" in bad.stderr
+
+
+def test_breaks_reminds_on_time_and_refuses_bad_intervals(run_cli: RunCli) -> None:
+    result = run_cli("breaks", "--every", "15", "--count", "2",
+                     env={"BACKRELIEF_TIME_SCALE": "9000"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Time for a desk break") == 2
+    assert "seated or standing" in result.stdout and "--no-floor" in result.stdout
+    for args, option in [(("--every", "5"), "--every"), (("--every", "x"), "--every"),
+                         (("--every", "181"), "--every"), (("--count", "0"), "--count")]:
+        bad = run_cli("breaks", *args)
+        assert bad.returncode == 2 and option in bad.stderr, args
