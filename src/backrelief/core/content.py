@@ -227,9 +227,7 @@ def cached(name: str, inputs: Iterable[Path], build: Callable[[], T]) -> T:
         with path.open("rb") as stream:
             value: T = pickle.load(stream)
         return value
-    except FileNotFoundError:
-        pass
-    except Exception:
+    except Exception:  # missing, damaged or written by other code: rebuilt, never half-trusted
         pass
     value = build()
     _store(path, name, value)
@@ -243,9 +241,13 @@ def _store(path: Path, name: str, value: object) -> None:
         import tempfile
 
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-")
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)  # atomic: a concurrent reader sees the old file or the new
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)  # atomic: a concurrent reader sees the old file or the new
+        finally:
+            with suppress(FileNotFoundError):
+                os.unlink(temporary)  # only left when the write failed
     except OSError:
         return  # a read-only cache only costs speed
 
