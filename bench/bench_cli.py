@@ -24,20 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_web import CLEAR  # the clear answers the web benchmark uses too
 from table import Row, at_most, interleaved, render
 
 ROUNDS = 9
-CLEAR = {
-    "saddle_numbness": False, "bladder_change": False, "bowel_change": False,
-    "sexual_change": False, "both_legs": False, "leg_weakness": "none", "major_trauma": False,
-    "chest_symptoms": False, "tearing_pain": False, "fever": False, "infection_risk": False,
-    "cancer_history": False, "weight_loss": False, "night_pain": False,
-    "lump_or_shape_change": False, "worse_straining": False, "nonmechanical_thoracic": False,
-    "fragility_risk": False, "sudden_onset_minor_trauma": False, "age": 40,
-    "first_episode": False, "duration_weeks": 1, "inflammatory_features": False,
-    "severe_not_coping": False, "recent_spinal_surgery": False, "spinal_fusion": False,
-    "sudden_tummy_back_pain": False, "blood_thinners": False, "pregnant": False, "pain_now": 4,
-}
 
 
 def _runner(args: list[str], env: dict[str, str], stdin: str | None = None) -> Callable[[], float]:
