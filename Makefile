@@ -48,8 +48,10 @@ figures: setup
 icons: setup
 	$(BIN)/python tools/make_icons.py
 
+# One table, the goal beside each figure, from every bench/bench_*.py that has rows() (see
+# bench/table.py); each script also runs on its own for its detailed figures.
 bench: setup
-	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -7,11 +7,14 @@ Run: .venv/bin/python bench/bench_planner.py [--profiles N] [--runs N]
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
+from typing import Any
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -85,6 +88,50 @@ def bench_scaling(count: int, seed: int) -> None:
         medians[size] = statistics.median(times)
         print(f"synthetic catalogue of {size}: plan_routine median {medians[size]:.2f} ms")
     print(f"ratio 1500 / 150: {medians[1500] / medians[150]:.1f} (10 = linear)")
+
+
+def rows(count: int = 60, seed: int = 4) -> list[Any]:
+    """The planner rows of the table (bench/table.py): plan time on synthetic catalogues of 10x
+    and 100x the shipped size, as ratios to the same profiles on one of 1x. The goal is the
+    n log n bound (issue 16): 10 log 150 / log 15 ~ 18.5x and 100 log 1500 / log 15 ~ 270x;
+    linear would be 10x and 100x."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from table import at_most
+    from tests.core.test_planner_scale import _synthetic
+
+    from backrelief.core.catalog import Catalog, default_catalog
+    from backrelief.core.planner import Profile, plan_routine
+
+    size = len(default_catalog().techniques)
+    rng = random.Random(seed)
+    pool = [_synthetic(i, rng) for i in range(size * 100)]
+    catalogs = {factor: Catalog({t.id: t for t in pool[:size * factor]}, {}, {})
+                for factor in (1, 10, 100)}
+    profiles = [Profile(minutes=rng.randint(3, 60), region=rng.choice(["upper", "lower", "whole"]),
+                        equipment=frozenset(rng.sample(["foam_roller", "chair", "tennis_ball"],
+                                                       rng.randint(0, 3))))  # type: ignore[arg-type]
+                for _ in range(count)]
+
+    def total(catalog: Catalog) -> float:
+        start = time.perf_counter()
+        for profile in profiles:
+            plan_routine(profile, catalog)
+        return time.perf_counter() - start
+
+    times: dict[int, list[float]] = {factor: [] for factor in catalogs}
+    for _ in range(3):  # interleaved rounds
+        for factor, catalog in catalogs.items():
+            times[factor].append(total(catalog))
+    best = {factor: statistics.median(values) for factor, values in times.items()}
+    out = []
+    for factor in (10, 100):
+        n = size * factor
+        bound = factor * math.log(n) / math.log(size)
+        out.append(at_most(f"planner, {n} techniques ({factor}x catalogue) / {size} (1x)",
+                           best[factor] / best[1], round(bound, 1),
+                           detail=f"linear would be {factor}x"))
+    return out
 
 
 def bench_startup(runs: int) -> None:

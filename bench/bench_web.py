@@ -11,6 +11,10 @@ tests; the bar is "pages render in a few milliseconds" and "cues fire within 50 
    late it fired against ``performance.now()``. Run once at real speed for ``--seconds``
    seconds, and once for a whole routine sped up ``--scale`` times.
 
+3. Throughput (``rows()``, the `make bench` table): every page and API against a bare FastAPI
+   hello app served by uvicorn with the same settings, started here, measured back to back with
+   the same keep-alive client; the goal is 60% of hello's requests per second (issue 16).
+
     .venv/bin/python bench/bench_web.py [--repeat 50] [--seconds 60] [--scale 10]
 """
 
@@ -173,6 +177,152 @@ def bench_cues(seconds: float, scale: float) -> None:
             print(f"    drift check: mean lateness first quarter {statistics.mean(first):5.2f} ms,"
                   f" last quarter {statistics.mean(last):5.2f} ms")
         browser.close()
+
+
+# ---- throughput against a bare FastAPI hello app (the table's rows) ------------------------------
+
+HELLO_APP = """
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+import sys, uvicorn
+
+app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+
+
+@app.get("/")
+async def hello() -> HTMLResponse:
+    return HTMLResponse("<!doctype html><title>hello</title><p>hello</p>")
+
+
+# The settings `backrelief serve` passes to uvicorn (cli/serve.py), so only the app differs.
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False,
+            server_header=False, proxy_headers=False)
+"""
+CLIENTS = 8
+SECONDS = 2.0
+THROUGHPUT_GOAL = 60.0  # % of hello's requests per second (issue 16)
+
+
+async def _client(host: str, port: int, path: str, until: float, counts: list[int]) -> None:
+    import asyncio
+
+    reader, writer = await asyncio.open_connection(host, port)
+    request = f"GET {path} HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: identity\r\n\r\n"
+    try:
+        while time.perf_counter() < until:
+            writer.write(request.encode())
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                           if line.lower().startswith(b"content-length:")), None)
+            if length is None or status != 200:
+                raise RuntimeError(f"{path}: status {status}, no Content-Length")
+            await reader.readexactly(length)
+            counts[0] += 1
+    finally:
+        writer.close()
+
+
+def requests_per_second(url: str, path: str, seconds: float = SECONDS,
+                        clients: int = CLIENTS) -> float:
+    """Keep-alive GETs from ``clients`` connections for ``seconds``: completed requests/s."""
+    import asyncio
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    counts = [0]
+
+    async def run() -> None:
+        until = time.perf_counter() + seconds
+        await asyncio.gather(*(_client(parts.hostname or "127.0.0.1", parts.port or 80, path,
+                                       until, counts) for _ in range(clients)))
+
+    start = time.perf_counter()
+    asyncio.run(run())
+    return counts[0] / (time.perf_counter() - start)
+
+
+def _start_hello() -> tuple[Any, str]:
+    import subprocess
+
+    from tests.browser.conftest import free_port
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", HELLO_APP, str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(url + "/", timeout=1):
+                return process, url
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the hello app did not start")
+
+
+def _seed_pages(data_dir: Path) -> dict[str, str]:
+    """A diary of a year of ratings and a fresh clear screen, a played session and an unplayed
+    one; the pages and APIs to measure, by name."""
+    seed_diary(data_dir)
+    from backrelief.core.catalog import default_catalog
+    from backrelief.core.planner import Profile, plan_routine
+    from backrelief.journey import sessions
+    from backrelief.store import open_database
+
+    db = open_database()
+    profile = Profile(minutes=10, pain=4)
+    routine = plan_routine(profile, default_catalog())
+    with db.session(write=True) as s:
+        played = sessions.start(s, routine, profile, pain_before=4)
+        sessions.finish_after(s, played, 2, {})
+        fresh = sessions.start(s, routine, profile, pain_before=4)
+    db.close()
+    return {
+        "home": "/",
+        "builder": "/build",
+        "preview": "/preview?minutes=10&pain=4&region=whole",
+        "player": f"/session/{fresh}/play",
+        "progress (365 ratings)": "/progress",
+        "technique page": "/library/cat-cow",
+        "timeline API": f"/api/sessions/{fresh}/timeline",
+        "ratings API": "/api/diary/ratings",
+        "advice API": "/api/diary/advice",
+        "summary": f"/session/{played}/summary",
+    }
+
+
+def rows(rounds: int = 2) -> list[Any]:
+    """Each page's and API's throughput as a share of a bare FastAPI hello app's, both served
+    by uvicorn with `backrelief serve`'s settings and measured back to back, ``rounds`` times
+    (bench/table.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from table import at_least
+    from tests.browser.conftest import start_server, stop_server
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pages = _seed_pages(Path(tmp))
+        hello, hello_url = _start_hello()
+        server = start_server(Path(tmp), 1)
+        try:
+            shares: dict[str, list[float]] = {name: [] for name in pages}
+            for path in pages.values():  # warm every cache once, one request at a time
+                requests_per_second(server.url, path, seconds=0.5, clients=1)
+            for _ in range(rounds):
+                for name, path in pages.items():
+                    floor = requests_per_second(hello_url, "/")
+                    shares[name].append(100 * requests_per_second(server.url, path) / floor)
+        except Exception:
+            print(stop_server(server)[-4000:], file=sys.stderr)  # the server's own traceback
+            raise
+        else:
+            stop_server(server)
+        finally:
+            hello.terminate()
+            hello.wait(timeout=10)
+    return [at_least(f"{name} throughput / bare FastAPI hello (same uvicorn settings)",
+                     statistics.median(values), THROUGHPUT_GOAL)
+            for name, values in shares.items()]
 
 
 def main() -> None:

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
+from backrelief.core.catalog import default_catalog
+from backrelief.core.planner import Profile, plan_routine
+from backrelief.journey import sessions as journey_sessions
+from backrelief.store import Database, add_feedback, open_database
 from tests.conftest import RunCli
 
 
@@ -134,3 +140,43 @@ def test_preview_says_durations_as_people_do_and_names_what_was_left_out(run_cli
     assert "about 10 minutes" in result.stdout
     assert "Left out, and why" in result.stdout
     assert "Bridge: Works the lower back, not the upper back" in " ".join(result.stdout.split())
+
+
+@pytest.fixture
+def diary(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+    """The diary the CLI under test reads, opened in this process."""
+    monkeypatch.setenv("BACKRELIEF_DATA_DIR", str(data_dir))
+    monkeypatch.delenv("BACKRELIEF_DATABASE_URL", raising=False)
+    return open_database()
+
+
+@pytest.mark.parametrize(("verdict", "said"), [
+    ("worse", r"felt worse today: left out until \w+day \d+ \w+"),
+    ("stopped", r"stopped for pain today: left out until \w+day \d+ \w+"),
+    ("not_today", "you asked not to repeat it today: left out until tomorrow"),
+])
+def test_plan_leaves_out_what_the_diary_remembers_as_session_and_web_do(
+        run_cli: RunCli, diary: Database, verdict: str, said: str) -> None:
+    profile = Profile(region="lower", minutes=5, pain=3)
+    routine = plan_routine(profile, default_catalog())
+    item = routine.items[0]
+    with diary.session(write=True) as s:
+        session_id = journey_sessions.start(s, routine, profile, pain_before=3)
+        add_feedback(s, session_id, item.technique, verdict)
+    args = ("--minutes", "5", "--region", "lower", "--pain", "3")
+    planned = json.loads(run_cli("plan", "--json", *args).stdout)
+    assert item.technique not in [i["technique"] for i in planned["items"]]
+    reasons = {e["technique"]: e["reasons"] for e in planned["excluded"]}
+    assert any(re.fullmatch(f"avoid: {said}", r) for r in reasons[item.technique]), reasons[item.technique]
+    cues = json.loads(run_cli("timeline", "--json", *args).stdout)
+    assert item.technique not in {c["technique"] for c in cues}
+    readable = run_cli("plan", *args, env={"COLUMNS": "200"})
+    assert readable.returncode == 0, readable.stderr
+    text = re.sub(r"\s+", " ", readable.stdout)
+    assert re.search(rf"{re.escape(item.name)}: {said}", text, re.IGNORECASE), text
+
+
+def test_plan_without_a_diary_creates_none(run_cli: RunCli, data_dir: Path) -> None:
+    result = run_cli("plan", "--json", "--minutes", "10")
+    assert result.returncode == 0, result.stderr
+    assert not (data_dir / "backrelief.db").exists()

@@ -21,6 +21,7 @@ from backrelief.core.conditions import (
     effective_contraindications,
     load_conditions,
 )
+from backrelief.core.content import validate
 
 
 def make_technique(technique_id: str, **fields: Any) -> Technique:
@@ -40,7 +41,7 @@ def make_technique(technique_id: str, **fields: Any) -> Technique:
         "sources": ["nhs-lower-back-exercises"],
     }
     data.update(fields)
-    return Technique.model_validate(data)
+    return validate(Technique, data, f"test technique {technique_id}")
 
 
 def _variant(variant_id: str, for_conditions: list[str], **fields: Any) -> dict[str, Any]:

@@ -4,6 +4,7 @@ the time rules. Speed itself is measured by bench/bench_planner.py, never here."
 from __future__ import annotations
 
 import random
+from dataclasses import fields
 from functools import cache
 
 from hypothesis import given
@@ -80,3 +81,25 @@ def test_a_large_catalogue_of_techniques_too_long_for_the_time_plans_nothing_gra
     assert routine.items == () and routine.short
     assert any("No technique" in line for line in routine.advice)
     assert all(e.reasons for e in routine.excluded) and len(routine.excluded) == SIZE
+
+
+class _Uncomparable(Technique):
+    """A technique that refuses ``==``: finding a candidate by equality (``list.index``, ``in``
+    over models) costs a comparison of every field per step, the quadratic trap of issue 16."""
+
+    def __eq__(self, other: object) -> bool:
+        raise AssertionError("the planner compared two techniques")
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def test_planning_never_compares_techniques_field_by_field() -> None:
+    techniques = {
+        t.id: _Uncomparable(**{f.name: getattr(t, f.name) for f in fields(t)})
+        for t in list(big_catalog().techniques.values())[:300]
+    }
+    catalog = Catalog(techniques, {}, {})
+    for profile in (Profile(minutes=3), Profile(minutes=25, region="lower"),
+                    Profile(minutes=60, equipment=frozenset({"foam_roller", "chair"}))):
+        routine = plan_routine(profile, catalog)
+        assert routine.items and len(routine.items) + len(routine.excluded) == len(techniques)

@@ -8,6 +8,7 @@ from itertools import pairwise
 import pytest
 
 from backrelief.core.catalog import Catalog, Step
+from backrelief.core.content import validate
 from backrelief.core.planner import Profile, Routine, RoutineItem, plan_routine
 from backrelief.core.timeline import (
     CHECK_IN_SECONDS,
@@ -30,7 +31,7 @@ KINDS = {"technique", "step", "breathe_in", "breathe_out", "hold", "countdown", 
 
 
 def step(**fields: object) -> Step:
-    return Step.model_validate({"text": "Do it.", **fields})
+    return validate(Step, {"text": "Do it.", **fields}, "test step")
 
 
 def single(technique_id: str, catalog: Catalog, rounds: int = 1) -> Routine:

@@ -302,13 +302,10 @@ def _current_advice(*, history_since: datetime | None = None, slope: bool = Fals
 
 
 def _source_citations() -> dict[str, str]:
-    from importlib import resources
+    from backrelief.core.catalog import default_catalog
 
-    import yaml
-
-    text = (resources.files("backrelief") / "content" / "sources.yaml").read_text("utf-8")
-    data = yaml.safe_load(text) or {}
-    return {str(key): str(value.get("citation", key)) for key, value in data.items()}
+    # The one loader's sources (core/content.py): validated, cached, no YAML parsed here.
+    return {key: source.citation for key, source in default_catalog().sources.items()}
 
 
 def _print_advice(advice: Advice, width: int) -> None:

@@ -4,6 +4,12 @@ Both take the same options (DESIGN.md "Contracts"). Bad options exit 2 with one 
 option. ``--pregnancy-weeks`` implies ``--condition pregnancy``: giving the week only makes sense
 in pregnancy, and pregnancy without a week gets the conservative rules of 16 weeks on.
 ``--no-floor`` keeps every item seated or standing.
+
+Both apply the diary's per-technique memory (:mod:`backrelief.journey.memory`), as `session` and
+the web do: a technique that felt worse or was stopped is left out for 7 days, one not to repeat
+today until tomorrow, with the reason under "left out, and why" and in the JSON's ``excluded``.
+With no diary yet there is nothing to remember, and the store is not even imported: that keeps
+`plan` as quick to start as `--help` (issue 16).
 """
 
 from __future__ import annotations
@@ -111,15 +117,48 @@ def check_avoid(avoid: Iterable[str], catalog: Catalog) -> frozenset[str]:
     return ids
 
 
+def diary_memory(catalog: Catalog) -> dict[str, str]:
+    """What the diary says the next plan leaves out: technique id -> the reason in words.
+
+    Empty when there is no diary yet (nothing is created or imported then). A diary that cannot
+    be opened is said on stderr and the plan goes on without its memory, as `session` does.
+    """
+    from backrelief.config import ConfigError, load_config
+
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        fail(exc.setting, exc.problem)
+    if config.sqlite_path is not None and not config.sqlite_path.is_file():
+        return {}
+    from backrelief.journey.memory import avoid_reasons, current_memory
+    from backrelief.store import StoreError, open_database
+
+    try:
+        database = open_database(config=config)
+        try:
+            with database.session() as s:
+                memory = avoid_reasons(current_memory(s))
+        finally:
+            database.close()
+    except StoreError as exc:
+        click.echo(f"backrelief: the diary is unavailable ({exc}); planned without its memory",
+                   err=True)
+        return {}
+    return {technique: reason for technique, reason in memory.items()
+            if technique in catalog.techniques}
+
+
 def _plan_from_options(options: dict[str, Any]) -> tuple[Routine, Catalog]:
     from backrelief.core.catalog import default_catalog
-    from backrelief.core.planner import plan_routine
+    from backrelief.core.planner import AVOID_REASON, plan_routine
 
     profile = build_profile(options["region"], options["equipment"], options["minutes"],
                             options["condition"], options["pregnancy_weeks"], options["pain"],
                             no_floor=options["no_floor"])
     catalog = default_catalog()
-    avoid = check_avoid(options["avoid"], catalog)
+    asked = check_avoid(options["avoid"], catalog)
+    avoid = {**diary_memory(catalog), **dict.fromkeys(asked, AVOID_REASON)}
     return plan_routine(profile, catalog, avoid=avoid, seed=options["seed"]), catalog
 
 

@@ -11,14 +11,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
+from backrelief.core.content import (
+    STRICT,
+    ContentError,
+    Rules,
+    check_sources,
+    content_root,
+    parse_yaml,
+    read_yaml,
+    shipped,
+    validate,
+)
 from backrelief.core.vocabulary import (
     Breath,
     ConditionId,
@@ -29,46 +35,50 @@ from backrelief.core.vocabulary import (
     Side,
 )
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
-Text = Annotated[str, Field(min_length=3, max_length=600)]
+__all__ = ["Catalog", "ContentError", "EducationPage", "Source", "Step", "Technique", "Variant",
+           "content_root", "default_catalog", "load_catalog"]
+
+Slug = Annotated[str, Rules(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
+Text = Annotated[str, Rules(min_length=3, max_length=600)]
 Role = Literal["settle", "mobility", "release", "strength", "finish"]
-
-# The C loader is several times faster; fall back where PyYAML was built without libyaml.
-_Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
+_NonEmpty = Rules(min_length=1)
 
 _BREATH_WORDS = {"in": "breathe in", "out": "breathe out", "steady": "keep breathing"}
 
 
-class _Strict(BaseModel):
-    """Unknown keys are errors: a typo in a content file must not pass silently."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+# Models are plain frozen dataclasses (core/content.py says why); unknown keys are errors.
 
 
-class Source(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Source:
     """One citable source from the clinical brief's reference list."""
+
+    __pydantic_config__ = STRICT
 
     citation: Text
     url: str | None = None
-    brief_section: str = Field(description="Section of docs/clinical-brief.md that uses it")
+    brief_section: str  # the section of docs/clinical-brief.md that uses it
 
 
-class Step(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Step:
     """One instruction of a technique, with its dose.
 
     ``seconds`` is how long the position is held (per repetition when ``reps`` is given);
-    ``reps`` without ``seconds`` means moving at the planner's steady tempo.
+    ``reps`` without ``seconds`` means moving at the planner's steady tempo. ``say`` is the short
+    spoken form; ``poses`` the key poses of the figure.
     """
 
+    __pydantic_config__ = STRICT
+
     text: Text
-    say: str | None = Field(default=None, max_length=160, description="Short spoken form")
-    seconds: int | None = Field(default=None, gt=0, le=300)
-    reps: int | None = Field(default=None, gt=0, le=30)
+    say: Annotated[str, Rules(max_length=160)] | None = None
+    seconds: Annotated[int, Rules(gt=0, le=300)] | None = None
+    reps: Annotated[int, Rules(gt=0, le=30)] | None = None
     breath: Breath | None = None
     side: Side | None = None
-    tip: str | None = Field(default=None, max_length=300)
-    poses: list[Slug] = Field(default_factory=list, description="Key poses for the figure")
+    tip: Annotated[str, Rules(max_length=300)] | None = None
+    poses: list[Slug] = field(default_factory=list)
 
     def dose_text(self) -> str:
         """The dose in words, as every page and command shows it: '8 reps, hold 5 s, each side'."""
@@ -83,49 +93,56 @@ class Step(_Strict):
             parts.append(_BREATH_WORDS[self.breath])
         return ", ".join(parts)
 
-    @model_validator(mode="after")
-    def _has_dose(self) -> Step:
+    def __post_init__(self) -> None:
         if self.seconds is None and self.reps is None:
             raise ValueError("a step needs a dose: 'seconds', 'reps' or both")
-        return self
 
 
-class Variant(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Variant:
     """A safer form of a technique, used when a condition rules out the standard form."""
+
+    __pydantic_config__ = STRICT
 
     id: Slug
     name: Text
-    for_conditions: list[ConditionId] = Field(min_length=1)
+    for_conditions: Annotated[list[ConditionId], _NonEmpty]
     summary: Text
     position: Position | None = None
     equipment: list[Equipment] | None = None
     intensity: Intensity | None = None
-    steps: list[Step] | None = Field(default=None, min_length=1)
-    contraindications: list[ConditionId] = Field(default_factory=list)
-    sources: list[Slug] = Field(min_length=1)
+    steps: Annotated[list[Step], _NonEmpty] | None = None
+    contraindications: list[ConditionId] = field(default_factory=list)
+    sources: Annotated[list[Slug], _NonEmpty]
 
 
-class Technique(_Strict):
-    """One technique: what it is for, how to do it step by step, and when not to."""
+@dataclass(frozen=True, kw_only=True)
+class Technique:
+    """One technique: what it is for, how to do it step by step, and when not to.
+
+    ``benefit`` says why it helps (shown when the planner picks it).
+    """
+
+    __pydantic_config__ = STRICT
 
     id: Slug
     name: Text
     summary: Text
-    benefit: Text = Field(description="Why it helps, shown when the planner picks it")
-    regions: list[Region] = Field(min_length=1)
+    benefit: Text
+    regions: Annotated[list[Region], _NonEmpty]
     position: Position
-    equipment: list[Equipment] = Field(default_factory=list)
+    equipment: list[Equipment] = field(default_factory=list)
     equipment_needs: Literal["all", "any"] = "all"
     intensity: Intensity
-    roles: list[Role] = Field(min_length=1)
-    max_rounds: int = Field(default=3, ge=1, le=6)
-    steps: list[Step] = Field(min_length=1)
-    cautions: list[Text] = Field(min_length=1)
-    contraindications: list[ConditionId] = Field(default_factory=list)
-    common_mistakes: list[Text] = Field(min_length=1)
-    safety_note: str | None = Field(default=None, max_length=800)
-    variants: list[Variant] = Field(default_factory=list)
-    sources: list[Slug] = Field(min_length=1)
+    roles: Annotated[list[Role], _NonEmpty]
+    max_rounds: Annotated[int, Rules(ge=1, le=6)] = 3
+    steps: Annotated[list[Step], _NonEmpty]
+    cautions: Annotated[list[Text], _NonEmpty]
+    contraindications: list[ConditionId] = field(default_factory=list)
+    common_mistakes: Annotated[list[Text], _NonEmpty]
+    safety_note: Annotated[str, Rules(max_length=800)] | None = None
+    variants: list[Variant] = field(default_factory=list)
+    sources: Annotated[list[Slug], _NonEmpty]
 
     def variant(self, variant_id: str) -> Variant:
         """The variant with this id (KeyError if there is none)."""
@@ -135,25 +152,17 @@ class Technique(_Strict):
         raise KeyError(variant_id)
 
 
-class EducationPage(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class EducationPage:
     """A short page of plain-language education, with its sources."""
+
+    __pydantic_config__ = STRICT
 
     id: Slug
     title: Text
     summary: Text
-    body: str = Field(min_length=50)
-    sources: list[Slug] = Field(min_length=1)
-
-
-class ContentError(ValueError):
-    """A content file is broken: says which file, which field and what was expected."""
-
-    def __init__(self, path: str, field_path: str, problem: str) -> None:
-        self.path = path
-        self.field_path = field_path
-        self.problem = problem
-        where = f"{path}: {field_path}" if field_path else path
-        super().__init__(f"{where}: {problem}")
+    body: Annotated[str, Rules(min_length=50)]
+    sources: Annotated[list[Slug], _NonEmpty]
 
 
 @dataclass(frozen=True)
@@ -187,35 +196,6 @@ class Catalog:
         return out
 
 
-def _format_loc(loc: tuple[int | str, ...]) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-        else:
-            parts.append(("." if parts else "") + item)
-    return "".join(parts)
-
-
-def _validate(model: type[BaseModel], data: Any, path: str) -> Any:
-    if not isinstance(data, dict):
-        raise ContentError(path, "", f"expected a mapping of fields, got {type(data).__name__}")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ContentError(path, _format_loc(first["loc"]), first["msg"]) from None
-
-
-def _read_yaml(path: Path, label: str) -> Any:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except FileNotFoundError:
-        raise ContentError(label, "", "file is missing") from None
-    except yaml.YAMLError as exc:
-        raise ContentError(label, "", f"not valid YAML: {exc}") from None
-
-
 _FRONT_MATTER = re.compile(r"\A---\n(?P<meta>.*?)\n---\n(?P<body>.*)\Z", re.DOTALL)
 
 
@@ -224,41 +204,28 @@ def _read_education(path: Path, label: str) -> EducationPage:
     if match is None:
         raise ContentError(label, "", "expected YAML front matter between '---' lines")
     try:
-        meta = yaml.load(match["meta"], Loader=_Loader)
-    except yaml.YAMLError as exc:
-        raise ContentError(label, "", f"front matter is not valid YAML: {exc}") from None
+        meta = parse_yaml(match["meta"], label)
+    except ContentError as exc:
+        raise ContentError(label, "", f"front matter is {exc.problem}") from None
     if not isinstance(meta, dict):
         raise ContentError(label, "", "front matter must be a mapping")
-    page: EducationPage = _validate(
-        EducationPage, {"id": path.stem, **meta, "body": match["body"].strip()}, label
-    )
-    return page
-
-
-def _check_sources(
-    label: str, field_path: str, ids: Iterable[str], known: dict[str, Source]
-) -> None:
-    for index, source_id in enumerate(ids):
-        if source_id not in known:
-            raise ContentError(
-                label, f"{field_path}[{index}]", f"unknown source {source_id!r} (see sources.yaml)"
-            )
+    return validate(EducationPage, {"id": path.stem, **meta, "body": match["body"].strip()}, label)
 
 
 def load_catalog(root: Path) -> Catalog:
     """Load and cross-check every content file under ``root`` (a content/ directory)."""
     sources_label = "sources.yaml"
-    raw_sources = _read_yaml(root / "sources.yaml", sources_label)
+    raw_sources = read_yaml(root / "sources.yaml", sources_label)
     if not isinstance(raw_sources, dict):
         raise ContentError(sources_label, "", "expected a mapping of source id -> source")
     sources: dict[str, Source] = {}
     for source_id, raw in raw_sources.items():
-        sources[str(source_id)] = _validate(Source, raw, f"{sources_label}: {source_id}")
+        sources[str(source_id)] = validate(Source, raw, f"{sources_label}: {source_id}")
 
     techniques: dict[str, Technique] = {}
     for path in sorted((root / "techniques").glob("*.yaml")):
         label = f"techniques/{path.name}"
-        technique: Technique = _validate(Technique, _read_yaml(path, label), label)
+        technique = validate(Technique, read_yaml(path, label), label)
         if technique.id != path.stem:
             raise ContentError(label, "id", f"must match the file name {path.stem!r}")
         _check_technique(label, technique, sources)
@@ -268,21 +235,21 @@ def load_catalog(root: Path) -> Catalog:
     for path in sorted((root / "education").glob("*.md")):
         label = f"education/{path.name}"
         page = _read_education(path, label)
-        _check_sources(label, "sources", page.sources, sources)
+        check_sources(label, "sources", page.sources, sources)
         education[page.id] = page
 
     return Catalog(techniques=techniques, education=education, sources=sources)
 
 
 def _check_technique(label: str, technique: Technique, sources: dict[str, Source]) -> None:
-    _check_sources(label, "sources", technique.sources, sources)
+    check_sources(label, "sources", technique.sources, sources)
     seen: set[str] = set()
     for index, variant in enumerate(technique.variants):
         where = f"variants[{index}]"
         if variant.id in seen:
             raise ContentError(label, f"{where}.id", f"duplicate variant id {variant.id!r}")
         seen.add(variant.id)
-        _check_sources(label, f"{where}.sources", variant.sources, sources)
+        check_sources(label, f"{where}.sources", variant.sources, sources)
         clash = set(variant.for_conditions) & set(variant.contraindications)
         if clash:
             raise ContentError(
@@ -292,12 +259,6 @@ def _check_technique(label: str, technique: Technique, sources: dict[str, Source
         raise ContentError(label, "equipment", "equipment_needs 'any' needs two or more items")
 
 
-def content_root() -> Path:
-    """The content/ directory shipped inside the package."""
-    return Path(str(resources.files("backrelief") / "content"))
-
-
-@cache
 def default_catalog() -> Catalog:
-    """The shipped catalogue, loaded once per process."""
-    return load_catalog(content_root())
+    """The shipped catalogue (validated once, then read from the cache: core/content.py)."""
+    return shipped().catalog

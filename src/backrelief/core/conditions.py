@@ -23,22 +23,27 @@ one exists and the technique is left out where none does.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Annotated, get_args
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from backrelief.core.catalog import ContentError, Step, Technique, Variant
+from backrelief.core.catalog import Step, Technique, Variant
+from backrelief.core.content import (
+    STRICT,
+    ContentError,
+    Rules,
+    format_loc,
+    read_yaml,
+    shipped,
+    validate,
+)
 from backrelief.core.vocabulary import ConditionId, Equipment, Intensity, Position
 
 CONDITION_IDS: tuple[ConditionId, ...] = get_args(ConditionId)
 OFF_FLOOR_POSITIONS: frozenset[Position] = frozenset(("seated", "standing"))
 NO_FLOOR_REASON = "no floor: done on the floor, and you chose seated or standing only"
-Text = Annotated[str, Field(min_length=3, max_length=600)]
+Text = Annotated[str, Rules(min_length=3, max_length=600)]
 
 _EQUIPMENT_WORDS: dict[str, str] = {
     "foam_roller": "a foam roller",
@@ -49,41 +54,36 @@ _EQUIPMENT_WORDS: dict[str, str] = {
 }
 
 
-# The C loader is several times faster; fall back where libyaml is missing.
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class CategoryRule(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class CategoryRule:
     """Positions and/or equipment a condition rules out, with the reason shown in the plan."""
 
-    positions: list[Position] = Field(default_factory=list)
-    equipment: list[Equipment] = Field(default_factory=list)
-    from_week: int | None = Field(default=None, ge=0, le=45)
+    __pydantic_config__ = STRICT
+
+    positions: list[Position] = field(default_factory=list)
+    equipment: list[Equipment] = field(default_factory=list)
+    from_week: Annotated[int, Rules(ge=0, le=45)] | None = None
     reason: Text
 
 
-class Condition(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Condition:
     """One condition that changes what is safe: plain words, category rules, advice, sources."""
+
+    __pydantic_config__ = STRICT
 
     name: Text
     description: Text
     not_for: Text
-    rules: list[CategoryRule] = Field(default_factory=list)
+    rules: list[CategoryRule] = field(default_factory=list)
     advice: Text
-    sources: list[str] = Field(min_length=1)
+    sources: Annotated[list[str], Rules(min_length=1)]
 
 
 def load_conditions(path: Path) -> dict[ConditionId, Condition]:
     """Load ``conditions.yaml``; every condition id of the vocabulary must have exactly one entry."""
     label = path.name
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        raise ContentError(label, "", f"not valid YAML: {exc}") from None
+    raw = read_yaml(path, label)
     if not isinstance(raw, dict):
         raise ContentError(label, "", "expected a mapping of condition id -> condition")
     unknown = sorted(set(map(str, raw)) - set(CONDITION_IDS))
@@ -93,19 +93,18 @@ def load_conditions(path: Path) -> dict[ConditionId, Condition]:
     for condition_id in CONDITION_IDS:
         if condition_id not in raw:
             raise ContentError(label, condition_id, "missing: every condition id needs an entry")
-        try:
-            conditions[condition_id] = Condition.model_validate(raw[condition_id])
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in (condition_id, *first["loc"]))
-            raise ContentError(label, where, first["msg"]) from None
+        conditions[condition_id] = validate(Condition, raw[condition_id], label,
+                                            partial(_located, condition_id))
     return conditions
 
 
-@cache
+def _located(condition_id: str, loc: tuple[int | str, ...]) -> str:
+    return format_loc((condition_id, *loc))
+
+
 def default_conditions() -> dict[ConditionId, Condition]:
-    """The shipped condition rules, loaded once per process."""
-    return load_conditions(Path(str(resources.files("backrelief") / "content" / "conditions.yaml")))
+    """The shipped condition rules (validated once, then read from the cache: core/content.py)."""
+    return shipped().conditions
 
 
 @dataclass(frozen=True)

@@ -22,26 +22,21 @@ the history, never the examination, so it must over-refer rather than under-refe
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, cast, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast, get_args
 
-import yaml
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Discriminator,
-    Field,
-    StrictBool,
-    StrictInt,
-    StrictStr,
-    Tag,
-    ValidationError,
-    model_validator,
+from backrelief.core.catalog import Source
+from backrelief.core.content import (
+    STRICT,
+    ContentError,
+    Rules,
+    check_sources,
+    content_root,
+    read_yaml,
+    shipped,
+    validate,
 )
-
-from backrelief.core.catalog import ContentError, Source, content_root
 from backrelief.core.vocabulary import (
     NO_EXERCISE_TIERS,
     TIER_ORDER,
@@ -49,6 +44,10 @@ from backrelief.core.vocabulary import (
     RuleTier,
     Tier,
 )
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import CoreSchema
 
 Group = Literal["emergency", "same_day", "other"]
 QuestionType = Literal["bool", "int", "enum"]
@@ -90,38 +89,38 @@ REQUIRED_QUESTION_IDS: tuple[str, ...] = (
     "pain_now",
 )
 
-QuestionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
-Text = Annotated[str, Field(min_length=3, max_length=800)]
+QuestionId = Annotated[str, Rules(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+Slug = Annotated[str, Rules(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
+Text = Annotated[str, Rules(min_length=3, max_length=800)]
+_Exact = Rules(strict=True)  # JSON true is not 1 and "1" is not a number
+_NonEmpty = Rules(min_length=1)
 
-
-class _Strict(BaseModel):
-    """Unknown keys are errors: a typo in screening.yaml must not pass silently."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+# Models are plain frozen dataclasses (core/content.py says why); unknown keys are errors.
 
 
 # ---- the condition language ----------------------------------------------------------------------
 
 
-class Leaf(_Strict):
-    """One test of one answer: ``equals``, ``at_least``, ``above``, ``below`` or ``in``."""
+@dataclass(frozen=True, kw_only=True)
+class Leaf:
+    """One test of one answer: ``equals``, ``at_least``, ``above``, ``below`` or ``in``.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    ``in`` is a Python keyword, so the field is ``one_of``; the YAML says ``in``.
+    """
+
+    __pydantic_config__ = STRICT
 
     question: QuestionId
-    equals: StrictBool | StrictInt | StrictStr | None = None
-    at_least: StrictInt | None = None
-    above: StrictInt | None = None
-    below: StrictInt | None = None
-    one_of: list[StrictStr] | None = Field(default=None, alias="in", min_length=1)
+    equals: Annotated[bool, _Exact] | Annotated[int, _Exact] | Annotated[str, _Exact] | None = None
+    at_least: Annotated[int, _Exact] | None = None
+    above: Annotated[int, _Exact] | None = None
+    below: Annotated[int, _Exact] | None = None
+    one_of: Annotated[list[Annotated[str, _Exact]], _NonEmpty] | None = None
 
-    @model_validator(mode="after")
-    def _one_operator(self) -> Leaf:
+    def __post_init__(self) -> None:
         given = [name for name in _OPERATORS if getattr(self, name) is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of: equals, at_least, above, below, in")
-        return self
 
     @property
     def operator(self) -> str:
@@ -162,20 +161,26 @@ class Leaf(_Strict):
 _OPERATORS = ("equals", "at_least", "above", "below", "one_of")
 
 
-class AllOf(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class AllOf:
     """True when every part is true."""
 
-    all_of: list[Condition] = Field(min_length=2)
+    __pydantic_config__ = STRICT
+
+    all_of: Annotated[list[Condition], Rules(min_length=2)]
 
     def describe(self) -> str:
         """Plain text for the generated docs."""
         return "(" + " and ".join(part.describe() for part in self.all_of) + ")"
 
 
-class AnyOf(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class AnyOf:
     """True when at least one part is true."""
 
-    any_of: list[Condition] = Field(min_length=1)
+    __pydantic_config__ = STRICT
+
+    any_of: Annotated[list[Condition], _NonEmpty]
 
     def describe(self) -> str:
         """Plain text for the generated docs."""
@@ -194,12 +199,30 @@ def _condition_kind(value: Any) -> str:
     return "any_of" if isinstance(value, AnyOf) else "leaf"
 
 
-Condition = Annotated[
-    Annotated[Leaf, Tag("leaf")] | Annotated[AllOf, Tag("all_of")] | Annotated[AnyOf, Tag("any_of")],
-    Discriminator(_condition_kind),
-]
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
+class _ConditionSchema:
+    """Validates a condition as the one kind its keys name (so an error names that kind's field),
+    reading the YAML's ``in`` as ``one_of``. Only used when content is validated."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        from pydantic import Discriminator, Tag
+        from pydantic_core import core_schema
+
+        kinds = Annotated[
+            Annotated[Leaf, Tag("leaf")] | Annotated[AllOf, Tag("all_of")]
+            | Annotated[AnyOf, Tag("any_of")],
+            Discriminator(_condition_kind),
+        ]
+        return core_schema.no_info_before_validator_function(_in_as_one_of, handler(kinds))
+
+
+def _in_as_one_of(value: Any) -> Any:
+    if isinstance(value, dict) and "in" in value and "one_of" not in value:
+        value = dict(value)
+        value["one_of"] = value.pop("in")
+    return value
+
+
+Condition = Annotated["Leaf | AllOf | AnyOf", _ConditionSchema()]
 
 
 def match(condition: Condition, answers: Mapping[str, object]) -> frozenset[str] | None:
@@ -259,47 +282,57 @@ class AnswerError(ValueError):
         super().__init__(f"{field}: {problem}")
 
 
-class Choice(_Strict):
-    """One allowed value of an ``enum`` question, with the words shown for it."""
+@dataclass(frozen=True, kw_only=True)
+class Choice:
+    """One allowed value of an ``enum`` question, with the words shown for it (``sign``: how it
+    reads in a list of warning signs)."""
 
-    value: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    __pydantic_config__ = STRICT
+
+    value: Annotated[str, Rules(pattern=r"^[a-z][a-z0-9_]*$")]
     label: Text
-    sign: Text | None = Field(default=None, description="How it reads in a list of warning signs")
+    sign: Text | None = None
 
 
-class Part(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Part:
     """One plain sub-question of a yes/no question that is asked in parts."""
 
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+    __pydantic_config__ = STRICT
+
+    id: Annotated[str, Rules(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
     text: Text
 
 
-class Question(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Question:
     """One screen question: how it is asked, what answers are valid, when it is asked.
 
     ``ask_if``: asked only when this holds for the answers so far (a follow-up). ``skip_if``: not
     asked when this holds, and recorded as its "does not apply" answer (pregnancy from 60).
     ``parts``: a yes/no question asked as separate plain parts; the answer is yes only when every
-    part is yes (:meth:`combine`).
+    part is yes (:meth:`combine`). ``label`` is the short form, for lists and summaries;
+    ``text`` the question as asked, in plain words.
     """
+
+    __pydantic_config__ = STRICT
 
     id: QuestionId
     group: Group
     type: QuestionType
-    label: Text = Field(description="Short form, for lists and summaries")
-    text: Text = Field(description="The question as asked, in plain words")
+    label: Text
+    text: Text
     help: Text
     required: bool = True
     minimum: int | None = None
     maximum: int | None = None
-    unit: str | None = Field(default=None, max_length=20)
-    choices: list[Choice] = Field(default_factory=list)
+    unit: Annotated[str, Rules(max_length=20)] | None = None
+    choices: list[Choice] = field(default_factory=list)
     ask_if: Condition | None = None
     skip_if: Condition | None = None
-    parts: list[Part] = Field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _fields_fit_type(self) -> Question:
+    def __post_init__(self) -> None:
         if self.type == "int" and (
             self.minimum is None or self.maximum is None or self.minimum > self.maximum
         ):
@@ -314,7 +347,6 @@ class Question(_Strict):
             raise ValueError("only yes/no questions take parts, two or more of them")
         if len({part.id for part in self.parts}) != len(self.parts):
             raise ValueError("part ids must be unique")
-        return self
 
     def combine(self, parts: Mapping[str, bool | None]) -> bool | None:
         """The answer from the answers to its parts: no if any part is no, yes if every part is
@@ -404,22 +436,27 @@ def _shown(value: object) -> str:
 # ---- rules and the screen definition -------------------------------------------------------------
 
 
-class Rule(_Strict):
-    """One triage rule: when it triggers, its tier, what it allows and why (with sources)."""
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    """One triage rule: when it triggers, its tier, what it allows and why (with sources).
+
+    ``exercise_allowed_if``: exercise is allowed after all when this holds (a clearance).
+    ``text``: why, in plain words, shown as the reason; ``advice``: what to do, beyond the
+    tier's advice.
+    """
+
+    __pydantic_config__ = STRICT
 
     id: Slug
     when: Condition
     tier: RuleTier
     exercise_allowed: bool
     gentle_only: bool = False
-    adds_conditions: list[ConditionId] = Field(default_factory=list)
-    exercise_allowed_if: Condition | None = Field(
-        default=None, description="Exercise is allowed after all when this holds (a clearance)"
-    )
-    text: Text = Field(description="Why, in plain words: shown as the reason")
-    advice: Text | None = Field(default=None, description="What to do, beyond the tier's advice")
-    sources: list[Slug] = Field(min_length=1)
-
+    adds_conditions: list[ConditionId] = field(default_factory=list)
+    exercise_allowed_if: Condition | None = None
+    text: Text
+    advice: Text | None = None
+    sources: Annotated[list[Slug], _NonEmpty]
 
     def allows_exercise(self, answers: Mapping[str, object]) -> bool:
         """Whether this rule, once triggered, lets exercise go ahead."""
@@ -430,32 +467,44 @@ class Rule(_Strict):
         )
 
 
-class GroupText(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class GroupText:
     """How a group of questions is introduced."""
+
+    __pydantic_config__ = STRICT
 
     title: Text
     intro: Text
 
 
-class TierText(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class TierText:
     """The headline and the first paragraph of advice for one tier."""
+
+    __pydantic_config__ = STRICT
 
     title: Text
     advice: Text
 
 
-class ExerciseNotes(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class ExerciseNotes:
     """Whether gentle exercise is fine while waiting to see a professional."""
+
+    __pydantic_config__ = STRICT
 
     allowed: Text
     blocked: Text
 
 
-class _ScreenFile(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class _ScreenFile:
+    __pydantic_config__ = STRICT
+
     groups: dict[Group, GroupText]
     recheck_intro: Text
-    questions: list[Question] = Field(min_length=1)
-    rules: list[Rule] = Field(min_length=1)
+    questions: Annotated[list[Question], _NonEmpty]
+    rules: Annotated[list[Rule], _NonEmpty]
     tiers: dict[Tier, TierText]
     exercise_notes: ExerciseNotes
     safety_net: Text
@@ -555,14 +604,10 @@ def load_screen(path: Path | None = None) -> ScreenDefinition:
     """
     path = path if path is not None else content_root() / "screening.yaml"
     label = path.name
-    raw = _read_yaml(path, label)
+    raw = read_yaml(path, label)
     if not isinstance(raw, dict):
         raise ContentError(label, "", "expected a mapping with questions and rules")
-    try:
-        parsed = _ScreenFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ContentError(label, _format_loc(first["loc"]), first["msg"]) from None
+    parsed = validate(_ScreenFile, raw, label, _format_loc)
     sources = load_sources(path.parent / "sources.yaml")
     _check_screen(label, parsed, sources)
     return ScreenDefinition(
@@ -577,19 +622,9 @@ def load_screen(path: Path | None = None) -> ScreenDefinition:
     )
 
 
-@cache
 def default_screen() -> ScreenDefinition:
-    """The shipped screen, loaded once per process."""
-    return load_screen()
-
-
-def _read_yaml(path: Path, label: str) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ContentError(label, "", "file is missing") from None
-    except yaml.YAMLError as exc:
-        raise ContentError(label, "", f"not valid YAML: {exc}") from None
+    """The shipped screen (validated once, then read from the cache: core/content.py)."""
+    return shipped().screen
 
 
 def _format_loc(loc: tuple[int | str, ...]) -> str:
@@ -603,22 +638,22 @@ def _format_loc(loc: tuple[int | str, ...]) -> str:
         if isinstance(item, int):
             parts.append(f"[{item}]")
         elif not is_tag:
-            parts.append(("." if parts else "") + item)
+            parts.append(("." if parts else "") + ("in" if item == "one_of" else item))
         previous = item
     return "".join(parts)
 
 
 def load_sources(path: Path) -> dict[str, Source]:
     """Load ``sources.yaml``: every citation, by id (ContentError if broken)."""
-    raw = _read_yaml(path, path.name)
+    raw = read_yaml(path, path.name)
     if not isinstance(raw, dict):
         raise ContentError(path.name, "", "expected a mapping of source id -> source")
     sources: dict[str, Source] = {}
     for source_id, entry in raw.items():
         try:
-            sources[str(source_id)] = Source.model_validate(entry)
-        except ValidationError as exc:
-            raise ContentError(path.name, str(source_id), exc.errors()[0]["msg"]) from None
+            sources[str(source_id)] = validate(Source, entry, path.name)
+        except ContentError as exc:
+            raise ContentError(path.name, str(source_id), exc.problem) from None
     return sources
 
 
@@ -675,10 +710,7 @@ def _check_screen(label: str, screen: _ScreenFile, sources: Mapping[str, Source]
             if rule.exercise_allowed or rule.tier in NO_EXERCISE_TIERS:
                 raise ContentError(label, f"{where}.exercise_allowed_if", "only a rule that "
                                    "blocks exercise, below same day, can be cleared")
-        for source_index, source_id in enumerate(rule.sources):
-            if source_id not in sources:
-                raise ContentError(label, f"{where}.sources[{source_index}]",
-                                   f"unknown source {source_id!r} (see sources.yaml)")
+        check_sources(label, f"{where}.sources", rule.sources, sources)
 
 
 def _check_condition(

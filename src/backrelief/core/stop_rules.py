@@ -10,15 +10,21 @@ set and the session must ask the emergency and same-day questions again
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from backrelief.core.catalog import ContentError, content_root
+from backrelief.core.content import (
+    STRICT,
+    ContentError,
+    Rules,
+    check_sources,
+    content_root,
+    format_loc,
+    read_yaml,
+    shipped,
+    validate,
+)
 from backrelief.core.screening import AnswerError, load_sources
 from backrelief.core.vocabulary import ConditionId
 
@@ -34,7 +40,7 @@ CHOICE_LABELS: dict[Choice, str] = {
     "end": "End the session",
     "recheck": "Answer the safety questions again",
 }
-Text = Annotated[str, Field(min_length=3, max_length=800)]
+Text = Annotated[str, Rules(min_length=3, max_length=800)]
 
 #: Responses every player must offer (the issue's list, plus the two "carry on" answers).
 STOP_RESPONSES: tuple[str, ...] = (
@@ -48,24 +54,26 @@ STOP_RESPONSES: tuple[str, ...] = (
 )
 
 
-class StopResponse(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class StopResponse:
     """One answer a person can give mid-session, and what it leads to."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = STRICT
 
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    id: Annotated[str, Rules(pattern=r"^[a-z][a-z0-9_]*$")]
     label: Text
     action: Action
     rescreen: bool
     advice: Text
-    condition_advice: dict[ConditionId, Text] = Field(default_factory=dict)
-    sources: list[str] = Field(min_length=1)
+    condition_advice: dict[ConditionId, Text] = field(default_factory=dict)
+    sources: Annotated[list[str], Rules(min_length=1)]
 
 
-class _StopFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class _StopFile:
+    __pydantic_config__ = STRICT
 
-    responses: list[StopResponse] = Field(min_length=1)
+    responses: Annotated[list[StopResponse], Rules(min_length=1)]
 
 
 @dataclass(frozen=True)
@@ -154,20 +162,10 @@ def load_stop_rules(path: Path | None = None) -> StopRules:
     """
     path = path if path is not None else content_root() / "stop_rules.yaml"
     label = path.name
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ContentError(label, "", "file is missing") from None
-    except yaml.YAMLError as exc:
-        raise ContentError(label, "", f"not valid YAML: {exc}") from None
+    raw = read_yaml(path, label)
     if not isinstance(raw, dict):
         raise ContentError(label, "", "expected a mapping with 'responses'")
-    try:
-        parsed = _StopFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
-        raise ContentError(label, where.lstrip("."), first["msg"]) from None
+    parsed = validate(_StopFile, raw, label, format_loc)
     ids = [response.id for response in parsed.responses]
     for index, response_id in enumerate(ids):
         if response_id in ids[:index]:
@@ -177,17 +175,13 @@ def load_stop_rules(path: Path | None = None) -> StopRules:
             raise ContentError(label, "responses", f"missing required response {required!r}")
     known_sources = load_sources(path.parent / "sources.yaml")
     for index, response in enumerate(parsed.responses):
-        for source_index, source_id in enumerate(response.sources):
-            if source_id not in known_sources:
-                raise ContentError(label, f"responses[{index}].sources[{source_index}]",
-                                   f"unknown source {source_id!r} (see sources.yaml)")
+        check_sources(label, f"responses[{index}].sources", response.sources, known_sources)
     return StopRules(tuple(parsed.responses))
 
 
-@cache
 def default_stop_rules() -> StopRules:
-    """The shipped stop rules, loaded once per process."""
-    return load_stop_rules()
+    """The shipped stop rules (validated once, then read from the cache: core/content.py)."""
+    return shipped().stop_rules
 
 
 def decide(

@@ -6,19 +6,21 @@ body surfaces must touch which prop (the solver enforces it, the tests check it)
 region that should feel the stretch, the point whose path the movement arrow follows, and a
 text alternative. ``extends`` copies another pose and changes only what it lists.
 
-A broken file fails with the pose id and the field, like content files do.
+A broken file fails with the pose id and the field, like content files do. It is read with the
+one content loader (libyaml's C parser) and validated on the first run after it (or the code
+that resolves it) changed; later runs read the resolved poses from the cache (core/content.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from backrelief.core.content import ContentError, cached, parse_yaml
 from backrelief.figures.body import (
     ANGLE_KEYS,
     DOFS,
@@ -302,7 +304,9 @@ def _build(pose_id: str, data: dict[str, Any]) -> Pose:
 def parse_poses(text: str, label: str = "poses.yaml") -> dict[str, Pose]:
     """Validate and resolve every pose in a poses.yaml document."""
     try:
-        document = PoseFile.model_validate(yaml.safe_load(text))
+        document = PoseFile.model_validate(parse_yaml(text, label))
+    except ContentError as exc:
+        raise PoseError(str(exc)) from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
@@ -318,6 +322,8 @@ def parse_poses(text: str, label: str = "poses.yaml") -> dict[str, Pose]:
 
 @cache
 def pose_library() -> dict[str, Pose]:
-    """The shipped poses, loaded once per process."""
-    text = (resources.files("backrelief.figures") / "poses.yaml").read_text(encoding="utf-8")
-    return parse_poses(text)
+    """The shipped poses: validated once after a change, then read from the cache."""
+    here = Path(__file__).resolve().parent
+    path = here / "poses.yaml"
+    code = [here / name for name in ("poses.py", "body.py", "props.py", "geometry.py")]
+    return cached("poses", [path, *code], lambda: parse_poses(path.read_text(encoding="utf-8")))

@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Body
 
+from backrelief.core.content import plain
 from backrelief.core.screening import (
     AnswerError,
     ScreenResult,
@@ -61,4 +62,4 @@ def questions(recheck: bool = False) -> list[dict[str, Any]]:
     """The questions in asking order, with their group, type, wording, help and valid values."""
     definition = default_screen()
     chosen = definition.recheck_questions() if recheck else list(definition.questions)
-    return [question.model_dump(mode="json", exclude={"ask_if"}) for question in chosen]
+    return [plain(question, exclude=("ask_if",)) for question in chosen]

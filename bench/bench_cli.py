@@ -1,0 +1,89 @@
+"""CLI start-up: each command's wall time as a ratio to a baseline run in the same rounds.
+
+Goals (issue 16): ``backrelief --help`` <= 1.5x ``python -c "import click"``; ``plan --json
+--minutes 10`` and ``screen --answers - --json`` <= 2x ``--help``. Every command runs in a fresh
+process, interleaved with its baseline, ``--rounds`` times; the medians are compared. Content is
+validated once, on the first run (core/content.py): the warm-up run does that, as a person's
+first run after installing would, and its cost is shown as its own row. Bytecode is written (to
+a temporary ``PYTHONPYCACHEPREFIX``) as for an installed package.
+
+    .venv/bin/python bench/bench_cli.py [--rounds 9]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_web import CLEAR  # the clear answers the web benchmark uses too
+from table import Row, at_most, interleaved, render
+
+ROUNDS = 9
+
+
+def _runner(args: list[str], env: dict[str, str], stdin: str | None = None) -> Callable[[], float]:
+    def run() -> float:
+        start = time.perf_counter()
+        subprocess.run(args, input=stdin, env=env, capture_output=True, text=True, check=True)
+        return time.perf_counter() - start
+
+    return run
+
+
+def rows(rounds: int = ROUNDS) -> list[Row]:
+    """The CLI rows of the table (see bench/table.py)."""
+    cli = [sys.executable, "-m", "backrelief"]
+    with tempfile.TemporaryDirectory() as tmp:
+        # Compiled bytecode, as an installed package has (pip writes it): without it every run
+        # compiles the sources again, which measures the compiler, not the code.
+        base = {**os.environ, "NO_COLOR": "1", "BACKRELIEF_CACHE_DIR": f"{tmp}/cache",
+                "PYTHONPYCACHEPREFIX": f"{tmp}/pycache"}
+        for name in ("BACKRELIEF_DATABASE_URL", "PYTHONDONTWRITEBYTECODE"):
+            base.pop(name, None)
+        fresh = {**base, "BACKRELIEF_DATA_DIR": f"{tmp}/fresh"}
+        used = {**base, "BACKRELIEF_DATA_DIR": f"{tmp}/used"}
+        answers = json.dumps(CLEAR)
+        subprocess.run([*cli, "diary", "add", "--pain", "3"], env=used, check=True,
+                       capture_output=True)
+        runs = {
+            "click": _runner([sys.executable, "-c", "import click"], fresh),
+            "help": _runner([*cli, "--help"], fresh),
+            "plan": _runner([*cli, "plan", "--json", "--minutes", "10"], fresh),
+            "plan_diary": _runner([*cli, "plan", "--json", "--minutes", "10"], used),
+            "screen": _runner([*cli, "screen", "--answers", "-", "--json"], fresh, answers),
+        }
+        first = _runner([*cli, "screen", "--answers", "-", "--json"], fresh, answers)()
+        for run in runs.values():  # warm the file cache (the content cache is warm already)
+            run()
+        median = interleaved(runs, rounds)
+    help_ms = median["help"] * 1000
+    return [
+        at_most("`backrelief --help` / `python -c 'import click'`",
+                median["help"] / median["click"], 1.5, detail=f"--help {help_ms:.0f} ms"),
+        at_most("`plan --json --minutes 10` / `--help` (no diary yet)",
+                median["plan"] / median["help"], 2),
+        at_most("`plan --json --minutes 10` / `--help` (with a diary: its memory)",
+                median["plan_diary"] / median["help"], 2),
+        at_most("`screen --answers - --json` / `--help`", median["screen"] / median["help"], 2),
+        Row("first run after a content change (validates content) / `--help`", "once",
+            f"{first / median['help']:.2f}x"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    print(render(rows(parser.parse_args().rounds)))
+
+
+if __name__ == "__main__":
+    main()
