@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from backrelief.core.catalog import Catalog
-from backrelief.core.planner import MIN_MINUTES, Profile, Routine, plan_routine
-from backrelief.core.vocabulary import ConditionId
+from backrelief.core.planner import Profile, Routine, plan_routine
+from backrelief.core.vocabulary import MIN_MINUTES, ConditionId
 
 BREAK_MINUTES = MIN_MINUTES  # 3: the planner's shortest routine
 MIN_EVERY, MAX_EVERY, DEFAULT_EVERY = 15, 180, 45

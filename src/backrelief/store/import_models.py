@@ -28,9 +28,16 @@ from pydantic import (
 )
 
 from backrelief.core.catalog import Role
-from backrelief.core.planner import MAX_MINUTES, MIN_MINUTES, RegionChoice
+from backrelief.core.planner import RegionChoice
 from backrelief.core.progress import Verdict
-from backrelief.core.vocabulary import ConditionId, Equipment, Intensity, Position
+from backrelief.core.vocabulary import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    ConditionId,
+    Equipment,
+    Intensity,
+    Position,
+)
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 TechniqueId = Annotated[
