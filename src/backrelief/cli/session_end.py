@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from backrelief.core.progress import VERDICT_LABELS
 from backrelief.core.vocabulary import PAIN_MAX, PAIN_MIN
 
 if TYPE_CHECKING:
@@ -22,15 +23,6 @@ if TYPE_CHECKING:
     from backrelief.cli.player import Outcome
     from backrelief.cli.session_diary import Ending, Recorder
     from backrelief.core.planner import Routine
-
-# Same answers, same order and same words as the web's after-session form.
-VERDICT_LABELS = {
-    "better": "Felt better",
-    "same": "No change",
-    "worse": "Felt worse",
-    "stopped": "Stopped it",
-    "not_today": "Not again today",
-}
 
 
 def _ask_verdicts(routine: Routine, already: Mapping[str, str]) -> dict[str, str]:

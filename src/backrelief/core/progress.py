@@ -54,6 +54,14 @@ Direction = Literal[
 TIERS: tuple[Tier, ...] = RULE_TIERS  # most urgent first
 RATING_KINDS: tuple[RatingKind, ...] = get_args(RatingKind)
 VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
+#: The words both shells show for each verdict, in this order.
+VERDICT_LABELS: dict[Verdict, str] = {
+    "better": "Felt better",
+    "same": "No change",
+    "worse": "Felt worse",
+    "stopped": "Stopped it",
+    "not_today": "Not again today",
+}
 # Ostelo 2008 (brief 5.1): minimal important change on the 0-10 NRS is 2 points or 30%.
 MIC_POINTS = 2
 MIC_FRACTION = 0.30

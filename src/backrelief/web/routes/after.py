@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from starlette.responses import RedirectResponse, Response
 
 from backrelief.core.fields import PainScore
-from backrelief.core.progress import VERDICTS, Verdict
+from backrelief.core.progress import VERDICT_LABELS, VERDICTS, Verdict
 from backrelief.core.vocabulary import PAIN_MAX, PAIN_MIN
 from backrelief.journey.sessions import finish_after
 from backrelief.store import diary_advice, list_ratings
@@ -21,14 +21,6 @@ from backrelief.web.routes.progress import form_spread
 from backrelief.web.sessions import load_session, routine_items
 
 router = APIRouter()
-
-VERDICT_LABELS = {
-    "better": "Felt better",
-    "same": "No change",
-    "worse": "Felt worse",
-    "stopped": "Stopped it",
-    "not_today": "Not again today",
-}
 
 
 def _after_page(request: Request, session_id: int, pain: object, verdicts: Mapping[str, str],
