@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 
 from backrelief.core import content
-from backrelief.core.catalog import Step, Technique
+from backrelief.core.catalog import Step, Technique, load_catalog
+from backrelief.core.conditions import load_conditions
 from backrelief.core.content import ContentError, cached, parse_yaml, plain, validate
+from backrelief.core.screening import load_screen
+from backrelief.core.stop_rules import load_stop_rules
 
 
 @pytest.fixture
@@ -66,16 +69,22 @@ def test_an_unwritable_cache_only_costs_speed(tmp_path: Path,
 
 
 def test_the_cached_content_is_what_validation_gives(cache_dir: Path) -> None:
-    fresh = content._validate_shipped(content.content_root())
-    content.shipped.cache_clear()
-    try:
-        first = content.shipped()  # validates and stores
-        content.shipped.cache_clear()
-        second = content.shipped()  # from the file
-    finally:
-        content.shipped.cache_clear()
-    assert first == fresh and second == fresh
-    assert second is not first
+    root = content.content_root()
+    parts = {
+        content.shipped_catalog: lambda: load_catalog(root),
+        content.shipped_screen: lambda: load_screen(root / "screening.yaml"),
+        content.shipped_stop_rules: lambda: load_stop_rules(root / "stop_rules.yaml"),
+        content.shipped_conditions: lambda: load_conditions(root / "conditions.yaml"),
+    }
+    for shipped, validated in parts.items():
+        shipped.cache_clear()
+        try:
+            first = shipped()  # validates and stores
+            shipped.cache_clear()
+            second = shipped()  # from the file
+        finally:
+            shipped.cache_clear()
+        assert first == validated() and second == first and second is not first
 
 
 def test_plan_and_screen_run_without_pydantic_or_yaml(cache_dir: Path) -> None:

@@ -22,7 +22,7 @@ from backrelief.core.content import (
     content_root,
     parse_yaml,
     read_yaml,
-    shipped,
+    shipped_catalog,
     validate,
 )
 from backrelief.core.vocabulary import (
@@ -261,4 +261,4 @@ def _check_technique(label: str, technique: Technique, sources: dict[str, Source
 
 def default_catalog() -> Catalog:
     """The shipped catalogue (validated once, then read from the cache: core/content.py)."""
-    return shipped().catalog
+    return shipped_catalog()

@@ -35,7 +35,7 @@ from backrelief.core.content import (
     Rules,
     format_loc,
     read_yaml,
-    shipped,
+    shipped_conditions,
     validate,
 )
 from backrelief.core.vocabulary import ConditionId, Equipment, Intensity, Position
@@ -104,7 +104,7 @@ def _located(condition_id: str, loc: tuple[int | str, ...]) -> str:
 
 def default_conditions() -> dict[ConditionId, Condition]:
     """The shipped condition rules (validated once, then read from the cache: core/content.py)."""
-    return shipped().conditions
+    return shipped_conditions()
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import fields, is_dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -274,33 +274,41 @@ def content_files(root: Path) -> list[Path]:
     return sorted(path for path in root.rglob("*") if path.is_file())
 
 
-@dataclass(frozen=True)
-class Shipped:
-    """Every shipped content file, validated and cross-checked."""
-
-    catalog: Catalog
-    screen: ScreenDefinition
-    stop_rules: StopRules
-    conditions: dict[ConditionId, Condition]
-
-
-def _validate_shipped(root: Path) -> Shipped:
-    from backrelief.core.catalog import load_catalog
-    from backrelief.core.conditions import load_conditions
-    from backrelief.core.screening import load_screen
-    from backrelief.core.stop_rules import load_stop_rules
-
-    return Shipped(
-        catalog=load_catalog(root),
-        screen=load_screen(root / "screening.yaml"),
-        stop_rules=load_stop_rules(root / "stop_rules.yaml"),
-        conditions=load_conditions(root / "conditions.yaml"),
-    )
+def _shipped(part: str, build: Callable[[Path], T]) -> T:
+    # One file per part, so that `plan` unpickles (and imports the classes of) only what it
+    # reads; any content change renews every part.
+    root = content_root()
+    return cached(f"content-{part}", [*content_files(root), *model_modules()],
+                  lambda: build(root))
 
 
 @cache
-def shipped() -> Shipped:
-    """The shipped content, validated on the first run after it changed, then from the cache."""
-    root = content_root()
-    return cached("content", [*content_files(root), *model_modules()],
-                  lambda: _validate_shipped(root))
+def shipped_catalog() -> Catalog:
+    """The shipped techniques, education pages and sources (validated once, then cached)."""
+    from backrelief.core.catalog import load_catalog
+
+    return _shipped("catalog", load_catalog)
+
+
+@cache
+def shipped_screen() -> ScreenDefinition:
+    """The shipped safety screen (validated once, then cached)."""
+    from backrelief.core.screening import load_screen
+
+    return _shipped("screen", lambda root: load_screen(root / "screening.yaml"))
+
+
+@cache
+def shipped_stop_rules() -> StopRules:
+    """The shipped stop rules (validated once, then cached)."""
+    from backrelief.core.stop_rules import load_stop_rules
+
+    return _shipped("stop-rules", lambda root: load_stop_rules(root / "stop_rules.yaml"))
+
+
+@cache
+def shipped_conditions() -> dict[ConditionId, Condition]:
+    """The shipped condition rules (validated once, then cached)."""
+    from backrelief.core.conditions import load_conditions
+
+    return _shipped("conditions", lambda root: load_conditions(root / "conditions.yaml"))

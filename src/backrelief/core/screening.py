@@ -34,7 +34,7 @@ from backrelief.core.content import (
     check_sources,
     content_root,
     read_yaml,
-    shipped,
+    shipped_screen,
     validate,
 )
 from backrelief.core.vocabulary import (
@@ -624,7 +624,7 @@ def load_screen(path: Path | None = None) -> ScreenDefinition:
 
 def default_screen() -> ScreenDefinition:
     """The shipped screen (validated once, then read from the cache: core/content.py)."""
-    return shipped().screen
+    return shipped_screen()
 
 
 def _format_loc(loc: tuple[int | str, ...]) -> str:

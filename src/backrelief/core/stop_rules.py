@@ -22,7 +22,7 @@ from backrelief.core.content import (
     content_root,
     format_loc,
     read_yaml,
-    shipped,
+    shipped_stop_rules,
     validate,
 )
 from backrelief.core.screening import AnswerError, load_sources
@@ -181,7 +181,7 @@ def load_stop_rules(path: Path | None = None) -> StopRules:
 
 def default_stop_rules() -> StopRules:
     """The shipped stop rules (validated once, then read from the cache: core/content.py)."""
-    return shipped().stop_rules
+    return shipped_stop_rules()
 
 
 def decide(
