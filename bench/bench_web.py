@@ -139,8 +139,9 @@ def bench_http(repeat: int) -> None:
 
 def bench_cues(seconds: float, scale: float) -> None:
     from playwright.sync_api import sync_playwright
-    from tests.browser.conftest import CHROMIUM_ARGS, stop_server
+    from tests.browser.conftest import stop_server
     from tests.browser.journey import build_routine, pass_safety_check, start_player
+    from tests.conftest import CHROMIUM_ARGS
 
     chromium = os.environ.get("BACKRELIEF_CHROMIUM", "/usr/bin/chromium")
     if not Path(chromium).exists():
