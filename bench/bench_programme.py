@@ -35,18 +35,9 @@ from backrelief.store import (
     start_session,
 )
 from backrelief.store.programme import add_checkin
+from backrelief.web.api.screen import ANSWERS_EXAMPLE
 
-CLEAR = {
-    "saddle_numbness": False, "bladder_change": False, "bowel_change": False,
-    "sexual_change": False, "both_legs": False, "leg_weakness": "none", "major_trauma": False,
-    "chest_symptoms": False, "tearing_pain": False, "fever": False, "infection_risk": False,
-    "cancer_history": False, "weight_loss": False, "night_pain": False,
-    "lump_or_shape_change": False, "worse_straining": False, "nonmechanical_thoracic": False,
-    "fragility_risk": False, "sudden_onset_minor_trauma": False, "age": 40,
-    "first_episode": False, "duration_weeks": 1, "inflammatory_features": False,
-    "severe_not_coping": False, "recent_spinal_surgery": False, "spinal_fusion": False,
-    "sudden_tummy_back_pain": False, "blood_thinners": False, "pregnant": False, "pain_now": 4,
-}
+CLEAR = dict(ANSWERS_EXAMPLE)  # every screen question answered "no": the API's own example
 ROUTINE = {"items": [{"technique": t} for t in ("cat-cow", "knee-rolls", "bridge")],
            "seconds": 300, "excluded": [], "advice": []}
 

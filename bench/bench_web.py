@@ -32,6 +32,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from backrelief.web.api.screen import ANSWERS_EXAMPLE
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.browser helpers
 
 
@@ -40,17 +42,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
-CLEAR = {
-    "saddle_numbness": False, "bladder_change": False, "bowel_change": False,
-    "sexual_change": False, "both_legs": False, "leg_weakness": "none", "major_trauma": False,
-    "chest_symptoms": False, "tearing_pain": False, "fever": False, "infection_risk": False,
-    "cancer_history": False, "weight_loss": False, "night_pain": False,
-    "lump_or_shape_change": False, "worse_straining": False, "nonmechanical_thoracic": False,
-    "fragility_risk": False, "sudden_onset_minor_trauma": False, "age": 40,
-    "first_episode": False, "duration_weeks": 1, "inflammatory_features": False,
-    "severe_not_coping": False, "recent_spinal_surgery": False, "spinal_fusion": False,
-    "sudden_tummy_back_pain": False, "blood_thinners": False, "pregnant": False, "pain_now": 4,
-}
+CLEAR = dict(ANSWERS_EXAMPLE)  # every screen question answered "no": the API's own example
 
 
 def seed_diary(data_dir: Path) -> None:
