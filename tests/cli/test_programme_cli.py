@@ -97,6 +97,9 @@ def test_bad_input_exits_2_naming_the_option_and_stores_nothing(run_cli: RunCli)
         (("start", "--days", "mon,funday"), "--days"), (("start", "--at", "6pm"), "--at"),
         (("start", "--start", "tomorrow"), "--start"), (("start", "--minutes", "90"), "--minutes"),
         (("start", "--region", "neck"), "--region"), (("start", "--condition", "flu"), "--condition"),
+        # digits that str.isdigit accepts but int refuses ("³") or misreads ("٣", "５")
+        (("start", "--weeks", "³"), "--weeks"), (("start", "--weeks", "٣"), "--weeks"),
+        (("start", "--minutes", "１５"), "--minutes"),
     ]:
         result = run_cli("programme", *args)
         assert result.returncode == 2, (args, result.stderr)

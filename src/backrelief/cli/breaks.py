@@ -14,6 +14,7 @@ import time
 import click
 
 from backrelief.cli.common import fail
+from backrelief.core.vocabulary import is_ascii_number
 
 TIME_SCALE_ENV = "BACKRELIEF_TIME_SCALE"
 
@@ -26,10 +27,10 @@ def breaks(every: str, count: str | None) -> None:
     from backrelief.core.breaks import BreakError, check_every
 
     try:
-        minutes = check_every(int(every) if every.lstrip("-").isdigit() else every)
+        minutes = check_every(int(every) if is_ascii_number(every.removeprefix("-"), 6) else every)
     except BreakError as exc:
         fail("--every", exc.problem)
-    if count is not None and (not count.isdigit() or int(count) < 1):
+    if count is not None and (not is_ascii_number(count, 6) or int(count) < 1):
         fail("--count", f"must be a whole number of 1 or more, got {count!r}")
     scale = float(os.environ.get(TIME_SCALE_ENV) or 1)
     if not 0 < scale <= 100_000:

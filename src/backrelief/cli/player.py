@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from backrelief.core.timeline import Cue
+from backrelief.core.vocabulary import is_ascii_number
 
 Clock = Callable[[], float]
 BACK_GRACE = 3.0  # "back" within this many seconds of a technique's start goes to the one before
@@ -369,7 +370,7 @@ def _handle(key: str, player: Player, ui: Controls, outcome: Outcome,
         _handle_choice(key, player, ui, outcome, on_stop)
         return
     if ui.mode == "menu":
-        if key.isdigit() and 1 <= int(key) <= len(ui.menu):
+        if is_ascii_number(key, 2) and 1 <= int(key) <= len(ui.menu):
             _apply_stop_rule(ui.menu[int(key) - 1][0], player, ui, outcome, decide, on_feedback,
                              on_stop)
         elif key in ("escape", "c"):

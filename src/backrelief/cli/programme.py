@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from backrelief.cli.common import fail, print_json
+from backrelief.core.vocabulary import is_ascii_number
 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _ACTIVITY = re.compile(r"^(?P<name>.+)=(?P<score>-?\d{1,3})$")
@@ -55,7 +56,7 @@ def start(weeks: str, days: str, at_time: str, start_day: str | None, region: st
     from backrelief.core.programme import ProgrammeError, ProgrammePlan, parse_days
     from backrelief.journey.programme import local_today
 
-    if not weeks.isdigit():
+    if not is_ascii_number(weeks, 2):
         fail("--weeks", f"must be a whole number from 1 to 12, got {weeks!r}")
     match = _TIME.match(at_time)
     if match is None:
@@ -64,7 +65,7 @@ def start(weeks: str, days: str, at_time: str, start_day: str | None, region: st
         first = date.fromisoformat(start_day) if start_day else local_today()
     except ValueError:
         fail("--start", f"must be a date like 2026-12-07, got {start_day!r}")
-    if minutes is not None and not minutes.isdigit():
+    if minutes is not None and not is_ascii_number(minutes, 2):
         fail("--minutes", f"must be a whole number from 3 to 60, got {minutes!r}")
     try:
         plan = ProgrammePlan(first, int(weeks), parse_days(days),

@@ -30,6 +30,7 @@ from backrelief.core.screening import (
     evaluate,
     evaluate_recheck,
 )
+from backrelief.core.vocabulary import is_ascii_number
 
 _WIDTH = 78
 _BANNER_STYLE: dict[str, dict[str, Any]] = {
@@ -205,7 +206,7 @@ class _Terminal:
                     self.io.say("Let's go through them one at a time, so we know which.")
                 self._ask_each(step, intro=False)
                 return
-            if reply.isascii() and reply.isdigit() and 1 <= int(reply) <= len(questions):
+            if is_ascii_number(reply, 3) and 1 <= int(reply) <= len(questions):
                 question = questions[int(reply) - 1]
                 self.io.say(f"{reply}. {question.text}")
                 self.io.say(question.help, dim=True)

@@ -59,3 +59,12 @@ DEFAULT_MINUTES = 10
 POSITIONS: tuple[str, ...] = get_args(Position)
 EQUIPMENT: tuple[str, ...] = get_args(Equipment)
 CONDITION_IDS: tuple[str, ...] = get_args(ConditionId)
+
+
+def is_ascii_number(text: str, max_digits: int) -> bool:
+    """True for 1 to ``max_digits`` ASCII digits: the one test every shell applies before ``int``.
+
+    ``str.isdigit`` alone also accepts "³" (which ``int`` then refuses) and "٣" or "５" (which
+    ``int`` reads as 3 and 5), and ``int`` of thousands of digits raises.
+    """
+    return 0 < len(text) <= max_digits and text.isascii() and text.isdigit()

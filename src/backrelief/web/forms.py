@@ -12,15 +12,11 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
+from backrelief.core.vocabulary import is_ascii_number
 from backrelief.web.errors import field_name
 
 Model = TypeVar("Model", bound=BaseModel)
 
-
-def is_ascii_number(text: str, max_digits: int) -> bool:
-    """True for 1 to ``max_digits`` ASCII digits. ``str.isdigit`` alone also accepts "³"
-    (which ``int`` then refuses: a 500) and "٣" or "５" (which ``int`` reads as 3 and 5)."""
-    return 0 < len(text) <= max_digits and text.isascii() and text.isdigit()
 
 
 def form_int(form: FormData, name: str) -> int | str | None:

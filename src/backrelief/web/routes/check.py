@@ -32,13 +32,13 @@ from backrelief.core.screening import (
     ScreenResult,
     default_screen,
 )
+from backrelief.core.vocabulary import is_ascii_number
 from backrelief.journey.programme import local_today, session_due_today
 from backrelief.store import get_screen, get_session, record_result
 from backrelief.store.errors import StoreInputError
 from backrelief.store.types import utcnow
 from backrelief.web import strict_json
 from backrelief.web.context import render, web
-from backrelief.web.forms import is_ascii_number
 from backrelief.web.gate import exercise_gate, recheck_base
 from backrelief.web.ids import RowIdPath
 

@@ -27,7 +27,7 @@ from backrelief.core.programme import (
     ProgrammePlan,
     function_change,
 )
-from backrelief.core.vocabulary import CONDITION_IDS
+from backrelief.core.vocabulary import CONDITION_IDS, is_ascii_number
 from backrelief.journey import programme as journey
 from backrelief.journey.defaults import Choices, remembered_choices
 from backrelief.journey.programme_calendar import programme_calendar
@@ -89,7 +89,7 @@ def _plan(form: FormData) -> tuple[ProgrammePlan | None, dict[str, str]]:
     weeks = form_int(form, "weeks")
     days: list[int] = []
     for raw in form.getlist("days"):
-        if isinstance(raw, str) and raw.isdigit() and 0 <= int(raw) <= 6:
+        if isinstance(raw, str) and is_ascii_number(raw, 1) and int(raw) <= 6:
             days.append(int(raw))
         else:
             errors["days"] = "Choose days of the week from the list."
