@@ -139,3 +139,24 @@ def test_the_password_prompt_is_hidden_and_asked_twice(data_dir: Path) -> None:
         child.close()
     assert child.exitstatus == 0
     assert _users(data_dir)["dora"].has_password
+
+
+def test_sign_out_ends_every_session_of_that_user(run_cli: RunCli, data_dir: Path) -> None:
+    run_cli("users", "add", "erin", "--password-stdin", input=PASSWORD)
+    database = open_database(f"sqlite:///{data_dir}/backrelief.db")
+    try:
+        with database.session(write=True) as s:
+            erin = accounts.find_user(s, "erin")
+            assert erin is not None
+            tokens = [accounts.create_auth_session(s, erin.id) for _ in range(2)]
+    finally:
+        database.close()
+    result = run_cli("users", "sign-out", "erin")
+    assert result.returncode == 0 and "Signed out 2 sessions of erin" in result.stdout
+    database = open_database(f"sqlite:///{data_dir}/backrelief.db")
+    try:
+        with database.session() as s:
+            assert all(accounts.lookup_auth_session(s, token) is None for token in tokens)
+    finally:
+        database.close()
+    assert run_cli("users", "sign-out", "ghost").returncode == 2

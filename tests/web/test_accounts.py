@@ -311,3 +311,38 @@ def test_clear_answers_still_work_once_signed_in(anonymous: TestClient) -> None:
     log_in(anonymous, *BOB)
     response = anonymous.post("/api/diary/screens", json=CLEAR_ANSWERS)
     assert response.status_code == 201, response.text
+
+
+# Changing one's password ---------------------------------------------------------------------
+
+def test_changing_the_password_needs_the_current_one_and_signs_out_elsewhere(
+        accounts_db: Database) -> None:
+    new = "amber lanterns on the quay"
+    with _client(accounts_db) as laptop, _client(accounts_db) as phone:
+        log_in(laptop, *ALICE)
+        log_in(phone, *ALICE)
+        assert laptop.get("/account/password").status_code == 200
+        wrong = laptop.post("/account/password", data={"current": "not my password at all",
+                                                       "password": new, "password2": new})
+        assert wrong.status_code == 422 and 'href="#f-current"' in wrong.text
+        weak = laptop.post("/account/password", data={"current": ALICE[1],
+                                                      "password": "password1234",
+                                                      "password2": "password1234"})
+        assert weak.status_code == 422 and 'href="#f-password"' in weak.text
+        done = laptop.post("/account/password", data={"current": ALICE[1], "password": new,
+                                                      "password2": new}, follow_redirects=False)
+        assert done.status_code == 303
+        assert laptop.get("/progress", follow_redirects=False).status_code == 200
+        assert phone.get("/progress", follow_redirects=False).status_code == 303
+    with _client(accounts_db) as other:
+        refused = other.post("/login", data={"name": ALICE[0], "password": ALICE[1]})
+        assert refused.status_code == 401
+        log_in(other, ALICE[0], new)
+
+
+def test_every_page_offers_sign_out_when_signed_in(anonymous: TestClient) -> None:
+    assert 'action="/logout"' not in anonymous.get("/library").text
+    log_in(anonymous, *BOB)
+    for path in ("/", "/library", "/progress", "/programme"):
+        page = anonymous.get(path)
+        assert 'action="/logout"' in page.text and "Signed in as bob" in page.text, path

@@ -164,3 +164,27 @@ def remove(name: str, yes: bool) -> None:
     finally:
         database.close()
     click.echo(f"Removed {user.name} and their diary.")
+
+
+@users.command("sign-out")
+@click.argument("name")
+def sign_out(name: str) -> None:
+    """End every browser session and paired device of NAME (its password stays)."""
+    from backrelief.cli.diary import open_store
+    from backrelief.store import StoreInputError
+    from backrelief.store.accounts import end_all_sessions, find_user, valid_name
+
+    try:
+        valid_name(name)
+    except StoreInputError as exc:
+        _refuse(exc)
+    database = open_store()
+    try:
+        with database.session(write=True) as s:
+            user = find_user(s, name)
+            if user is None:
+                fail("NAME", f"there is no user called {name!r}")
+            ended = end_all_sessions(s, user.id)
+    finally:
+        database.close()
+    click.echo(f"Signed out {ended} session{'s' if ended != 1 else ''} of {user.name}.")

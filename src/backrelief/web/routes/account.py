@@ -304,3 +304,60 @@ async def revoke(request: Request) -> Response:
         clear_session_cookie(response, request)
         return response
     return RedirectResponse("/settings#account", status_code=303)
+
+
+# Changing one's password -----------------------------------------------------------------------
+
+def _password_page(request: Request, status_code: int = 200, *,
+                   errors: dict[str, str] | None = None) -> Response:
+    return render(request, "account_password.html", status_code=status_code,
+                  errors=errors or {}, minimum=accounts.PASSWORD_MIN)
+
+
+@router.get("/account/password", include_in_schema=False)
+def password_page(request: Request) -> Response:
+    """The form to change one's password."""
+    _accounts_on(request)
+    return _password_page(request)
+
+
+@router.post("/account/password", include_in_schema=False)
+async def change_password(request: Request) -> Response:
+    """The current password (checked and throttled like a login), then the new one twice.
+    Every session of the account ends, other browsers and paired devices included; this
+    browser gets a new one."""
+    _accounts_on(request)
+    user, name = user_of(request), signed_in_name(request)
+    if user is None or name is None:  # pragma: no cover - the middleware sends them to /login
+        raise HTTPException(401, "Log in first.")
+    form = await request.form()
+    current = form.get("current")
+    new = form.get("password")
+    new = new if isinstance(new, str) else ""
+    errors: dict[str, str] = {}
+    try:
+        accounts.check_password(name, new)
+    except StoreInputError as exc:
+        errors["password"] = exc.problem
+    if "password" not in errors and form.get("password2") != new:
+        errors["password2"] = "does not match the new password"
+    if errors:
+        return _password_page(request, 422, errors=errors)
+    database = web(request).database
+
+    def change() -> str | accounts.LoginRefused:
+        with database.session(write=True) as s:
+            try:
+                accounts.verify_login(s, name, current if isinstance(current, str) else "",
+                                      address=_address(request))
+            except accounts.LoginRefused as refused:
+                return refused  # counted, and committed with this block
+            accounts.set_password(s, user, new)
+            return accounts.create_auth_session(s, user, kind="browser")
+
+    outcome = await run_in_threadpool(change)
+    if isinstance(outcome, accounts.LoginRefused):
+        problem = str(outcome) if outcome.retry_after else "is not your current password"
+        return _password_page(request, 429 if outcome.retry_after else 422,
+                              errors={"current": problem})
+    return _signed_in(request, outcome, BROWSER_SECONDS, "/settings?password=changed#account")
