@@ -370,3 +370,19 @@ def test_a_pairing_code_signs_in_a_device_once_within_ten_minutes(
     for used, when in ((code, T0), (stale, T0 + timedelta(minutes=10)), ("not-a-code-at-all", T0)):
         with db.session(write=True) as s, pytest.raises(StoreInputError, match="code"):
             accounts.redeem_pairing_code(s, used, None, now=when)
+
+
+def test_the_safety_net_also_covers_counts_and_joins(db: Database, people: tuple[int, int]
+                                                     ) -> None:
+    from sqlalchemy import func
+
+    from backrelief.store.models import PracticeSession
+
+    alice, bob = people
+    _fill(db, alice, 7)
+    _fill(db, bob, 2)
+    with db.session(user=bob) as s:
+        assert s.scalar(select(func.count()).select_from(PainRating)) == 1
+        joined = select(func.count()).select_from(PracticeSession).join(
+            PainRating, PainRating.session_id == PracticeSession.id)
+        assert s.scalar(joined) == 1

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.sql import visitors
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from backrelief.store.models import PainRating, PracticeSession, Programme, Screen, Setting
@@ -31,6 +32,7 @@ OWNER_DEFAULT_KEY = "backrelief_owner_default"
 UNSCOPED = {"backrelief_unscoped": True}
 OWNED_MODELS: tuple[type[Any], ...] = (Screen, PracticeSession, PainRating, Programme, Setting)
 _OWNED_TABLES = frozenset(model.__table__ for model in OWNED_MODELS)
+_MODEL_OF: dict[Any, type[Any]] = {model.__table__: model for model in OWNED_MODELS}
 
 Row = TypeVar("Row", Screen, PracticeSession, PainRating, Programme)
 
@@ -73,9 +75,14 @@ def scope_statement(state: ORMExecuteState) -> None:
         return
     if state.execution_options.get("backrelief_unscoped"):
         return
-    if not any(mapper.local_table in _OWNED_TABLES for mapper in state.all_mappers):
+    # Every table the statement names, in joins, subqueries and select_from() too
+    # (``all_mappers`` sees only the top level: a COUNT over select_from(...) has none).
+    models = {_MODEL_OF[element] for element in visitors.iterate(state.statement)
+              if element in _MODEL_OF}
+    if not models:
         return
     user = owner_of(state.session)
+    # Only the user's tables this statement names: fewer options, less to compile.
     state.statement = state.statement.options(*(
         with_loader_criteria(model, model.user_id == user, include_aliases=True)
-        for model in OWNED_MODELS))
+        for model in models))
