@@ -18,8 +18,8 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.sql import visitors
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql import visitors
 
 from backrelief.store.models import PainRating, PracticeSession, Programme, Screen, Setting
 
