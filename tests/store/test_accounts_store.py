@@ -386,3 +386,22 @@ def test_the_safety_net_also_covers_counts_and_joins(db: Database, people: tuple
         joined = select(func.count()).select_from(PracticeSession).join(
             PainRating, PainRating.session_id == PracticeSession.id)
         assert s.scalar(joined) == 1
+
+
+def test_purge_drops_only_what_can_no_longer_be_used(db: Database, people: tuple[int, int]
+                                                     ) -> None:
+    alice, _ = people
+    with db.session(write=True) as s:
+        live = accounts.create_auth_session(s, alice, now=T0)
+        idle = accounts.create_auth_session(s, alice, now=T0 - timedelta(hours=13))
+        device = accounts.create_auth_session(s, alice, kind="device", now=T0 - timedelta(days=3))
+        accounts.create_pairing_code(s, alice, now=T0 - timedelta(minutes=11))
+        with pytest.raises(accounts.LoginRefused):
+            accounts.verify_login(s, "alice", "wrong password!", address="10.0.0.9",
+                                  now=T0 - timedelta(days=2))
+    with db.session(write=True) as s:
+        assert accounts.purge_expired(s, now=T0) == 4  # idle session, code, 2 old failure counts
+    with db.session() as s:
+        assert accounts.lookup_auth_session(s, live, now=T0) is not None
+        assert accounts.lookup_auth_session(s, device, now=T0) is not None
+        assert accounts.lookup_auth_session(s, idle, now=T0) is None

@@ -403,14 +403,20 @@ def list_auth_sessions(db: Session, user_id: int, *, now: datetime | None = None
 
 
 def purge_expired(db: Session, *, now: datetime | None = None) -> int:
-    """Delete sessions, invites and pairing codes that can no longer be used."""
+    """Delete sessions, invites, pairing codes and failure counts that no longer matter
+    (each login calls it, so the tables stay small without a scheduler)."""
     when = _now(now)
     counts = 0
     for statement in (
         delete(AuthSession).where((AuthSession.expires_at <= when)
-                                  | AuthSession.revoked_at.is_not(None)),
+                                  | AuthSession.revoked_at.is_not(None)
+                                  | ((AuthSession.kind == "browser")
+                                     & (AuthSession.last_seen_at <= when - BROWSER_IDLE))),
         delete(PairingCode).where(PairingCode.expires_at <= when),
         delete(Invite).where(Invite.expires_at <= when),
+        delete(LoginAttempt).where(LoginAttempt.last_failed_at <= when - FAILURE_MEMORY,
+                                   (LoginAttempt.locked_until.is_(None))
+                                   | (LoginAttempt.locked_until <= when)),
     ):
         counts += int(getattr(db.execute(statement), "rowcount", 0) or 0)
     return counts

@@ -77,7 +77,8 @@ def scope_statement(state: ORMExecuteState) -> None:
         return
     # Every table the statement names, in joins, subqueries and select_from() too
     # (``all_mappers`` sees only the top level: a COUNT over select_from(...) has none).
-    models = {_MODEL_OF[element] for element in visitors.iterate(state.statement)
+    statement: Any = state.statement  # an ORM SELECT, UPDATE or DELETE: traversible
+    models = {_MODEL_OF[element] for element in visitors.iterate(statement)
               if element in _MODEL_OF}
     if not models:
         return

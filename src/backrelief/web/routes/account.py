@@ -98,6 +98,7 @@ async def login(request: Request) -> Response:
                 return refused  # the failure counted above is committed with this block
             if old is not None:
                 accounts.end_auth_session(s, old)  # no fixation: the old id dies here
+            accounts.purge_expired(s)
             return accounts.create_auth_session(s, user.id, kind="browser")
 
     outcome = await run_in_threadpool(attempt)
