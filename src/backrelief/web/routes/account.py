@@ -177,6 +177,7 @@ async def _register(request: Request, token: str | None) -> Response:
     if errors:
         return _register_page(request, action, 422, errors=errors, name=name)
     database = web(request).database
+    old = session_token(request.scope)
 
     def create() -> str | StoreInputError:
         try:  # a refusal (a name taken) rolls back, and the invitation stays unused
@@ -185,6 +186,8 @@ async def _register(request: Request, token: str | None) -> Response:
                     user = accounts.create_user(s, name, password)
                 else:
                     user = accounts.redeem_invite(s, token, name, password)
+                if old is not None:
+                    accounts.end_auth_session(s, old)  # as at login: one session at a time
                 return accounts.create_auth_session(s, user.id, kind="browser")
         except StoreInputError as exc:
             return exc
