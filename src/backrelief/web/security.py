@@ -165,7 +165,7 @@ class LoopbackHostMiddleware:
             return
         body = (
             b"This backrelief server does not answer to that name. Open it at an address "
-            b"`backrelief serve` printed (http://127.0.0.1 or http://localhost on this "
-            b"computer).\n"
+            b"`backrelief serve` printed (on this computer, its loopback address: "
+            b"http://127.0.0.1 or http://localhost).\n"
         )
         await send_refusal(send, 400, body)
