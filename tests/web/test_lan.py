@@ -259,3 +259,38 @@ def test_a_trusted_list_that_leaves_our_client_out_changes_nothing(proxy_env: di
     finally:
         serve.stop()
 
+
+
+# --- the QR code printed in the terminal
+
+
+def _modules_from_terminal(text: str) -> list[list[bool]]:
+    """Read segno's compact terminal drawing back into rows of dark (True) modules: each
+    character is two modules, top and bottom; a full block is two light ones (the terminal's
+    foreground draws light, as the quiet zone shows)."""
+    halves = {"█": (False, False), " ": (True, True), "▀": (False, True), "▄": (True, False)}
+    rows: list[list[bool]] = []
+    for line in text.splitlines():
+        pairs = [halves[char] for char in line]
+        rows.append([top for top, _ in pairs])
+        rows.append([bottom for _, bottom in pairs])
+    return rows
+
+
+def test_the_terminal_qr_code_draws_exactly_the_code_of_the_link() -> None:
+    import segno
+
+    from backrelief.web.lan import terminal_qr
+
+    link = "https://192.168.1.20:8000/pair/" + "Xy3_" * 11
+    drawn = _modules_from_terminal(terminal_qr(link))
+    expected = segno.make(link, error="m", micro=False, boost_error=False)
+    border = 4  # the quiet zone scanners need
+    matrix = [[bool(cell) for cell in row] for row in expected.matrix_iter(border=border)]
+    assert drawn[: len(matrix)] == matrix
+    # An odd number of module rows leaves one half-row of terminal background below the
+    # quiet zone, nothing else.
+    assert len(drawn) - len(matrix) in (0, 1)
+    assert all(background for row in drawn[len(matrix):] for background in row)
+    # Error correction M, and it fits an 80-column terminal.
+    assert expected.designator.endswith("-M") and len(matrix[0]) <= 80
