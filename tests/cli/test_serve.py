@@ -7,6 +7,7 @@ import hashlib
 import socket
 import ssl
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from backrelief.web.tls import self_signed
 from tests.conftest import RunCli
 from tests.store.conftest import fresh_pg_schema, postgres_server_url  # noqa: F401 (fixtures)
-from tests.web.test_lan import free_port, get, start_serve, this_lan_ip, wait_until_up
+from tests.web.test_lan import Serve, free_port, get, start_serve, this_lan_ip, wait_until_up
 
 
 def _one_error_line(result: subprocess.CompletedProcess[str], field: str) -> str:
@@ -89,6 +90,18 @@ def test_several_workers_on_sqlite_are_refused(run_cli: RunCli, data_dir: Path) 
     assert "PostgreSQL" in line
 
 
+def _printed_fingerprint(serve: Serve) -> str:
+    heading = serve.wait_for("fingerprint")
+    assert "check that the phone shows the same" in heading
+    index = serve.lines.index(heading)
+    deadline = time.monotonic() + 10
+    while len(serve.lines) < index + 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first, second = (line.strip() for line in serve.lines[index + 1:index + 3])
+    assert max(len(line) for line in serve.lines[index:index + 3]) <= 80
+    return f"{first}:{second}"
+
+
 def _served_fingerprint(host: str, port: int) -> str:
     context = ssl.create_default_context()
     context.check_hostname = False
@@ -108,7 +121,7 @@ def test_tls_on_every_address_serves_the_certificate_it_printed(data_dir: Path) 
                         {"BACKRELIEF_DATA_DIR": str(data_dir)})
     try:
         assert serve.wait_for("running at") .split()[4] == f"https://{lan_ip}:{port}/"
-        printed = serve.wait_for("fingerprint").split(": ", 1)[1]
+        printed = _printed_fingerprint(serve)
         wait_until_up(lan_ip, port, tls=True)
         assert _served_fingerprint(lan_ip, port) == printed
         assert (data_dir / "tls" / "lan-key.pem").stat().st_mode & 0o077 == 0
@@ -123,7 +136,7 @@ def test_tls_on_every_address_serves_the_certificate_it_printed(data_dir: Path) 
     serve = start_serve(["--host", "0.0.0.0", "--port", str(port), "--tls"],
                         {"BACKRELIEF_DATA_DIR": str(data_dir)})
     try:
-        assert serve.wait_for("fingerprint").split(": ", 1)[1] == printed
+        assert _printed_fingerprint(serve) == printed
     finally:
         serve.stop()
 

@@ -222,8 +222,10 @@ def serve(host: str | None, port: int, lan: bool, tls: bool, cert: Path | None,
     base = f"{scheme}://{shown}:{port}"
     click.echo(f"backrelief is running at {base}/ (press Ctrl+C to stop)")
     if files is not None:
-        click.echo(f"certificate SHA-256 fingerprint: {files.fingerprint}")
-        click.echo("  (check that the phone shows the same before you accept the certificate)")
+        # Two lines of 16 pairs: the whole of it fits an 80-column terminal and a phone screen.
+        click.echo("certificate SHA-256 fingerprint (check that the phone shows the same):")
+        click.echo(f"  {files.fingerprint[:47]}")
+        click.echo(f"  {files.fingerprint[48:]}")
     if lan:
         _print_pairing(base)
         if files is None:
@@ -264,9 +266,13 @@ def _check_workers_database() -> None:
 
 def _print_pairing(base: str) -> None:
     """Print a one-use link that signs a phone in to the owner's account, and its QR code."""
+    from backrelief.store.errors import StoreError
     from backrelief.web.lan import owner_pairing_link, terminal_qr
 
-    link, minutes = owner_pairing_link(base)
+    try:
+        link, minutes = owner_pairing_link(base)
+    except StoreError as exc:
+        raise click.ClickException(f"cannot make a pairing link: {exc}") from None
     click.echo(f"pair a phone: open {link}")
     click.echo(f"  or scan this code (single use, valid {minutes} minutes):")
     click.echo(terminal_qr(link))

@@ -102,18 +102,22 @@ def terminal_qr(text: str) -> str:
     return out.getvalue().rstrip("\n")
 
 
+
 def owner_pairing_link(base_url: str) -> tuple[str, int]:
     """A fresh single-use pairing link for the owner's account under ``base_url``
-    (``https://192.168.1.20:8000``), and how many minutes it stays valid."""
-    import importlib
+    (``https://192.168.1.20:8000``), and how many minutes it stays valid.
 
+    Made through ``store.accounts`` like every pairing code, so only its hash is stored and the
+    server that redeems it (any worker) finds it in the database.
+    """
+    from backrelief.store import accounts
     from backrelief.store.db import open_database
 
-    accounts = importlib.import_module("backrelief.store.accounts")  # TODO(lan): after merge
     database = open_database()
     try:
         with database.session(write=True) as session:
             code = accounts.create_pairing_code(session, accounts.owner_id(session))
     finally:
         database.close()
-    return f"{base_url}/pair/{code}", 10
+    minutes = int(accounts.PAIRING_LIFETIME.total_seconds() // 60)
+    return f"{base_url}/pair/{code}", minutes
