@@ -34,6 +34,12 @@ def test_accounts_forced_off_beyond_loopback_is_refused(run_cli: RunCli, args: l
     assert "BACKRELIEF_ACCOUNTS=off" in line and "anyone on the network" in line
 
 
+def test_a_public_name_behind_a_proxy_without_accounts_is_refused(run_cli: RunCli) -> None:
+    result = run_cli("serve", "--port", "8765", env={"BACKRELIEF_ACCOUNTS": "off",
+                                                     "BACKRELIEF_PUBLIC_HOST": "back.example.org"})
+    assert "anyone on the network" in _one_error_line(result, "BACKRELIEF_PUBLIC_HOST")
+
+
 def test_lan_and_host_together_are_refused(run_cli: RunCli) -> None:
     _one_error_line(run_cli("serve", "--lan", "--host", "0.0.0.0"), "--host")
 

@@ -104,14 +104,15 @@ def served_names(bind: str, lan_ip: str | None) -> list[str]:
 
 
 def _accounts_for(beyond_loopback: bool, where: str) -> None:
-    """Switch accounts on for an address beyond loopback, or refuse when they are forced off."""
+    """Switch accounts on for an address beyond loopback (or a public name behind a proxy),
+    or refuse when they are forced off; ``where`` names the option or variable to blame."""
     if not beyond_loopback:
         return
     setting = os.environ.get(ACCOUNTS_ENV, "").strip().lower()
     if setting in ACCOUNTS_OFF:
         fail(
             where,
-            f"listens beyond this computer, but {ACCOUNTS_ENV}={setting}: without accounts anyone "
+            f"serves beyond this computer, but {ACCOUNTS_ENV}={setting}: without accounts anyone "
             "on the network could read and change your pain diary. Unset "
             f"{ACCOUNTS_ENV} (accounts are then switched on), or serve on 127.0.0.1 only.",
         )
@@ -189,7 +190,10 @@ def serve(host: str | None, port: int, lan: bool, tls: bool, cert: Path | None,
             lan_ip = lan_address()
         except NoLanAddress:
             lan_ip = None
-    _accounts_for(beyond, "--lan" if lan else "--host")
+    # Behind a proxy we listen on loopback, but the proxy brings the network in.
+    proxied = bool(os.environ.get("BACKRELIEF_PUBLIC_HOST", "").strip())
+    _accounts_for(beyond or proxied,
+                  "--lan" if lan else "--host" if beyond else "BACKRELIEF_PUBLIC_HOST")
     names = served_names(bind, lan_ip) if beyond else []
     public_ip = lan_ip or (bind.strip("[]") if beyond else "127.0.0.1")
     files = _tls_files(tls, cert, key, public_ip, names)
