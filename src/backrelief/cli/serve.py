@@ -116,7 +116,9 @@ def _accounts_for(beyond_loopback: bool, where: str) -> None:
             "on the network could read and change your pain diary. Unset "
             f"{ACCOUNTS_ENV} (accounts are then switched on), or serve on 127.0.0.1 only.",
         )
-    os.environ[ACCOUNTS_ENV] = "on"
+    if setting in ("", "on"):
+        os.environ[ACCOUNTS_ENV] = "on"
+    # Anything else is left for WebConfig to refuse ("must be on or off"), never overwritten.
 
 
 def _tls_files(tls: bool, cert: Path | None, key: Path | None, ip: str,

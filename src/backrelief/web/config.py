@@ -37,6 +37,12 @@ class WebConfig:
     # Empty: no proxy is trusted and X-Forwarded-* headers are ignored (uvicorn's
     # proxy_headers off). Only ``serve`` reads it; the app never looks at those headers.
     trusted_proxies: tuple[str, ...] = ()
+    # Accounts (issue 13): off on loopback unless BACKRELIEF_ACCOUNTS=on; ``serve`` turns them
+    # on whenever it listens beyond loopback. Off, there is no login and every request acts as
+    # the owner account, exactly as before accounts existed.
+    accounts: bool = False
+    # Anyone may register at /register (BACKRELIEF_SIGNUP=open); otherwise only with an invite.
+    signup_open: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> WebConfig:
@@ -51,8 +57,29 @@ class WebConfig:
                 raise ConfigError("BACKRELIEF_TEST_TIME_SCALE", f"not a number: {raw!r}") from None
             if not 0.01 <= scale <= 1000:
                 raise ConfigError("BACKRELIEF_TEST_TIME_SCALE", "must be between 0.01 and 1000")
-        return cls(time_scale=scale, allowed_hosts=allowed_hosts_from_env(env),
-                   trusted_proxies=trusted_proxies_from_env(env))
+        allowed_hosts = allowed_hosts_from_env(env)
+        # Served beyond loopback (serve's LAN names, a proxy's public name): accounts on unless
+        # said otherwise, and "off" refused, as `serve` does; this also covers running the app
+        # factory under uvicorn or gunicorn directly.
+        beyond = len(allowed_hosts) > len(LOOPBACK_HOSTS)
+        accounts = _choice(env, "BACKRELIEF_ACCOUNTS", {"on": True, "off": False}, beyond)
+        if beyond and not accounts:
+            raise ConfigError("BACKRELIEF_ACCOUNTS", "is off, but the app is served beyond this "
+                              "computer (BACKRELIEF_PUBLIC_HOST or BACKRELIEF_SERVED_HOSTS); "
+                              "without accounts anyone on the network could read the diary")
+        signup = _choice(env, "BACKRELIEF_SIGNUP", {"open": True, "invite": False}, False)
+        return cls(time_scale=scale, allowed_hosts=allowed_hosts,
+                   trusted_proxies=trusted_proxies_from_env(env), accounts=accounts,
+                   signup_open=signup)
+
+
+def _choice(env: dict[str, str], variable: str, values: dict[str, bool], default: bool) -> bool:
+    raw = env.get(variable, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in values:
+        raise ConfigError(variable, f"must be {' or '.join(values)}, got {raw!r}")
+    return values[raw]
 
 
 def _names(raw: str) -> list[str]:

@@ -12,6 +12,7 @@ from backrelief.journey.sessions import finished_count
 from backrelief.store import latest_screen, list_ratings
 from backrelief.store.sessions import latest_unfinished_session
 from backrelief.store.types import utcnow
+from backrelief.web.auth import user_of
 from backrelief.web.context import render, web
 
 router = APIRouter()
@@ -24,7 +25,7 @@ CONTINUE_WITHIN = timedelta(hours=12)
 def home(request: Request) -> Response:
     """Home."""
     now = utcnow()
-    with web(request).database.session() as s:
+    with web(request).database.session(user=user_of(request)) as s:
         screen = latest_screen(s)
         # What the page shows, read by LIMIT and COUNT, never the whole diary (issue 16).
         unfinished = latest_unfinished_session(s, since=now - CONTINUE_WITHIN)
