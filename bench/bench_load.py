@@ -63,12 +63,14 @@ HELLO_APP = textwrap.dedent("""
 class Tally:
     """Latencies (seconds) and errors of one run."""
 
-    latencies: list[float] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)  # every request but the logins
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
+    login_latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     logins: int = 0
 
-    def percentile(self, fraction: float) -> float:
-        ordered = sorted(self.latencies)
+    def percentile(self, fraction: float, values: list[float] | None = None) -> float:
+        ordered = sorted(self.latencies if values is None else values)
         return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] if ordered else 0.0
 
 
@@ -149,7 +151,9 @@ async def timed(tally: Tally, request: Awaitable[httpx.Response], expected: int,
     except httpx.HTTPError as exc:
         tally.errors.append(f"{what}: {type(exc).__name__}: {exc}")
         return
-    tally.latencies.append(time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    tally.latencies.append(elapsed)
+    tally.by_kind.setdefault(what, []).append(elapsed)
     if response.status_code != expected:
         tally.errors.append(f"{what}: {response.status_code} {response.text[:80]!r}")
 
@@ -163,7 +167,7 @@ async def backrelief_user(client: httpx.AsyncClient, name: str, until: float, ta
                           pause: float) -> None:
     started = time.perf_counter()
     response = await client.post("/login", data={"name": name, "password": PASSWORD})
-    tally.latencies.append(time.perf_counter() - started)
+    tally.login_latencies.append(time.perf_counter() - started)
     if response.status_code not in (302, 303):
         tally.errors.append(f"login: {response.status_code} {response.text[:80]!r}")
         return
@@ -254,6 +258,12 @@ def main() -> None:
     ratio99 = ours.percentile(0.99) / bare.percentile(0.99) if bare.latencies else float("nan")
     print(f"ratio backrelief / hello: p50 {ratio50:.2f}x, p99 {ratio99:.2f}x, throughput "
           f"{len(ours.latencies) / max(1, len(bare.latencies)):.2f}x")
+    for kind, values in sorted(ours.by_kind.items()):
+        print(f"  {kind:<10} p50 {ours.percentile(0.5, values) * 1000:6.1f} ms  "
+              f"p99 {ours.percentile(0.99, values) * 1000:6.1f} ms")
+    print(f"  logins (Argon2id, all {len(ours.login_latencies)} at once at the start, not in the "
+          f"figures above): p50 {ours.percentile(0.5, ours.login_latencies) * 1000:.0f} ms, "
+          f"max {max(ours.login_latencies, default=0) * 1000:.0f} ms")
     for error in sorted(set(ours.errors))[:10]:
         print(f"  error: {error}  (x{ours.errors.count(error)})")
     if ours.latencies:
