@@ -46,6 +46,8 @@ def test_pairing_link_signs_a_phone_in_once(data_dir: Path) -> None:
         with httpx.Client(base_url=base) as phone:
             page = phone.get(link)
             assert page.status_code == 200  # a page with one button: previews don't use it up
+            # It says itself that offline use needs --tls; the site-wide notice is not doubled.
+            assert "--tls" in page.text and 'id="insecure-note"' not in page.text
             done = phone.post(f"/pair/{code}", data={"label": "Pixel"})
             assert done.status_code == 303
             cookie = next(c for c in phone.cookies.jar)
