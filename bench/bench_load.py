@@ -277,8 +277,9 @@ def main() -> None:
     print(f"  logins (Argon2id, {len(ours.login_latencies)} arriving over {ours.ramp:g} s, all done "
           f"before the figures above start): p50 {ours.percentile(0.5, ours.login_latencies) * 1000:.0f} ms, "
           f"max {max(ours.login_latencies, default=0) * 1000:.0f} ms")
-    for error in sorted(set(ours.errors))[:10]:
-        print(f"  error: {error}  (x{ours.errors.count(error)})")
+    for label, tally in (("backrelief", ours), ("hello", bare)):
+        for error in sorted(set(tally.errors))[:10]:
+            print(f"  {label} error: {error}  (x{tally.errors.count(error)})")
     if ours.latencies:
         print(f"mean {statistics.fmean(ours.latencies) * 1000:.1f} ms")
 
