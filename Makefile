@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run session test test-fast lint docs bench figures icons clean
+.PHONY: setup run session test test-fast lint docs bench bench-load figures icons clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ icons: setup
 # bench/table.py); each script also runs on its own for its detailed figures.
 bench: setup
 	$(BIN)/python bench/run.py
+
+# Issue 13's load run, on its own (3 minutes, and it needs PostgreSQL: set
+# BACKRELIEF_TEST_DATABASE_URL): 50 users for 60 s against `serve --workers 2`, beside a bare
+# hello app served alike. Not in the table above: its p50/p99 need the whole run to mean much.
+bench-load: setup
+	$(BIN)/python bench/bench_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

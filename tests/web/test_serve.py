@@ -1,4 +1,5 @@
-"""`backrelief serve`: loopback only, a clear refusal otherwise, and the time-scale setting."""
+"""`backrelief serve`: beyond loopback only with accounts, a clear refusal otherwise, and the
+time-scale setting. (More of serve: tests/cli/test_serve.py, tests/web/test_lan.py.)"""
 
 from __future__ import annotations
 
@@ -12,14 +13,16 @@ from tests.conftest import RunCli
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.5", "example.com", "::", "10.0.0.1"])
-def test_non_loopback_hosts_are_refused_with_exit_2(run_cli: RunCli, host: str) -> None:
-    result = run_cli("serve", "--host", host, "--port", "8765")
+def test_non_loopback_hosts_without_accounts_are_refused_with_exit_2(run_cli: RunCli,
+                                                                     host: str) -> None:
+    result = run_cli("serve", "--host", host, "--port", "8765",
+                     env={"BACKRELIEF_ACCOUNTS": "off"})
     assert result.returncode == 2
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("backrelief: error: --host: ")
-    assert "not a loopback address" in lines[0] and "127.0.0.1" in lines[0]
+    assert "BACKRELIEF_ACCOUNTS=off" in lines[0] and "127.0.0.1" in lines[0]
 
 
 def test_a_port_in_use_is_refused(run_cli: RunCli) -> None:

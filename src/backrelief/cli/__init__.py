@@ -33,8 +33,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "programme": ("programme", "programme", "A programme of weeks that progresses with your pain response."),
     "report": ("programme", "report", "Write a PDF summary of your diary for a clinician."),
     "breaks": ("breaks", "breaks", "Remind you to take a short desk break every N minutes."),
-    "serve": ("serve", "serve", "Start the web app on this computer."),
+    "serve": ("serve", "serve", "Start the web app on this computer or your network."),
     "users": ("users", "users", "Accounts for the web app: invite, add, list, remove."),
+    "db": ("db", "db", "Upgrade the database schema, or show its revision."),
     "figures": ("figures", "figures", "Write the step illustrations as SVG files."),
 }
 

@@ -1,25 +1,56 @@
-"""`backrelief serve`: start the web app on this computer.
+"""`backrelief serve`: start the web app on this computer, its network, or behind a proxy.
 
-There are no accounts yet, so the app is single-user: whoever can reach the server can read and
-change the diary. It therefore listens on a loopback address only and refuses anything else
-with exit status 2 (the bad-input contract) and a message saying why and what to do. The web
-app itself also refuses requests whose Host header is not a loopback name
-(``backrelief.web.security``), which stops DNS-rebinding pages in the browser.
+Who can reach the server decides what it asks of them:
 
-uvicorn and FastAPI are imported inside the function so that ``backrelief --help`` stays fast.
+- On loopback (the default, ``127.0.0.1``) only this computer can, and the app stays as simple
+  as ever: no login unless ``BACKRELIEF_ACCOUNTS=on``.
+- ``--lan`` listens on this computer's address on the local network (``web.lan``), so a phone
+  on the same Wi-Fi can open it, and ``--host`` listens on any address given. Beyond loopback,
+  anyone on the network could read and change the diary, so accounts are switched on
+  automatically; ``BACKRELIEF_ACCOUNTS=off`` with such an address is refused (exit 2, the
+  bad-input contract) with a message saying why. ``--lan`` prints a pairing link and its QR
+  code: opening it on the phone signs that device in to the owner's account.
+- ``--tls`` serves HTTPS with a self-signed certificate (``web.tls``) and prints its
+  fingerprint; ``--cert/--key`` use one's own. A phone needs HTTPS for offline play and the
+  screen wake lock.
+- ``--workers N`` starts N processes (uvicorn's supervisor, the app built by a factory in each
+  from the environment). Several workers need PostgreSQL: the SQLite store serialises writers
+  with a lock inside one process (``store.db.Database._write_lock``, issue 16), which a second
+  process would not share, so writers of different processes would meet in SQLite's busy
+  handler again, the 2-second p99 that lock was made to end, for no gain in throughput (SQLite
+  has one writer at a time anyway). One process already serves a household; ``--workers 2``
+  or more with SQLite is refused with a message naming ``--workers``.
+
+The app refuses any request whose Host header is not a name it is served under
+(``web.security``); ``serve`` tells the app (and its workers) which names those are through
+``BACKRELIEF_SERVED_HOSTS``. Proxy headers are believed only from ``BACKRELIEF_TRUSTED_PROXIES``.
+
+uvicorn, FastAPI and cryptography are imported inside the function so that ``backrelief --help``
+stays fast.
 """
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import os
 import socket
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from backrelief.cli.common import fail
 
+if TYPE_CHECKING:
+    from backrelief.web.tls import TLSFiles
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+MAX_WORKERS = 32
+ACCOUNTS_ENV = "BACKRELIEF_ACCOUNTS"
+ACCOUNTS_OFF = frozenset({"off", "0", "false", "no"})
+ALL_ADDRESSES = frozenset({"0.0.0.0", "::", "[::]"})
 
 
 def is_loopback(host: str) -> bool:
@@ -33,53 +64,158 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _port_free(host: str, port: int) -> bool:
+def _check_bind(host: str, port: int) -> None:
+    """Fail with a clear line when ``host:port`` cannot be listened on, before uvicorn would
+    fail with a traceback."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host.strip("[]"), port))
-        except OSError:
-            return False
-    return True
+        except socket.gaierror:
+            fail("--host", f"{host!r} is not an address or a name this computer can resolve")
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                fail("--port", f"port {port} on {host} is already in use; choose another with "
+                     "--port")
+            if exc.errno == errno.EADDRNOTAVAIL:
+                fail("--host", f"{host} is not an address of this computer; use --lan to find "
+                     "it, or 0.0.0.0 for every address")
+            fail("--port", f"cannot listen on {host} port {port}: {exc.strerror or exc}")
+
+
+def _lan_ip() -> str:
+    from backrelief.web.lan import NoLanAddress, lan_address
+
+    try:
+        return lan_address()
+    except NoLanAddress as exc:
+        fail("--lan", str(exc))
+
+
+def served_names(bind: str, lan_ip: str | None) -> list[str]:
+    """The Host names the app must answer to when listening on ``bind`` (besides loopback):
+    the address itself, or for every address (``0.0.0.0``) the LAN address and host names."""
+    from backrelief.web.lan import host_names
+
+    if bind.lower() in ALL_ADDRESSES or lan_ip == bind:
+        return [name for name in (lan_ip, *host_names()) if name]
+    return [bind.strip("[]").lower()]
+
+
+def _accounts_for(beyond_loopback: bool, where: str) -> None:
+    """Switch accounts on for an address beyond loopback (or a public name behind a proxy),
+    or refuse when they are forced off; ``where`` names the option or variable to blame."""
+    if not beyond_loopback:
+        return
+    setting = os.environ.get(ACCOUNTS_ENV, "").strip().lower()
+    if setting in ACCOUNTS_OFF:
+        fail(
+            where,
+            f"serves beyond this computer, but {ACCOUNTS_ENV}={setting}: without accounts anyone "
+            "on the network could read and change your pain diary. Unset "
+            f"{ACCOUNTS_ENV} (accounts are then switched on), or serve on 127.0.0.1 only.",
+        )
+    if setting in ("", "on"):
+        os.environ[ACCOUNTS_ENV] = "on"
+    # Anything else is left for WebConfig to refuse ("must be on or off"), never overwritten.
+
+
+def _tls_files(tls: bool, cert: Path | None, key: Path | None, ip: str,
+               names: list[str]) -> TLSFiles | None:
+    from backrelief.web.tls import TLSFileError, check_pair, self_signed
+
+    if tls and (cert or key):
+        fail("--tls", "makes its own certificate; give either --tls or --cert with --key")
+    if (cert is None) != (key is None):
+        fail("--key" if key is None else "--cert",
+             "is missing: --cert and --key are given together")
+    try:
+        if cert is not None and key is not None:
+            return check_pair(cert, key)
+        if tls:
+            from backrelief.config import ConfigError, load_config
+
+            try:
+                data_dir = load_config().data_dir
+            except ConfigError as exc:
+                fail(exc.setting, exc.problem)
+            try:
+                return self_signed(data_dir, ip, tuple(name for name in names if name != ip))
+            except OSError as exc:
+                fail("--tls", f"cannot write the certificate in {data_dir}: "
+                     f"{exc.strerror or exc}")
+    except TLSFileError as exc:
+        fail(exc.option, exc.problem)
+    return None
 
 
 @click.command("serve")
-@click.option("--host", default=DEFAULT_HOST, show_default=True,
-              help="Loopback address to listen on (127.0.0.1, ::1 or localhost).")
+@click.option("--host", default=None,
+              help="Address to listen on [default: 127.0.0.1]. Beyond loopback, accounts are "
+                   "switched on.")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535),
               help="Port to listen on.")
-def serve(host: str, port: int) -> None:
-    """Start the web app on this computer and print its address.
+@click.option("--lan", is_flag=True,
+              help="Listen on this computer's local-network address and print a pairing link "
+                   "and QR code for a phone.")
+@click.option("--tls", is_flag=True,
+              help="Serve HTTPS with a self-signed certificate (kept in the data directory); "
+                   "prints its fingerprint.")
+@click.option("--cert", type=click.Path(path_type=Path), default=None,
+              help="Your own certificate (PEM) for HTTPS, with --key.")
+@click.option("--key", type=click.Path(path_type=Path), default=None,
+              help="The private key (PEM, unencrypted) of --cert.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, MAX_WORKERS),
+              help="Worker processes; more than 1 needs PostgreSQL (BACKRELIEF_DATABASE_URL).")
+def serve(host: str | None, port: int, lan: bool, tls: bool, cert: Path | None,
+          key: Path | None, workers: int) -> None:
+    """Start the web app and print its address.
 
-    Single-user, with no accounts yet: it only listens on this computer's loopback address.
+    On 127.0.0.1 (the default) only this computer can open it. With --lan a phone on the same
+    network can: open the printed link or scan the QR code. Add --tls for offline use on the
+    phone.
     """
-    host = host.strip()  # " localhost " from a script's quoting is localhost, not a bad port
-    if not host:
-        fail("--host", "is empty; use 127.0.0.1 (the default) or localhost")
-    if not is_loopback(host):
-        fail(
-            "--host",
-            f"{host!r} is not a loopback address. backrelief has no accounts yet, so anyone who "
-            "could reach the server could read and change your pain diary. Use --host 127.0.0.1 "
-            "(the default) or localhost, and open the address in a browser on this computer.",
-        )
-    if not _port_free(host, port):
-        fail("--port", f"port {port} on {host} is already in use; choose another with --port")
+    if host is not None:
+        host = host.strip()  # " localhost " from a script's quoting is localhost
+        if not host:
+            fail("--host", "is empty; use 127.0.0.1 (the default), or --lan for your network")
+        if lan:
+            fail("--host", "give either --host or --lan (which finds this computer's address)")
+    lan_ip = _lan_ip() if lan else None
+    bind = lan_ip or host or DEFAULT_HOST
+    beyond = not is_loopback(bind)
+    if bind.lower() in ALL_ADDRESSES:
+        from backrelief.web.lan import NoLanAddress, lan_address
 
-    import uvicorn
+        try:
+            lan_ip = lan_address()
+        except NoLanAddress:
+            lan_ip = None
+    # Behind a proxy we listen on loopback, but the proxy brings the network in.
+    proxied = bool(os.environ.get("BACKRELIEF_PUBLIC_HOST", "").strip())
+    _accounts_for(beyond or proxied,
+                  "--lan" if lan else "--host" if beyond else "BACKRELIEF_PUBLIC_HOST")
+    names = served_names(bind, lan_ip) if beyond else []
+    public_ip = lan_ip or (bind.strip("[]") if beyond else "127.0.0.1")
+    files = _tls_files(tls, cert, key, public_ip, names)
+    _check_bind(bind, port)
 
     from backrelief.config import ConfigError
     from backrelief.store.errors import StoreError
-    from backrelief.web.app import create_app
-    from backrelief.web.config import LOOPBACK_HOSTS, WebConfig
+    from backrelief.web.config import SERVED_HOSTS_ENV, WebConfig
     from backrelief.web.config import ConfigError as WebConfigError
 
+    os.environ[SERVED_HOSTS_ENV] = ",".join(names)
+    app: Any = "backrelief.web.app:create_app"
     try:
         config = WebConfig.from_env()
-        config = WebConfig(time_scale=config.time_scale,
-                           allowed_hosts=(*LOOPBACK_HOSTS, host.strip().lower()))
-        app = create_app(config)
+        if workers > 1:
+            _check_workers_database()
+        else:
+            from backrelief.web.app import create_app
+
+            app = create_app(config)
     except WebConfigError as exc:
         fail(exc.variable, str(exc).split(": ", 1)[1])
     except ConfigError as exc:
@@ -87,10 +223,62 @@ def serve(host: str, port: int) -> None:
     except StoreError as exc:
         raise click.ClickException(f"cannot open the diary: {exc}") from None
 
-    shown = f"[{host.strip('[]')}]" if ":" in host else host
-    click.echo(f"backrelief is running at http://{shown}:{port}/ (press Ctrl+C to stop)")
+    scheme = "https" if files else "http"
+    shown = f"[{public_ip}]" if ":" in public_ip else public_ip
+    base = f"{scheme}://{shown}:{port}"
+    click.echo(f"backrelief is running at {base}/ (press Ctrl+C to stop)")
+    if files is not None:
+        # Two lines of 16 pairs: the whole of it fits an 80-column terminal and a phone screen.
+        click.echo("certificate SHA-256 fingerprint (check that the phone shows the same):")
+        click.echo(f"  {files.fingerprint[:47]}")
+        click.echo(f"  {files.fingerprint[48:]}")
+    if lan:
+        _print_pairing(base)
+        if files is None:
+            click.echo("offline use on the phone needs HTTPS: add --tls")
     if config.time_scale != 1:
         click.echo(f"test mode: the player runs {config.time_scale:g}x faster "
                    "(BACKRELIEF_TEST_TIME_SCALE)", err=True)
-    uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning", access_log=False,
-                server_header=False, proxy_headers=False)
+
+    import uvicorn
+
+    uvicorn.run(
+        app, factory=workers > 1, workers=workers if workers > 1 else None,
+        host=bind.strip("[]"), port=port, log_level="warning", access_log=False,
+        server_header=False,
+        # Off unless proxies are listed: X-Forwarded-For/-Proto from anyone else change nothing.
+        proxy_headers=bool(config.trusted_proxies),
+        forwarded_allow_ips=list(config.trusted_proxies) or None,
+        ssl_certfile=str(files.cert_path) if files else None,
+        ssl_keyfile=str(files.key_path) if files else None,
+    )
+
+
+def _check_workers_database() -> None:
+    """Refuse several workers on SQLite (see the module docstring), and open (and migrate)
+    the database once here so that workers start on the current schema and a bad URL is one
+    line before any worker starts."""
+    from backrelief.store.db import open_database
+
+    database = open_database()
+    try:
+        if database.dialect == "sqlite":
+            fail("--workers", "more than 1 needs PostgreSQL (set BACKRELIEF_DATABASE_URL); "
+                 "with SQLite one worker serves every request (its writers queue in one "
+                 "process)")
+    finally:
+        database.close()
+
+
+def _print_pairing(base: str) -> None:
+    """Print a one-use link that signs a phone in to the owner's account, and its QR code."""
+    from backrelief.store.errors import StoreError
+    from backrelief.web.lan import owner_pairing_link, terminal_qr
+
+    try:
+        link, minutes = owner_pairing_link(base)
+    except StoreError as exc:
+        raise click.ClickException(f"cannot make a pairing link: {exc}") from None
+    click.echo(f"pair a phone: open {link}")
+    click.echo(f"  or scan this code (single use, valid {minutes} minutes):")
+    click.echo(terminal_qr(link))

@@ -101,9 +101,25 @@ def create_app(
 def _compress(app: FastAPI) -> None:
     """Gzip on the wire, outermost, for pages, scripts, styles, SVG figures and JSON of 500 bytes
     or more, when the browser accepts it. Level 6: most of level 9's saving for less CPU on
-    every page. BREACH (guessing a secret from compressed sizes) needs an attacker who both
-    injects text into a page and watches its size on the network; this app answers on loopback
-    only (``security.LoopbackHostMiddleware``), so kept simple on purpose."""
+    every page.
+
+    BREACH (recovering a secret from the compressed size of responses) needs a secret in a
+    response body, attacker-chosen text reflected in the same body, and an attacker who
+    watches the sizes of the encrypted traffic while making the victim's browser send many
+    requests. Served beyond loopback (``serve --lan``, a proxy) the last is plausible on a
+    shared Wi-Fi, so compression stays on only because the first two do not meet:
+
+    - no page carries a reusable secret: CSRF is checked on Fetch Metadata and Origin headers
+      (``web.csrf``), with no token in forms; the session id travels only in the cookie
+      header, which gzip never touches; pairing links are printed in the server's terminal;
+    - the one page whose body holds a code (a pairing or invite link's own page, in its form
+      action) can only be requested by someone who already has the code, and reflects nothing
+      else from the request;
+    - the pages reflect request text only after validating it (known technique ids, numbers,
+      choices), and the session cookie is SameSite=Lax, so cross-site subresource and fetch
+      requests carry no session at all.
+
+    Revisit this if a page ever echoes free text from a URL next to account data."""
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
 
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+#: Names a reverse proxy forwards to us (``backrelief.example.org``), comma-separated.
+PUBLIC_HOST_ENV = "BACKRELIEF_PUBLIC_HOST"
+#: Set by ``backrelief serve`` for its worker processes: the addresses it listens on.
+SERVED_HOSTS_ENV = "BACKRELIEF_SERVED_HOSTS"
+#: Proxies whose X-Forwarded-For/-Proto we believe: IP addresses or CIDR networks.
+TRUSTED_PROXIES_ENV = "BACKRELIEF_TRUSTED_PROXIES"
 
 
 class ConfigError(ValueError):
@@ -27,6 +34,9 @@ class WebConfig:
 
     time_scale: float = 1.0
     allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
+    # Empty: no proxy is trusted and X-Forwarded-* headers are ignored (uvicorn's
+    # proxy_headers off). Only ``serve`` reads it; the app never looks at those headers.
+    trusted_proxies: tuple[str, ...] = ()
     # Accounts (issue 13): off on loopback unless BACKRELIEF_ACCOUNTS=on; ``serve`` turns them
     # on whenever it listens beyond loopback. Off, there is no login and every request acts as
     # the owner account, exactly as before accounts existed.
@@ -47,9 +57,20 @@ class WebConfig:
                 raise ConfigError("BACKRELIEF_TEST_TIME_SCALE", f"not a number: {raw!r}") from None
             if not 0.01 <= scale <= 1000:
                 raise ConfigError("BACKRELIEF_TEST_TIME_SCALE", "must be between 0.01 and 1000")
-        accounts = _choice(env, "BACKRELIEF_ACCOUNTS", {"on": True, "off": False}, False)
+        allowed_hosts = allowed_hosts_from_env(env)
+        # Served beyond loopback (serve's LAN names, a proxy's public name): accounts on unless
+        # said otherwise, and "off" refused, as `serve` does; this also covers running the app
+        # factory under uvicorn or gunicorn directly.
+        beyond = len(allowed_hosts) > len(LOOPBACK_HOSTS)
+        accounts = _choice(env, "BACKRELIEF_ACCOUNTS", {"on": True, "off": False}, beyond)
+        if beyond and not accounts:
+            raise ConfigError("BACKRELIEF_ACCOUNTS", "is off, but the app is served beyond this "
+                              "computer (BACKRELIEF_PUBLIC_HOST or BACKRELIEF_SERVED_HOSTS); "
+                              "without accounts anyone on the network could read the diary")
         signup = _choice(env, "BACKRELIEF_SIGNUP", {"open": True, "invite": False}, False)
-        return cls(time_scale=scale, accounts=accounts, signup_open=signup)
+        return cls(time_scale=scale, allowed_hosts=allowed_hosts,
+                   trusted_proxies=trusted_proxies_from_env(env), accounts=accounts,
+                   signup_open=signup)
 
 
 def _choice(env: dict[str, str], variable: str, values: dict[str, bool], default: bool) -> bool:
@@ -59,3 +80,49 @@ def _choice(env: dict[str, str], variable: str, values: dict[str, bool], default
     if raw not in values:
         raise ConfigError(variable, f"must be {' or '.join(values)}, got {raw!r}")
     return values[raw]
+
+
+def _names(raw: str) -> list[str]:
+    return [part.strip().lower() for part in raw.split(",") if part.strip()]
+
+
+def host_header_name(name: str) -> str:
+    """``name`` as it appears in a Host header: IPv6 addresses in brackets, lower case."""
+    name = name.strip().lower()
+    if ":" in name and not name.startswith("["):
+        return f"[{name}]"
+    return name
+
+
+def allowed_hosts_from_env(env: dict[str, str]) -> tuple[str, ...]:
+    """The Host names to answer: loopback, what ``serve`` listens on, and the public names.
+
+    A public name is a bare host name or address (``backrelief.example.org``, no scheme, port
+    or path): anything else is a mistake that would silently match nothing.
+    """
+    names = list(LOOPBACK_HOSTS)
+    for variable in (SERVED_HOSTS_ENV, PUBLIC_HOST_ENV):
+        for name in _names(env.get(variable, "")):
+            if any(char in name for char in "/@ ?#") or name.count(":") == 1:
+                raise ConfigError(variable, f"{name!r} is not a bare host name; give the name "
+                                  "only, such as backrelief.example.org (no scheme, port or path)")
+            names.append(host_header_name(name))
+    return tuple(dict.fromkeys(names))
+
+
+def trusted_proxies_from_env(env: dict[str, str]) -> tuple[str, ...]:
+    """The proxy addresses of ``BACKRELIEF_TRUSTED_PROXIES``, each an IP address or a CIDR
+    network. ``*`` (trust everyone) is refused: it would let any client claim any address and
+    scheme."""
+    proxies = []
+    for item in _names(env.get(TRUSTED_PROXIES_ENV, "")):
+        if item == "*":
+            raise ConfigError(TRUSTED_PROXIES_ENV, "'*' would trust any client to say where it "
+                              "comes from; list your proxy's addresses, such as 127.0.0.1")
+        try:
+            network = ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ConfigError(TRUSTED_PROXIES_ENV, f"{item!r} is not an IP address or a network "
+                              "such as 10.0.0.0/8") from None
+        proxies.append(str(network.network_address) if network.num_addresses == 1 else str(network))
+    return tuple(proxies)

@@ -1,4 +1,4 @@
-"""Security headers on every response, and the loopback Host check.
+"""Security headers on every response, and the Host check.
 
 Decisions, made here so they are reviewed in one place:
 
@@ -21,10 +21,17 @@ Decisions, made here so they are reviewed in one place:
 - **Error pages** carry the same headers: Starlette's ``ServerErrorMiddleware`` sits outside
   every middleware we add and answers a 500 itself, so ``web.errors`` adds
   :data:`SECURITY_HEADERS` and ``no-store`` to that response too.
-- **Host check** (:class:`LoopbackHostMiddleware`): the app is single-user with no accounts and
-  listens on loopback only. A DNS-rebinding page (``evil.example`` resolving to 127.0.0.1)
-  would be same-origin with us in the browser and could read the diary; refusing any request
-  whose ``Host`` is not a loopback name defeats that, as Django's ``ALLOWED_HOSTS`` does.
+- **Host check** (:class:`LoopbackHostMiddleware`): answer only to the names the server is
+  actually served under, as Django's ``ALLOWED_HOSTS`` does: the loopback names always; the
+  LAN address and this computer's host name when ``serve --lan`` (or ``--host``) listens
+  beyond loopback; and ``BACKRELIEF_PUBLIC_HOST`` behind a reverse proxy
+  (``web.config.allowed_hosts_from_env``). Anything else gets 400. That defeats DNS
+  rebinding (``evil.example`` resolving to our address would be same-origin with us in the
+  browser and could read the diary) and keeps the CSRF check's ``Origin == Host`` comparison
+  meaningful. ``X-Forwarded-Host`` is never read: a proxy must pass ``Host`` through (Caddy
+  does by default). ``X-Forwarded-For``/``-Proto`` are believed only from the proxies listed
+  in ``BACKRELIEF_TRUSTED_PROXIES`` (``serve`` turns uvicorn's proxy headers on for those
+  only); by default nobody is trusted and the headers change nothing.
 
 Both are plain ASGI middleware rather than ``BaseHTTPMiddleware``: they only touch headers,
 so they stay cheap and never buffer a body.
@@ -157,7 +164,8 @@ class LoopbackHostMiddleware:
             await self.app(scope, receive, send)
             return
         body = (
-            b"This backrelief server only answers on this computer's loopback address "
-            b"(http://127.0.0.1 or http://localhost).\n"
+            b"This backrelief server does not answer to that name. Open it at an address "
+            b"`backrelief serve` printed (on this computer, its loopback address: "
+            b"http://127.0.0.1 or http://localhost).\n"
         )
         await send_refusal(send, 400, body)
