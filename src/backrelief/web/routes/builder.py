@@ -19,7 +19,7 @@ from backrelief.journey.memory import avoid_reasons, current_memory
 from backrelief.web.api.plan import PlanRequest
 from backrelief.web.context import render, web
 from backrelief.web.errors import FieldError
-from backrelief.web.forms import form_int, form_list, form_text, validate
+from backrelief.web.forms import PostedForm, form_int, form_list, form_text, validate
 from backrelief.web.gate import Gate, exercise_gate, start_url
 from backrelief.web.routes.session import render_preview
 
@@ -188,9 +188,8 @@ def _refused(request: Request, form: FormData, values: dict[str, Any], gate: Gat
 
 
 @router.post("/build", include_in_schema=False)
-async def build(request: Request) -> Response:
+def build(request: Request, form: PostedForm) -> Response:
     """Check the choices and show the preview; nothing is stored until the player starts."""
-    form = await request.form()
     with web(request).database.session() as s:
         gate = exercise_gate(s)
     if not gate.allowed or gate.result is None:
@@ -219,9 +218,8 @@ def preview(request: Request) -> Response:
 
 
 @router.post("/session/start", include_in_schema=False)
-async def start_player(request: Request) -> Response:
+def start_player(request: Request, form: PostedForm) -> Response:
     """"Start the session": plan again from the same choices, store it with pain before, play."""
-    form = await request.form()
     context = web(request)
     with context.database.session(write=True) as s:
         gate = exercise_gate(s)
