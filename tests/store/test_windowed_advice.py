@@ -20,6 +20,7 @@ from backrelief.core.progress import Advice, ScreenSnapshot, assess_progress, as
 from backrelief.store import Database, add_rating, diary_advice, list_ratings
 from backrelief.store.advice import read_course_window
 from backrelief.store.models import PainRating
+from backrelief.store.rating_days import forget_days
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -37,6 +38,7 @@ later = st.integers(0, 40 * 24 * 60)  # how long after the clock's now the advic
 def _fill(db: Database, entries: list[tuple[int, int, int, str, bool]]) -> None:
     with db.session(write=True) as session:
         session.execute(delete(PainRating))
+        forget_days(session)  # the per-day totals go with the ratings (store.rating_days)
         for days, minute, pain, kind, spread in entries:
             at = NOW - timedelta(days=days) + timedelta(minutes=minute) - timedelta(days=1)
             add_rating(session, pain, kind=kind, at=at, spread=spread and kind != "before")

@@ -198,3 +198,25 @@ class ProgrammeCheckin(Base):
     activities: Mapped[dict[str, int]] = mapped_column(JSON)
     sleep: Mapped[int | None] = mapped_column(SmallInteger)
     confidence: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class RatingDay(Base):
+    """One UTC day's ratings of one kind, summed (revision 0007; issue 15).
+
+    Kept in the same transaction as every change to ``pain_ratings`` (``store.rating_days``),
+    so the counts, the chart's per-day means and the advice's run of high-pain days read one
+    row a day, never every rating.
+    """
+
+    __tablename__ = "rating_days"
+    __table_args__ = (
+        CheckConstraint("kind IN ('before', 'after', 'daily')", name="kind"),
+        CheckConstraint("ratings > 0", name="ratings_positive"),
+    )
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    ratings: Mapped[int] = mapped_column()
+    pain_sum: Mapped[int] = mapped_column()
+    pain_min: Mapped[int] = mapped_column(SmallInteger)
+    pain_max: Mapped[int] = mapped_column(SmallInteger)

@@ -51,6 +51,7 @@ from backrelief.store.models import (
     Setting,
     TechniqueFeedback,
 )
+from backrelief.store.rating_days import forget_days, refresh_days, utc_day
 from backrelief.store.screens import list_screens, reason_documents
 from backrelief.store.sessions import list_sessions
 from backrelief.store.settings import KEY_PATTERN, all_settings
@@ -406,6 +407,7 @@ def _write(db: Session, items: Iterable[Item], settings: dict[str, Any], *,
         if keep_ids else {"screens": {}, "sessions": {}}
     pending: list[tuple[int, dict[str, Any]]] = []
     current: _Table | None = None
+    rated: list[datetime] = []  # the first and last rating time seen, for the per-day totals
 
     def flush() -> None:
         if current is None or not pending:
@@ -437,10 +439,16 @@ def _write(db: Session, items: Iterable[Item], settings: dict[str, Any], *,
         if table is not current:
             flush()
             current = table
-        pending.append((record.id, table.row(record, maps)))
+        row = table.row(record, maps)
+        pending.append((record.id, row))
+        if section == "ratings":
+            rated[:] = [min(rated[0], row["rated_at"]), max(rated[1], row["rated_at"])] \
+                if rated else [row["rated_at"], row["rated_at"]]
         if len(pending) >= BATCH:
             flush()
     flush()
+    if rated:  # the days the file touched, recomputed once (store.rating_days)
+        refresh_days(db, utc_day(rated[0]), utc_day(rated[1]))
     for key, value in sorted(settings.items()):
         present = db.get(Setting, key) is not None
         if not present:
@@ -495,6 +503,7 @@ def forget_everything(db: Session) -> dict[str, int]:
     from backrelief.store.programme import forget_programmes  # issue 14: programme tables
 
     forget_programmes(db)
+    forget_days(db)
     deleted: dict[str, int] = {}
     for name, model in (
         ("feedback", TechniqueFeedback),
