@@ -107,26 +107,39 @@ def day_totals(db: Session, *, since: date) -> list[DayTotal]:
     return [DayTotal(_as_date(d), bool(a), int(n), int(total)) for d, a, n, total in rows]
 
 
+def day_highs(db: Session, kinds: Sequence[str], first: date, last: date,
+              ) -> list[tuple[date, int]]:
+    """Each day from ``first`` to ``last`` that has ratings of ``kinds``, with its highest,
+    oldest first."""
+    rows = db.execute(
+        select(RatingDay.day, func.max(RatingDay.pain_max))
+        .where(RatingDay.kind.in_(kinds), RatingDay.day >= first, RatingDay.day <= last)
+        .group_by(RatingDay.day).order_by(RatingDay.day)
+    )
+    return [(_as_date(day), int(highest)) for day, highest in rows]
+
+
 def high_days_before(db: Session, day: date, kinds: Sequence[str], high: int,
                      page: int = 64) -> list[tuple[date, int]]:
     """The unbroken run of days just before ``day`` whose highest rating of ``kinds`` is at
-    least ``high``, newest first, each with that highest rating. Reads a page of days at a
-    time, so a run of years costs one row a day and a short run a single small read."""
+    least ``high``, newest first, each with that highest rating. Reads pages of days, each
+    four times the last, so a short run is one small read and a run of years a handful."""
     run: list[tuple[date, int]] = []
     expected = day - timedelta(days=1)
     while True:
-        rows = list(db.execute(
+        rows = db.execute(
             select(RatingDay.day, func.max(RatingDay.pain_max))
             .where(RatingDay.kind.in_(kinds), RatingDay.day <= expected)
             .group_by(RatingDay.day).order_by(RatingDay.day.desc()).limit(page)
-        ))
+        ).all()
         for found, highest in rows:
-            if _as_date(found) != expected or highest < high:
+            if highest < high or _as_date(found) != expected:
                 return run
-            run.append((expected, int(highest)))
+            run.append((expected, highest))
             expected -= timedelta(days=1)
         if len(rows) < page:
             return run
+        page *= 4
 
 
 def _as_date(value: Any) -> date:
