@@ -48,6 +48,7 @@ from backrelief.store import (
 )
 from backrelief.store.models import PainRating, PracticeSession, TechniqueFeedback
 from backrelief.store.rating_days import refresh_days
+from backrelief.store.scope import owner_of
 
 SPAN = timedelta(days=3650)
 SESSIONS = 100
@@ -80,15 +81,17 @@ def fill(database: Database, ratings: int) -> None:
     step = SPAN / max(1, ratings)
     with database.session(write=True) as s:
         forget_everything(s)
-        session_rows = [{"id": n + 1, "started_at": now - timedelta(days=3 * n + 1),
+        user = owner_of(s)
+        session_rows = [{"id": n + 1, "user_id": user,
+                         "started_at": now - timedelta(days=3 * n + 1),
                          "ended_at": now - timedelta(days=3 * n + 1) + timedelta(minutes=5),
                          "routine": ROUTINE, "completed": True} for n in range(SESSIONS)]
         s.execute(insert(PracticeSession), session_rows)
         around = []
         for row in session_rows:
-            around.append({"rated_at": row["started_at"], "pain": 5, "kind": "before",
+            around.append({"user_id": user, "rated_at": row["started_at"], "pain": 5, "kind": "before",
                            "session_id": row["id"], "spread": False})
-            around.append({"rated_at": row["ended_at"], "pain": 4, "kind": "after",
+            around.append({"user_id": user, "rated_at": row["ended_at"], "pain": 4, "kind": "after",
                            "session_id": row["id"], "spread": False})
         s.execute(insert(PainRating), around)
         s.execute(insert(TechniqueFeedback), [
@@ -96,7 +99,7 @@ def fill(database: Database, ratings: int) -> None:
              "recorded_at": row["ended_at"]} for row in session_rows])
         rows: list[dict[str, Any]] = []
         for number in range(max(0, ratings - 2 * SESSIONS)):
-            rows.append({"rated_at": start + step * number, "pain": 2 + number % 6,
+            rows.append({"user_id": user, "rated_at": start + step * number, "pain": 2 + number % 6,
                          "kind": "daily", "session_id": None, "spread": False})
             if len(rows) == BATCH:
                 s.execute(insert(PainRating), rows)

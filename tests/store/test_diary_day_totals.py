@@ -113,3 +113,23 @@ def test_a_run_of_high_days_is_found_page_by_page(db: Database) -> None:
         run = high_days_before(s, today, ("daily",), 7, page=16)
     assert [day for day, _ in run] == [today - timedelta(days=n) for n in range(1, 150)]
     assert dict(run)[today - timedelta(days=10)] == 9
+
+
+def test_each_user_has_their_own_totals(db: Database) -> None:
+    from backrelief.store.accounts import create_user
+
+    with db.session(write=True) as s:
+        bob = create_user(s, "bob", None).id
+    _some_ratings(db)  # the owner's (alice's) diary
+    with db.session(write=True, user=bob) as s:
+        add_rating(s, 9, at=NOW - timedelta(days=1))
+    with db.session(user=bob) as s:
+        assert count_ratings(s) == 1
+        assert [m.mean for m in daily_means(s, since=NOW - timedelta(days=30))] == [9.0]
+    with db.session() as s:
+        assert count_ratings(s) == 30
+    with db.session(write=True, user=bob) as s:
+        forget_everything(s)
+    with db.session() as s:
+        assert count_ratings(s) == 30  # bob's forget leaves alice's totals alone
+    assert _stored(db) == _recomputed(db)

@@ -24,18 +24,19 @@ def test_0007_fills_the_day_totals_from_existing_ratings(database_url: str) -> N
                 (datetime(2026, 3, 2, 0, 30, tzinfo=UTC), 6, "daily")]
         sqlite = engine.dialect.name == "sqlite"
         with engine.begin() as connection:
+            owner = connection.execute(text("SELECT id FROM users")).scalar_one()  # 0006's
             for at, pain, kind in rows:
                 connection.execute(
-                    text("INSERT INTO pain_ratings (rated_at, pain, kind, spread) "
-                         "VALUES (:at, :pain, :kind, false)"),
-                    {"at": at.replace(tzinfo=None) if sqlite else at, "pain": pain,
-                     "kind": kind})
+                    text("INSERT INTO pain_ratings (user_id, rated_at, pain, kind, spread) "
+                         "VALUES (:user, :at, :pain, :kind, false)"),
+                    {"user": owner, "at": at.replace(tzinfo=None) if sqlite else at,
+                     "pain": pain, "kind": kind})
         upgrade(engine, "0007")
         with engine.connect() as connection:
-            totals = {(str(day), kind): (n, total, low, high) for day, kind, n, total, low, high
-                      in connection.execute(text(
-                          "SELECT day, kind, ratings, pain_sum, pain_min, pain_max "
-                          "FROM rating_days"))}
+            totals = {(str(day), kind): (n, total, low, high)
+                      for user, day, kind, n, total, low, high in connection.execute(text(
+                          "SELECT user_id, day, kind, ratings, pain_sum, pain_min, pain_max "
+                          "FROM rating_days")) if user == owner}
         assert totals == {("2026-03-01", "daily"): (2, 13, 4, 9),
                           ("2026-03-01", "after"): (1, 2, 2, 2),
                           ("2026-03-02", "daily"): (1, 6, 6, 6)}

@@ -15,7 +15,7 @@ import heapq
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, cast, func, select
+from sqlalchemy import ColumnElement, Float, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from backrelief.core.progress import (
@@ -40,6 +40,7 @@ from backrelief.store.rating_days import (
     high_days_before,
     utc_day,
 )
+from backrelief.store.scope import owner_of
 from backrelief.store.screens import latest_screen
 from backrelief.store.sessions import session_outcomes
 from backrelief.store.types import utcnow
@@ -65,7 +66,8 @@ def _course(db: Session, kinds: tuple[str, ...], *, newest: int | None = None,
     kinds sorted them all first."""
     parts = []
     for kind in kinds:
-        query = select(*RATING_COLUMNS).where(PainRatingRow.kind == kind)
+        query = select(*RATING_COLUMNS).where(PainRatingRow.user_id == owner_of(db),
+                                              PainRatingRow.kind == kind)
         if since is not None:
             query = query.where(PainRatingRow.rated_at >= since)
         if newest is not None:
@@ -86,13 +88,14 @@ def read_course_window(db: Session, *, now: datetime, slope: bool = False) -> Co
     if not newest:
         return None
     first = _course(db, kinds, oldest=1)[0]
-    course = PainRatingRow.kind.in_(kinds)
+    course = and_(PainRatingRow.user_id == owner_of(db), PainRatingRow.kind.in_(kinds))
     count = count_of(db, kinds)
     start = tail_start(newest[-1].at, newest[0].at, now)
     tail = _tail(db, kinds, start, newest)
     if not tail_is_enough(tail, start, count):
         tail = _high_run_before(db, kinds, start) + tail
     spread = db.scalar(select(func.count()).select_from(PainRatingRow).where(
+        PainRatingRow.user_id == owner_of(db),
         PainRatingRow.spread.is_(True),
         PainRatingRow.rated_at >= now - RECENT_ALARM_WINDOW,
         PainRatingRow.rated_at <= now,
@@ -130,7 +133,7 @@ def _tail(db: Session, kinds: tuple[str, ...], start: datetime,
                                             utc_day(raw_from - timedelta(days=1)))]
     best = rating_records(db, (
         select(*RATING_COLUMNS)
-        .where(PainRatingRow.kind.in_(kinds),
+        .where(PainRatingRow.user_id == owner_of(db), PainRatingRow.kind.in_(kinds),
                PainRatingRow.rated_at >= newest[-1].at - FLARE_LOOKBACK,
                PainRatingRow.rated_at < raw_from)
         .order_by(PainRatingRow.pain, *_NEWEST).limit(1)))

@@ -20,6 +20,7 @@ from backrelief.store.errors import StoreInputError
 from backrelief.store.models import PainRating as PainRatingRow
 from backrelief.store.models import PracticeSession
 from backrelief.store.rating_days import count_of, day_totals, refresh_day_of, utc_day
+from backrelief.store.scope import own, owner_of
 from backrelief.store.types import utcnow
 from backrelief.store.validation import one_of, past_time, row_id, short_text, whole_number
 
@@ -110,6 +111,7 @@ def add_rating(
     if spread and kind == "before":
         raise StoreInputError("spread", SPREAD_BEFORE_PROBLEM)
     row = PainRatingRow(
+        user_id=owner_of(db),
         pain=whole_number("pain", pain, PAIN_MIN, PAIN_MAX),
         kind=one_of("kind", kind, RATING_KINDS),
         rated_at=now if at is None else past_time("at", at, now),
@@ -117,7 +119,7 @@ def add_rating(
         session_id=session_id,
         spread=spread,
     )
-    if session_id is not None and db.get(PracticeSession, row_id("session_id", session_id)) is None:
+    if session_id is not None and own(db, PracticeSession, row_id("session_id", session_id)) is None:
         raise StoreInputError("session_id", f"no session with id {session_id}")
     db.add(row)
     db.flush()
@@ -140,7 +142,7 @@ def list_ratings(
 ) -> list[RatingRecord]:
     """Ratings oldest first; ``limit`` keeps the most recent ones, ``offset`` skips that many
     of the most recent first (page 2 of 50 is ``limit=50, offset=50``)."""
-    query = select(*RATING_COLUMNS)
+    query = select(*RATING_COLUMNS).where(PainRatingRow.user_id == owner_of(db))
     if since is not None:
         query = query.where(PainRatingRow.rated_at >= since)
     if session_id is not None:
@@ -181,7 +183,7 @@ def count_ratings(db: Session) -> int:
 
 def delete_rating(db: Session, rating_id: int) -> bool:
     """Delete one rating (a mistyped entry); True if it existed."""
-    row = db.get(PainRatingRow, row_id("rating_id", rating_id))
+    row = own(db, PainRatingRow, row_id("rating_id", rating_id))
     if row is None:
         return False
     at = row.rated_at

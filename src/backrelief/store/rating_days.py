@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from backrelief.store.models import PainRating, RatingDay
+from backrelief.store.scope import owner_of
 
 
 def utc_day(at: datetime) -> date:
@@ -44,17 +45,19 @@ def refresh_days(db: Session, first: date, last: date) -> None:
     """Recompute the totals of every UTC day from ``first`` to ``last`` (inclusive) from the
     ratings themselves; call it in the transaction that changed those days' ratings."""
     db.flush()
-    db.execute(delete(RatingDay).where(RatingDay.day >= first, RatingDay.day <= last))
+    user = owner_of(db)
+    db.execute(delete(RatingDay).where(RatingDay.user_id == user, RatingDay.day >= first,
+                                       RatingDay.day <= last))
     day = rating_day_expression(db)
     totals = (
-        select(day, PainRating.kind, func.count(), func.sum(PainRating.pain),
-               func.min(PainRating.pain), func.max(PainRating.pain))
-        .where(PainRating.rated_at >= _midnight(first),
+        select(PainRating.user_id, day, PainRating.kind, func.count(),
+               func.sum(PainRating.pain), func.min(PainRating.pain), func.max(PainRating.pain))
+        .where(PainRating.user_id == user, PainRating.rated_at >= _midnight(first),
                PainRating.rated_at < _midnight(last + timedelta(days=1)))
-        .group_by(day, PainRating.kind)
+        .group_by(PainRating.user_id, day, PainRating.kind)
     )
     db.execute(insert(RatingDay).from_select(
-        ["day", "kind", "ratings", "pain_sum", "pain_min", "pain_max"], totals))
+        ["user_id", "day", "kind", "ratings", "pain_sum", "pain_min", "pain_max"], totals))
 
 
 def refresh_day_of(db: Session, at: datetime) -> None:
@@ -64,13 +67,14 @@ def refresh_day_of(db: Session, at: datetime) -> None:
 
 
 def forget_days(db: Session) -> None:
-    """Delete every day's totals (``forget``)."""
-    db.execute(delete(RatingDay))
+    """Delete every day's totals of the session's user (``forget``)."""
+    db.execute(delete(RatingDay).where(RatingDay.user_id == owner_of(db)))
 
 
 def count_of(db: Session, kinds: Sequence[str] | None = None) -> int:
     """How many ratings of ``kinds`` (every kind when None) the diary holds."""
-    query = select(func.coalesce(func.sum(RatingDay.ratings), 0))
+    query = select(func.coalesce(func.sum(RatingDay.ratings), 0)).where(
+        RatingDay.user_id == owner_of(db))
     if kinds is not None:
         query = query.where(RatingDay.kind.in_(kinds))
     return int(db.scalar(query) or 0)
@@ -78,7 +82,8 @@ def count_of(db: Session, kinds: Sequence[str] | None = None) -> int:
 
 def has_kind(db: Session, kinds: Sequence[str]) -> bool:
     """True when some rating is of one of ``kinds``."""
-    return db.scalar(select(RatingDay.day).where(RatingDay.kind.in_(kinds)).limit(1)) is not None
+    return db.scalar(select(RatingDay.day).where(
+        RatingDay.user_id == owner_of(db), RatingDay.kind.in_(kinds)).limit(1)) is not None
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,7 @@ def day_totals(db: Session, *, since: date) -> list[DayTotal]:
     after = RatingDay.kind == "after"
     rows = db.execute(
         select(RatingDay.day, after, func.sum(RatingDay.ratings), func.sum(RatingDay.pain_sum))
-        .where(RatingDay.day >= since)
+        .where(RatingDay.user_id == owner_of(db), RatingDay.day >= since)
         .group_by(RatingDay.day, after).order_by(RatingDay.day, after)
     )
     return [DayTotal(_as_date(d), bool(a), int(n), int(total)) for d, a, n, total in rows]
@@ -113,7 +118,8 @@ def day_highs(db: Session, kinds: Sequence[str], first: date, last: date,
     oldest first."""
     rows = db.execute(
         select(RatingDay.day, func.max(RatingDay.pain_max))
-        .where(RatingDay.kind.in_(kinds), RatingDay.day >= first, RatingDay.day <= last)
+        .where(RatingDay.user_id == owner_of(db), RatingDay.kind.in_(kinds),
+               RatingDay.day >= first, RatingDay.day <= last)
         .group_by(RatingDay.day).order_by(RatingDay.day)
     )
     return [(_as_date(day), int(highest)) for day, highest in rows]
@@ -126,10 +132,12 @@ def high_days_before(db: Session, day: date, kinds: Sequence[str], high: int,
     four times the last, so a short run is one small read and a run of years a handful."""
     run: list[tuple[date, int]] = []
     expected = day - timedelta(days=1)
+    user = owner_of(db)
     while True:
         rows = db.execute(
             select(RatingDay.day, func.max(RatingDay.pain_max))
-            .where(RatingDay.kind.in_(kinds), RatingDay.day <= expected)
+            .where(RatingDay.user_id == user, RatingDay.kind.in_(kinds),
+                   RatingDay.day <= expected)
             .group_by(RatingDay.day).order_by(RatingDay.day.desc()).limit(page)
         ).all()
         for found, highest in rows:

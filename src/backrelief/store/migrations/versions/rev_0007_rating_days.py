@@ -6,9 +6,9 @@ Create Date: 2026-12-04
 
 Issue 15: at 10^6 ratings the course COUNT and "N ratings" scanned a whole index (64-594 ms),
 and a run of high-pain days reaching far back made the advice read every rating (17 s).
-``rating_days`` holds, for each UTC day and kind, how many ratings there are, their sum, lowest
-and highest; ``store.rating_days`` keeps it in the same transaction as every write to
-``pain_ratings``. The upgrade fills it from the ratings already there.
+``rating_days`` holds, for each user, UTC day and kind (revision 0006's scope), how many ratings
+there are, their sum, lowest and highest; ``store.rating_days`` keeps it in the same transaction
+as every write to ``pain_ratings``. The upgrade fills it from the ratings already there.
 
 Written by hand with plain SQLAlchemy, like 0001.
 """
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0005"  # TEMP until accounts (0006) is merged
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -29,6 +29,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "rating_days",
+        sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("kind", sa.String(length=10), nullable=False),
         sa.Column("ratings", sa.Integer(), nullable=False),
@@ -37,14 +38,16 @@ def upgrade() -> None:
         sa.Column("pain_max", sa.SmallInteger(), nullable=False),
         sa.CheckConstraint("kind IN ('before', 'after', 'daily')", name="ck_rating_days_kind"),
         sa.CheckConstraint("ratings > 0", name="ck_rating_days_ratings_positive"),
-        sa.PrimaryKeyConstraint("day", "kind", name="pk_rating_days"),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"],
+                                name="fk_rating_days_user_id_users", ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("user_id", "day", "kind", name="pk_rating_days"),
     )
     sqlite = op.get_bind().dialect.name == "sqlite"  # SQLite stores the UTC wall time as text
     day = "date(rated_at)" if sqlite else "date(timezone('UTC', rated_at))"
     op.execute(
-        "INSERT INTO rating_days (day, kind, ratings, pain_sum, pain_min, pain_max) "
-        f"SELECT {day}, kind, count(*), sum(pain), min(pain), max(pain) FROM pain_ratings "
-        f"GROUP BY {day}, kind"
+        "INSERT INTO rating_days (user_id, day, kind, ratings, pain_sum, pain_min, pain_max) "
+        f"SELECT user_id, {day}, kind, count(*), sum(pain), min(pain), max(pain) "
+        f"FROM pain_ratings GROUP BY user_id, {day}, kind"
     )
 
 
