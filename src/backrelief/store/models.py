@@ -179,6 +179,10 @@ class PainRating(Base):
         Index("ix_pain_ratings_user_id_kind_rated_at", "user_id", "kind", "rated_at"),
         Index("ix_pain_ratings_user_id_rated_at_kind_pain", "user_id", "rated_at", "kind",
               "pain"),
+        # Revision 0007: session outcomes (store.sessions) read a user's session ratings by
+        # session; with only the user-leading indexes above, SQLite walked all their ratings.
+        Index("ix_pain_ratings_user_id_session_id", "user_id", "session_id", "rated_at",
+              "kind", "pain"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -44,6 +44,7 @@ from backrelief.store.import_models import (
     Strict,
     time_fields,
 )
+from backrelief.store.import_upgrade import as_routine, is_bare, upgraded_document
 from backrelief.store.models import (
     PainRating,
     PracticeSession,
@@ -205,7 +206,7 @@ class _Checks:
             raise StoreInputError(f"{where}.screen_id", f"no screen with id {session.screen_id} "
                                   "before this session in the file")
         short_text(f"{where}.stop_reason", session.stop_reason, 200)
-        routine = _model(RoutineIn, f"{where}.routine", session.routine)
+        routine = _model(RoutineIn, f"{where}.routine", as_routine(session.routine))
         if routine.profile is not None:
             try:  # the planner's own profile checks (pregnancy weeks, ...), as the pages read it
                 read_document(session.routine)
@@ -266,6 +267,9 @@ def _checked(raw: Iterable[tuple[str, int | str, Any]], header: dict[str, Any],
             record = value if isinstance(value, Record) else _model(
                 SECTION_MODELS[section], f"{section}[{index}]", value)
             checks.record(section, index, record)
+            if isinstance(record, SessionIn) and is_bare(record.routine):  # milestone 1's
+                record = record.model_copy(update={
+                    "routine": upgraded_document(as_routine(record.routine))})
             yield section, index, record
     _model(HeaderIn, "", header)
 

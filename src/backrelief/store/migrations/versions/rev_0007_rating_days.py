@@ -9,6 +9,7 @@ and a run of high-pain days reaching far back made the advice read every rating 
 ``rating_days`` holds, for each user, UTC day and kind (revision 0006's scope), how many ratings
 there are, their sum, lowest and highest; ``store.rating_days`` keeps it in the same transaction
 as every write to ``pain_ratings``. The upgrade fills it from the ratings already there.
+It also adds an index for session outcomes (see ``upgrade``).
 
 Written by hand with plain SQLAlchemy, like 0001.
 """
@@ -51,5 +52,13 @@ def upgrade() -> None:
     )
 
 
+    # Session outcomes read a user's session ratings by session (store.sessions); the 0006
+    # indexes lead with the user and then time, so SQLite walked every rating of the user
+    # (286 ms at 10^6) to find the few of sessions.
+    op.create_index("ix_pain_ratings_user_id_session_id", "pain_ratings",
+                    ["user_id", "session_id", "rated_at", "kind", "pain"])
+
+
 def downgrade() -> None:
+    op.drop_index("ix_pain_ratings_user_id_session_id", table_name="pain_ratings")
     op.drop_table("rating_days")
