@@ -9,9 +9,13 @@ taken in the same run mean anything:
   transaction for store reads; a bare FastAPI hello page through the same test client for
   ``/progress``).
 
-The diaries are bulk-generated (one executemany): ratings spread evenly over ten years, plus
-100 guided sessions with before/after ratings in the last year (sessions do not grow with the
-ratings). Runs on a temporary SQLite file; set BACKRELIEF_BENCH_DATABASE_URL to a PostgreSQL
+The diaries are bulk-generated in one transaction (executemany, not the ORM), then the
+per-day totals (``store.rating_days``) in one INSERT ... SELECT: ratings spread evenly over ten
+years, plus 100 guided sessions with before/after ratings in the last year (sessions do not grow
+with the ratings). The pain cycles 2-7, so every day has a 7: a run of high-pain days ten years
+long, the worst case for the advice (issue 15: this stalled the 10^6 stage, each advice reading
+every rating). Import memory is each probe's own peak (VmHWM). Runs on a temporary SQLite
+file; set BACKRELIEF_BENCH_DATABASE_URL to a PostgreSQL
 URL (a database you can spare: it is emptied) to measure that too.
 
     .venv/bin/python bench/bench_diary.py [--sizes 100,10000,1000000]
@@ -46,11 +50,13 @@ from backrelief.store import (
     list_ratings,
     open_database,
 )
+from backrelief.store.diary import daily_means
 from backrelief.store.models import PainRating, PracticeSession, TechniqueFeedback
 from backrelief.store.rating_days import refresh_days
 from backrelief.store.scope import owner_of
 
 SPAN = timedelta(days=3650)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 SESSIONS = 100
 ITEM = {"technique": "cat-cow", "name": "Cat-cow", "position": "all_fours", "equipment": [],
         "seconds": 120, "variant": None, "rounds": 2, "role": "mobility", "intensity": "gentle",
@@ -128,7 +134,11 @@ def reads(database: Database, size: int) -> dict[str, float]:
         with database.session() as s:
             return diary_advice(s)
 
-    def history() -> object:  # what `backrelief history` reads: advice with the slope, ratings
+    def history() -> object:  # `backrelief history`: advice with the slope, per-day means
+        with database.session() as s:
+            return diary_advice(s, slope=True), daily_means(s, since=EPOCH)
+
+    def history_json() -> object:  # `history --json`: advice with the slope, every rating
         with database.session() as s:
             return diary_advice(s, slope=True), list_ratings(s)
 
@@ -154,7 +164,8 @@ def reads(database: Database, size: int) -> dict[str, float]:
             "/progress": timed(lambda: client.get("/progress"), repeat),
             "progress bytes": float(len(client.get("/progress").content)),
             "history --days 90": timed(history_90, repeat),
-            "history": timed(history, 1 if size >= 10**6 else 3),
+            "history": timed(history, repeat),
+            "history --json": timed(history_json, 1 if size >= 10**6 else 3),
             "export": timed(export, 1 if size >= 10**5 else 3),
         }
     return figures
@@ -252,7 +263,7 @@ def report(label: str, url: str, sizes: list[int]) -> None:
     first = table[sizes[0]]
     print(f"\n[{label}] diary reads: median ms (x baseline in the same run; x growth over "
           f"{sizes[0]:,} ratings)")
-    names = ["advice", "/progress", "history --days 90", "history", "export"]
+    names = ["advice", "/progress", "history --days 90", "history", "history --json", "export"]
     print(f"{'ratings':>10} " + " ".join(f"{name:>28}" for name in names))
     for size, figures in table.items():
         cells = []
