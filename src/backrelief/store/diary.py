@@ -19,7 +19,13 @@ from backrelief.core.vocabulary import PAIN_MAX, PAIN_MIN
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import PainRating as PainRatingRow
 from backrelief.store.models import PracticeSession
-from backrelief.store.rating_days import count_of, day_totals, refresh_day_of, utc_day
+from backrelief.store.rating_days import (
+    add_to_day,
+    count_of,
+    day_totals,
+    refresh_day_of,
+    utc_day,
+)
 from backrelief.store.scope import own, owner_of
 from backrelief.store.types import utcnow
 from backrelief.store.validation import one_of, past_time, row_id, short_text, whole_number
@@ -123,7 +129,7 @@ def add_rating(
         raise StoreInputError("session_id", f"no session with id {session_id}")
     db.add(row)
     db.flush()
-    refresh_day_of(db, row.rated_at)  # the day's totals, in this transaction (revision 0007)
+    add_to_day(db, row.rated_at, row.kind, row.pain)  # in this transaction (revision 0007)
     return _record(row)
 
 

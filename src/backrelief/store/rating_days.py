@@ -5,10 +5,10 @@ high-pain days reaching far back made the advice read every rating. Each UTC day
 has one row (how many ratings, their sum, lowest and highest), so those reads take one row a
 day, whatever the diary's length.
 
-Kept simple on purpose: every write recomputes the days it touched from ``pain_ratings``
-(``refresh_days``) instead of adding and subtracting, so a delete keeps the lowest and highest
-right and there is one code path for a rating, a delete and an import. A day's recompute reads
-only that day through the covering index ``ix_pain_ratings_rated_at_kind_pain``.
+A new rating is counted in with one upsert (``add_to_day``). A delete, an import and a merge
+recompute the days they touched from ``pain_ratings`` (``refresh_days``) instead of
+subtracting, so a delete keeps the lowest and highest right; a day's recompute reads only that
+day through the covering index ``ix_pain_ratings_user_id_rated_at_kind_pain``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from backrelief.store.models import PainRating, RatingDay
@@ -58,6 +58,36 @@ def refresh_days(db: Session, first: date, last: date) -> None:
     )
     db.execute(insert(RatingDay).from_select(
         ["user_id", "day", "kind", "ratings", "pain_sum", "pain_min", "pain_max"], totals))
+
+
+_ADD_TO_DAY = (
+    "INSERT INTO rating_days (user_id, day, kind, ratings, pain_sum, pain_min, pain_max) "
+    "VALUES (:user, :day, :kind, 1, :pain, :pain, :pain) "
+    "ON CONFLICT (user_id, day, kind) DO UPDATE SET "
+    "ratings = rating_days.ratings + 1, pain_sum = rating_days.pain_sum + excluded.pain_sum, "
+    "pain_min = {low}(rating_days.pain_min, excluded.pain_min), "
+    "pain_max = {high}(rating_days.pain_max, excluded.pain_max)"
+)
+# One statement text per dialect, made once: building the upsert with SQLAlchemy's constructs
+# cost more than the write itself (1.5 ms of CPU a rating, held under the write lock).
+_ADD_TO_DAY_SQL = {
+    "sqlite": text(_ADD_TO_DAY.format(low="min", high="max")),  # SQLite's scalar min/max
+    "postgresql": text(_ADD_TO_DAY.format(low="LEAST", high="GREATEST")),
+}
+
+
+def add_to_day(db: Session, at: datetime, kind: str, pain: int) -> None:
+    """Count one new rating into its day's totals: one upsert, no aggregate read.
+
+    What every new rating does (``add_rating``), so it is the cheap path: writers queue on
+    the write lock behind each other's transactions, and a recompute (``refresh_days``) there
+    tripled the web write's p99 at 32 clients.
+    """
+    day = utc_day(at)
+    sqlite = db.get_bind().dialect.name == "sqlite"
+    db.execute(_ADD_TO_DAY_SQL["sqlite" if sqlite else "postgresql"], {
+        "user": owner_of(db), "day": day.isoformat() if sqlite else day, "kind": kind,
+        "pain": pain})
 
 
 def refresh_day_of(db: Session, at: datetime) -> None:
