@@ -9,9 +9,13 @@ taken in the same run mean anything:
   transaction for store reads; a bare FastAPI hello page through the same test client for
   ``/progress``).
 
-The diaries are bulk-generated (one executemany): ratings spread evenly over ten years, plus
-100 guided sessions with before/after ratings in the last year (sessions do not grow with the
-ratings). Runs on a temporary SQLite file; set BACKRELIEF_BENCH_DATABASE_URL to a PostgreSQL
+The diaries are bulk-generated in one transaction (executemany, not the ORM), then the
+per-day totals (``store.rating_days``) in one INSERT ... SELECT: ratings spread evenly over ten
+years, plus 100 guided sessions with before/after ratings in the last year (sessions do not grow
+with the ratings). The pain cycles 2-7, so every day has a 7: a run of high-pain days ten years
+long, the worst case for the advice (issue 15: this stalled the 10^6 stage, each advice reading
+every rating). Import memory is each probe's own peak (VmHWM). Runs on a temporary SQLite
+file; set BACKRELIEF_BENCH_DATABASE_URL to a PostgreSQL
 URL (a database you can spare: it is emptied) to measure that too.
 
     .venv/bin/python bench/bench_diary.py [--sizes 100,10000,1000000]
@@ -46,10 +50,13 @@ from backrelief.store import (
     list_ratings,
     open_database,
 )
+from backrelief.store.diary import daily_means
 from backrelief.store.models import PainRating, PracticeSession, TechniqueFeedback
+from backrelief.store.rating_days import refresh_days
 from backrelief.store.scope import owner_of
 
 SPAN = timedelta(days=3650)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 SESSIONS = 100
 ITEM = {"technique": "cat-cow", "name": "Cat-cow", "position": "all_fours", "equipment": [],
         "seconds": 120, "variant": None, "rounds": 2, "role": "mobility", "intensity": "gentle",
@@ -80,18 +87,17 @@ def fill(database: Database, ratings: int) -> None:
     step = SPAN / max(1, ratings)
     with database.session(write=True) as s:
         forget_everything(s)
-        user = owner_of(s)  # every row belongs to a user since revision 0006
-        session_rows = [{"id": n + 1, "user_id": user, "started_at": now - timedelta(days=3 * n + 1),
+        user = owner_of(s)
+        session_rows = [{"id": n + 1, "user_id": user,
+                         "started_at": now - timedelta(days=3 * n + 1),
                          "ended_at": now - timedelta(days=3 * n + 1) + timedelta(minutes=5),
                          "routine": ROUTINE, "completed": True} for n in range(SESSIONS)]
         s.execute(insert(PracticeSession), session_rows)
         around = []
         for row in session_rows:
-            around.append({"user_id": user, "rated_at": row["started_at"], "pain": 5,
-                           "kind": "before",
+            around.append({"user_id": user, "rated_at": row["started_at"], "pain": 5, "kind": "before",
                            "session_id": row["id"], "spread": False})
-            around.append({"user_id": user, "rated_at": row["ended_at"], "pain": 4,
-                           "kind": "after",
+            around.append({"user_id": user, "rated_at": row["ended_at"], "pain": 4, "kind": "after",
                            "session_id": row["id"], "spread": False})
         s.execute(insert(PainRating), around)
         s.execute(insert(TechniqueFeedback), [
@@ -99,14 +105,15 @@ def fill(database: Database, ratings: int) -> None:
              "recorded_at": row["ended_at"]} for row in session_rows])
         rows: list[dict[str, Any]] = []
         for number in range(max(0, ratings - 2 * SESSIONS)):
-            rows.append({"user_id": user, "rated_at": start + step * number,
-                         "pain": 2 + number % 6,
+            rows.append({"user_id": user, "rated_at": start + step * number, "pain": 2 + number % 6,
                          "kind": "daily", "session_id": None, "spread": False})
             if len(rows) == BATCH:
                 s.execute(insert(PainRating), rows)
                 rows = []
         if rows:
             s.execute(insert(PainRating), rows)
+        # The per-day totals every write keeps (store.rating_days), in one INSERT ... SELECT.
+        refresh_days(s, (start - timedelta(days=1)).date(), now.date())
     if database.dialect == "postgresql":
         with database.engine.begin() as connection:
             connection.execute(text("ANALYZE"))
@@ -127,7 +134,11 @@ def reads(database: Database, size: int) -> dict[str, float]:
         with database.session() as s:
             return diary_advice(s)
 
-    def history() -> object:  # what `backrelief history` reads: advice with the slope, ratings
+    def history() -> object:  # `backrelief history`: advice with the slope, per-day means
+        with database.session() as s:
+            return diary_advice(s, slope=True), daily_means(s, since=EPOCH)
+
+    def history_json() -> object:  # `history --json`: advice with the slope, every rating
         with database.session() as s:
             return diary_advice(s, slope=True), list_ratings(s)
 
@@ -153,7 +164,8 @@ def reads(database: Database, size: int) -> dict[str, float]:
             "/progress": timed(lambda: client.get("/progress"), repeat),
             "progress bytes": float(len(client.get("/progress").content)),
             "history --days 90": timed(history_90, repeat),
-            "history": timed(history, 1 if size >= 10**6 else 3),
+            "history": timed(history, repeat),
+            "history --json": timed(history_json, 1 if size >= 10**6 else 3),
             "export": timed(export, 1 if size >= 10**5 else 3),
         }
     return figures
@@ -190,14 +202,19 @@ def write_p99(database: Database, clients: int = 32, writes: int = 10) -> tuple[
     return run(write), run(read)
 
 
+# Peak RSS from /proc/self/status VmHWM (kB), the high-water mark of this process's own memory:
+# getrusage's ru_maxrss survives exec on Linux, so a probe started by a big parent reported the
+# parent's peak (911 MB for a 0.1 MB file).
 IMPORT_PROBE = """
-import resource, sys
+import sys
+from pathlib import Path
 from backrelief.store import open_database
 from backrelief.store.transfer import import_export_file
 database = open_database(sys.argv[2])
 with open(sys.argv[1], "rb") as stream, database.session(write=True) as s:
     import_export_file(s, stream)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+status = Path("/proc/self/status").read_text()
+print(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
 """
 
 
@@ -246,7 +263,7 @@ def report(label: str, url: str, sizes: list[int]) -> None:
     first = table[sizes[0]]
     print(f"\n[{label}] diary reads: median ms (x baseline in the same run; x growth over "
           f"{sizes[0]:,} ratings)")
-    names = ["advice", "/progress", "history --days 90", "history", "export"]
+    names = ["advice", "/progress", "history --days 90", "history", "history --json", "export"]
     print(f"{'ratings':>10} " + " ".join(f"{name:>28}" for name in names))
     for size, figures in table.items():
         cells = []

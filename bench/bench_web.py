@@ -15,7 +15,11 @@ tests; the bar is "pages render in a few milliseconds" and "cues fire within 50 
    hello app served by uvicorn with the same settings, started here, measured back to back with
    the same keep-alive client; the goal is 60% of hello's requests per second (issue 16).
 
-    .venv/bin/python bench/bench_web.py [--repeat 50] [--seconds 60] [--scale 10]
+4. Write p99 (``--write-p99``, and a row of the table): the daily-rating form POSTed by 32
+   concurrent keep-alive clients against a real ``backrelief serve``, its p99 latency as a
+   multiple of a hello app's form POST at 32 clients in the same run (goal <= 10x, issue 15).
+
+    .venv/bin/python bench/bench_web.py [--repeat 50] [--seconds 60] [--scale 10] [--write-p99]
 """
 
 from __future__ import annotations
@@ -175,7 +179,7 @@ def bench_cues(seconds: float, scale: float) -> None:
 # ---- throughput against a bare FastAPI hello app (the table's rows) ------------------------------
 
 HELLO_APP = """
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 import sys, uvicorn
 
@@ -185,6 +189,12 @@ app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 @app.get("/")
 async def hello() -> HTMLResponse:
     return HTMLResponse("<!doctype html><title>hello</title><p>hello</p>")
+
+
+@app.post("/")
+async def hello_form(request: Request) -> HTMLResponse:  # the write p99's floor: reads a form
+    await request.form()
+    return HTMLResponse("<!doctype html><title>hello</title><p>saved</p>")
 
 
 # The settings `backrelief serve` passes to uvicorn (cli/serve.py), so only the app differs.
@@ -252,6 +262,92 @@ def _load(url: str, path: str, seconds: float, clients: int) -> tuple[int, float
     start = time.perf_counter()
     asyncio.run(run())
     return counts[0], time.perf_counter() - start
+
+
+WRITE_CLIENTS = 32
+WRITES_PER_CLIENT = 20
+WRITE_P99_GOAL = 10.0  # x hello's p99 at the same number of clients (issue 15)
+
+
+async def _timed_posts(host: str, port: int, path: str, body: bytes, count: int,
+                       latencies: list[float]) -> None:
+    """``count`` keep-alive form POSTs on one connection, each one's latency in ms."""
+    import asyncio
+
+    reader, writer = await asyncio.open_connection(host, port)
+    head = (f"POST {path} HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: identity\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    try:
+        for _ in range(count):
+            start = time.perf_counter()
+            writer.write(head + body)
+            answer = await reader.readuntil(b"\r\n\r\n")
+            status = int(answer.split(b" ", 2)[1])
+            length = next((int(line.split(b":", 1)[1]) for line in answer.split(b"\r\n")
+                           if line.lower().startswith(b"content-length:")), 0)
+            await reader.readexactly(length)
+            if status >= 400:
+                raise RuntimeError(f"POST {path}: status {status}")
+            latencies.append((time.perf_counter() - start) * 1000)
+    finally:
+        writer.close()
+
+
+def post_p99(url: str, path: str, body: bytes, clients: int = WRITE_CLIENTS,
+             each: int = WRITES_PER_CLIENT) -> float:
+    """p99 latency (ms) of form POSTs from ``clients`` concurrent keep-alive connections."""
+    import asyncio
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    latencies: list[float] = []
+
+    async def run() -> None:
+        await asyncio.gather(*(_timed_posts(parts.hostname or "127.0.0.1", parts.port or 80,
+                                            path, body, each, latencies)
+                               for _ in range(clients)))
+
+    asyncio.run(run())
+    return statistics.quantiles(latencies, n=100)[98]
+
+
+def write_p99(rounds: int = 3) -> tuple[float, float]:
+    """The daily-rating form's p99 at 32 clients, and a hello app's form POST's p99 at 32
+    clients, both real uvicorn servers, measured back to back ``rounds`` times (medians)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        seed_diary(Path(tmp))
+        hello, hello_url = _start([sys.executable, "-c", HELLO_APP, "{port}"], Path(tmp), "/")
+        try:
+            server, server_url = _start([sys.executable, "-m", "backrelief", "serve", "--port",
+                                         "{port}"], Path(tmp), "/healthz")
+        except Exception:
+            hello.kill()
+            raise
+        try:
+            post_p99(server_url, "/progress/rating", b"pain=3", each=2)  # warm
+            ours, floor = [], []
+            for _ in range(rounds):
+                floor.append(post_p99(hello_url, "/", b"pain=3"))
+                ours.append(post_p99(server_url, "/progress/rating", b"pain=3"))
+        finally:
+            for process in (server, hello):
+                process.terminate()
+                errors = process.communicate(timeout=30)[1]
+                if errors.strip():
+                    print(errors[-4000:], file=sys.stderr)
+    return statistics.median(ours), statistics.median(floor)
+
+
+def write_row() -> Any:
+    """The table's row: the web write's p99 as a multiple of hello's (goal <= 10x)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from table import at_most
+
+    ours, floor = write_p99()
+    return at_most(f"daily rating POST p99 at {WRITE_CLIENTS} clients / hello POST's",
+                   ours / floor, WRITE_P99_GOAL,
+                   detail=f"{ours:.0f} ms against {floor:.0f} ms")
 
 
 def _start(args: list[str], data_dir: Path, answers: str) -> tuple[Any, str]:
@@ -346,10 +442,10 @@ def rows(rounds: int = 2) -> list[Any]:
                 errors = process.communicate(timeout=30)[1]
                 if errors.strip():
                     print(errors[-4000:], file=sys.stderr)  # a server's own traceback, if any
-    return [at_least(f"{name}: requests per server CPU second / bare FastAPI hello's",
-                     statistics.median(values), THROUGHPUT_GOAL,
-                     detail=f"wall-clock {statistics.median(walls[name]):.0f}%")
-            for name, values in shares.items()]
+    return [*(at_least(f"{name}: requests per server CPU second / bare FastAPI hello's",
+                       statistics.median(values), THROUGHPUT_GOAL,
+                       detail=f"wall-clock {statistics.median(walls[name]):.0f}%")
+              for name, values in shares.items()), write_row()]
 
 
 def main() -> None:
@@ -357,7 +453,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--scale", type=float, default=10.0)
+    parser.add_argument("--write-p99", action="store_true",
+                        help="only the web write's p99 at 32 clients against hello's")
     args = parser.parse_args()
+    if args.write_p99:
+        print(write_row())
+        return
     bench_pages(args.repeat)
     bench_http(args.repeat)
     bench_cues(args.seconds, args.scale)

@@ -289,3 +289,18 @@ def test_diary_help_stays_light() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip().endswith("[]")
+
+
+def test_history_charts_the_whole_diary_from_day_means(run_cli: RunCli) -> None:
+    # Issue 15: without --days the chart is drawn from per-day totals, not every rating, and
+    # looks as it did from every rating: a day's point is its mean, and the dotted line still
+    # marks the real first rating, not its day's mean.
+    day = (datetime.now(UTC) - timedelta(days=3)).replace(hour=11, minute=0, second=0,
+                                                          microsecond=0)
+    for at, pain in ((day, 2), (day + timedelta(hours=2), 8), (day + timedelta(days=1), 3)):
+        assert run_cli("diary", "add", "--pain", str(pain), "--at", at.isoformat()).returncode == 0
+    out = run_cli("history", env={"TZ": "UTC"}).stdout
+    chart = {line[:3].strip(): line[5:] for line in out.splitlines() if "│" in line}
+    assert chart["5"].startswith("●")  # the mean of 2 and 8, one point for the day
+    assert "●" not in chart["2"] and "●" not in chart["8"]
+    assert "your first rating (2/10)" in out

@@ -17,7 +17,7 @@ from backrelief.store import add_rating as store_add_rating
 from backrelief.store import start_session as store_start_session
 from tests.conftest import RunCli
 from tests.store.conftest import fresh_pg_schema, postgres_server_url  # noqa: F401 - fixtures
-from tests.store.test_transfer_store import ITEM
+from tests.store.test_transfer_store import ITEM, PROFILE
 
 
 def fill(run_cli: RunCli, data_dir: Path) -> None:
@@ -29,7 +29,8 @@ def fill(run_cli: RunCli, data_dir: Path) -> None:
     try:
         with database.session(write=True) as s:
             session_id = store_start_session(s, {"items": [ITEM], "seconds": 60,
-                                                 "excluded": [], "advice": []})
+                                                 "excluded": [], "advice": [],
+                                                 "version": 1, "profile": PROFILE})
             store_add_rating(s, 5, kind="before", session_id=session_id)
             add_feedback(s, session_id, "cat-cow", "better")
             store_add_rating(s, 3, kind="after", session_id=session_id)

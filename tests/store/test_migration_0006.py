@@ -78,7 +78,7 @@ def test_upgrade_gives_every_row_to_a_new_owner_account(engine_at_0005: Engine) 
 def test_downgrade_keeps_the_owner_rows_and_drops_the_other_users(engine_at_0005: Engine) -> None:
     engine = engine_at_0005
     try:
-        upgrade(engine, "0006")
+        upgrade(engine)  # the head: today's add_rating also keeps 0007's rating_days
         database = Database(engine)
         from backrelief.store import add_rating, set_setting, start_session
         from backrelief.store.accounts import create_user

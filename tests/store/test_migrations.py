@@ -23,7 +23,7 @@ from backrelief.store.models import Base
 
 TABLES = {"screens", "sessions", "pain_ratings", "technique_feedback", "settings",
           "programmes", "programme_sessions", "programme_checkins",
-          "users", "auth_sessions", "login_attempts", "invites", "pairing_codes"}
+          "users", "auth_sessions", "login_attempts", "invites", "pairing_codes", "rating_days"}
 
 
 def _tables(url: str) -> set[str]:

@@ -39,6 +39,9 @@ START = datetime(2025, 3, 1, 7, 30, 15, 250000, tzinfo=UTC)
 ITEM = {"technique": "cat-cow", "name": "Cat-cow", "position": "all_fours", "equipment": [],
         "seconds": 60, "variant": None, "rounds": 2, "role": "mobility", "intensity": "gentle",
         "why": "To move — ünïcode."}
+# The profile of today's session document (journey.document.profile_json).
+PROFILE = {"region": "whole", "equipment": [], "minutes": 5, "conditions": [],
+           "pregnancy_weeks": None, "pain": 5, "gentle_only": False, "no_floor": False}
 
 
 def fill_diary(db: Database) -> None:
@@ -54,7 +57,11 @@ def fill_diary(db: Database) -> None:
         )
         routine = {"items": [ITEM, {**ITEM, "technique": "bridge", "name": "Bridge",
                                     "position": "supine", "seconds": 90}],
-                   "seconds": 150, "excluded": [], "advice": ["Go gently — ünïcode"]}
+                   "seconds": 150, "excluded": [], "advice": ["Go gently — ünïcode"],
+                   # Today's session document (journey.document); a bare routine from
+                   # milestone 1 is upgraded on import (test_transfer_milestone1.py).
+                   "version": 1,
+                   "profile": PROFILE}
         session_id = start_session(s, routine, started_at=START + timedelta(minutes=5),
                                    screen_id=screen_id)
         add_rating(s, 5, kind="before", session_id=session_id,

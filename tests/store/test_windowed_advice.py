@@ -9,6 +9,7 @@ screen with the bout's duration) the two must agree on every reason, word and fi
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,6 +21,7 @@ from backrelief.core.progress import Advice, ScreenSnapshot, assess_progress, as
 from backrelief.store import Database, add_rating, diary_advice, list_ratings
 from backrelief.store.advice import read_course_window
 from backrelief.store.models import PainRating
+from backrelief.store.rating_days import forget_days
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -37,6 +39,7 @@ later = st.integers(0, 40 * 24 * 60)  # how long after the clock's now the advic
 def _fill(db: Database, entries: list[tuple[int, int, int, str, bool]]) -> None:
     with db.session(write=True) as session:
         session.execute(delete(PainRating))
+        forget_days(session)  # the per-day totals go with the ratings (store.rating_days)
         for days, minute, pain, kind, spread in entries:
             at = NOW - timedelta(days=days) + timedelta(minutes=minute) - timedelta(days=1)
             add_rating(session, pain, kind=kind, at=at, spread=spread and kind != "before")
@@ -82,8 +85,31 @@ def test_a_long_run_of_high_pain_days_is_read_back_to_its_start(db: Database) ->
         whole = assess_progress([r.as_progress() for r in list_ratings(session)], now=NOW)
         window = read_course_window(session, now=NOW)
     _same(windowed, whole)
-    assert window is not None and len(window.tail) == 60
-    assert any("8/10" in r.text or "days in a row" in r.text for r in windowed.reasons)
+    assert window is not None
+    # One entry a day reaching back to the run's first day (a day's stand-in, or its rating),
+    # plus the best rating of the last 4 weeks.
+    days = {rating.at.date() for rating in window.tail}
+    assert len(days) == 60 and len(window.tail) <= 61
+    assert any("on 60 days in a row" in r.text for r in windowed.reasons)
+
+
+def test_a_run_of_high_pain_years_long_reads_one_row_a_day(db: Database) -> None:
+    # Issue 15: a diary of years of 7/10 days made the advice read every rating. Four ratings
+    # a day for 400 days: the window holds one entry a day before the last 3 ratings' day.
+    entries = [(day, minute, 7, "daily", False) for day in range(400)
+               for minute in (300, 600, 900, 1200)]
+    _fill(db, entries)
+    with db.session() as session:
+        windowed = diary_advice(session, now=NOW, slope=True)
+        whole = assess_progress([r.as_progress() for r in list_ratings(session)], now=NOW)
+        window = read_course_window(session, now=NOW)
+    _same(windowed, whole)
+    assert window is not None and window.count == 1600
+    days = {rating.at.date() for rating in window.tail}
+    assert len(window.tail) <= len(days) + 4 + 1  # a day's stand-in, the last day, the best
+    runs = [int(m.group(1)) for r in windowed.reasons
+            if (m := re.search(r"on (\d+) days in a row", r.text))]
+    assert runs and runs[0] >= 400
 
 
 def test_the_window_reads_a_stretch_not_the_whole_diary(db: Database) -> None:

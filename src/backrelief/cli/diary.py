@@ -290,15 +290,38 @@ def add(pain_text: str, kind: str, at_text: str | None, where_text: str | None,
 
 
 def _current_advice(*, history_since: datetime | None = None, slope: bool = False,
-                    ) -> tuple[Advice, list[RatingRecord]]:
-    """The advice (from the window its rules read) and, for ``history``, the ratings to chart."""
+                    ratings: bool = True) -> tuple[Advice, list[RatingRecord]]:
+    """The advice (from the window its rules read) and, for ``history``, the ratings to chart
+    (none when ``ratings`` is false)."""
     from backrelief.store import diary_advice, list_ratings
 
     with store_session() as session:
         advice = diary_advice(session, slope=slope)
-        if not slope:
+        if not slope or not ratings:
             return advice, []
         return advice, list_ratings(session, since=history_since)
+
+
+def _day_mean_course() -> tuple[list[PainRating], int]:
+    """The whole course of pain as one point a UTC day (its mean, rounded, at noon), and how
+    many after-session ratings that leaves out.
+
+    Issue 15: ``history`` without ``--days`` charted every rating, a million at years of
+    entries. The chart averages whole days into each column anyway, so it is drawn from the
+    per-day totals (``store.rating_days``), as the progress page's chart is.
+    """
+    from datetime import time
+
+    from backrelief.core.progress import PainRating
+    from backrelief.store.diary import daily_means
+
+    with store_session() as session:
+        means = daily_means(session, since=datetime(1970, 1, 1, tzinfo=UTC))
+    resting = [mean for mean in means if not mean.after]  # the course: daily and before
+    shown = resting or means  # only after-session ratings: then they are the course
+    left_out = sum(mean.count for mean in means if mean.after) if resting else 0
+    return [PainRating(at=datetime.combine(mean.day, time(12), tzinfo=UTC),
+                       pain=round(mean.mean)) for mean in shown], left_out
 
 
 def _source_citations() -> dict[str, str]:
@@ -367,12 +390,13 @@ def _bucket_means(ratings: Sequence[PainRating], columns: int) -> tuple[list[flo
     ], per_column
 
 
-def render_chart(ratings: Sequence[PainRating], width: int) -> list[str]:
+def render_chart(ratings: Sequence[PainRating], width: int, first: int | None = None,
+                 ) -> list[str]:
     """A text chart of pain (0-10, rows) over local days (columns), one point per column.
 
     Each column is one day, or several days when the diary is longer than the chart is wide;
     a point is the mean of that column's ratings, rounded. The dotted line marks the first
-    rating, so progress is read against where you started.
+    rating (``first``, else the first point), so progress is read against where you started.
     """
     if not ratings:
         return ["(no ratings to chart)"]
@@ -380,7 +404,7 @@ def render_chart(ratings: Sequence[PainRating], width: int) -> list[str]:
     means, per_column = _bucket_means(ratings, columns)
     # Spread a short diary out so the days are easy to tell apart.
     step = max(1, min(3, columns // max(1, len(means))))
-    first = ratings[0].pain
+    first = ratings[0].pain if first is None else first
     lines: list[str] = []
     for level in range(10, -1, -1):
         row = []
@@ -425,7 +449,8 @@ def history(days_text: str | None, as_json: bool) -> None:
     from backrelief.core.progress import course_ratings
 
     since = datetime.now(UTC) - timedelta(days=days) if days is not None else None
-    result, ratings = _current_advice(history_since=since, slope=True)
+    by_day = days is None and not as_json  # the whole diary's chart: one point a day
+    result, ratings = _current_advice(history_since=since, slope=True, ratings=not by_day)
     if as_json:
         print_json({
             "ratings": [rating.as_dict() for rating in ratings],
@@ -435,13 +460,16 @@ def history(days_text: str | None, as_json: bool) -> None:
         })
         return
     width = _width()
-    course = course_ratings(rating.as_progress() for rating in ratings)
-    left_out = len(ratings) - len(course)
+    if by_day:
+        course, left_out = _day_mean_course()
+    else:
+        course = course_ratings(rating.as_progress() for rating in ratings)
+        left_out = len(ratings) - len(course)
     title = "Pain over time"
     if left_out:
         title += f" (daily and before-session ratings; {left_out} after-session left out)"
     click.echo(click.style(title, bold=True))
-    for line in render_chart(course, width):
+    for line in render_chart(course, width, result.trend.first if by_day else None):
         click.echo(line)
     click.echo("")
     click.echo(textwrap.fill("Trend: " + describe_trend(result.trend), width))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backrelief.core.progress import RATING_KINDS, PainRating, RatingKind
@@ -19,6 +19,13 @@ from backrelief.core.vocabulary import PAIN_MAX, PAIN_MIN
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import PainRating as PainRatingRow
 from backrelief.store.models import PracticeSession
+from backrelief.store.rating_days import (
+    add_to_day,
+    count_of,
+    day_totals,
+    refresh_day_of,
+    utc_day,
+)
 from backrelief.store.scope import own, owner_of
 from backrelief.store.types import utcnow
 from backrelief.store.validation import one_of, past_time, row_id, short_text, whole_number
@@ -122,6 +129,7 @@ def add_rating(
         raise StoreInputError("session_id", f"no session with id {session_id}")
     db.add(row)
     db.flush()
+    add_to_day(db, row.rated_at, row.kind, row.pain)  # in this transaction (revision 0007)
     return _record(row)
 
 
@@ -164,30 +172,19 @@ class DayMean:
 
 
 def daily_means(db: Session, *, since: datetime) -> list[DayMean]:
-    """Per-day mean pain from ``since`` on, resting and after-session apart, oldest first.
+    """Per-day mean pain of the whole UTC days from ``since``'s day on, resting and
+    after-session apart, oldest first.
 
-    Computed by the database (``GROUP BY`` on the covering index of revision 0004), so a chart
-    of a long diary receives a few hundred numbers, not every rating.
+    Read from the per-day totals (``store.rating_days``): one row a day, so a chart of a long
+    diary receives a few hundred numbers and the database reads no more than that.
     """
-    if db.get_bind().dialect.name == "sqlite":
-        day: Any = func.date(PainRatingRow.rated_at)  # the stored text is UTC
-    else:
-        day = func.date(func.timezone("UTC", PainRatingRow.rated_at))
-    after = PainRatingRow.kind == "after"
-    rows = db.execute(
-        select(day.label("day"), after.label("after"), func.avg(PainRatingRow.pain),
-               func.count())
-        .where(PainRatingRow.user_id == owner_of(db), PainRatingRow.rated_at >= since)
-        .group_by(day, after).order_by(day, after)
-    )
-    return [DayMean(d if isinstance(d, date) else date.fromisoformat(str(d)), bool(a),
-                    float(mean), int(n)) for d, a, mean, n in rows]
+    return [DayMean(total.day, total.after, total.mean, total.ratings)
+            for total in day_totals(db, since=utc_day(since))]
 
 
 def count_ratings(db: Session) -> int:
-    """How many ratings the diary holds."""
-    return int(db.scalar(select(func.count()).select_from(PainRatingRow)
-                         .where(PainRatingRow.user_id == owner_of(db))) or 0)
+    """How many ratings the diary holds (from the per-day totals: one row a day)."""
+    return count_of(db)
 
 
 def delete_rating(db: Session, rating_id: int) -> bool:
@@ -195,6 +192,8 @@ def delete_rating(db: Session, rating_id: int) -> bool:
     row = own(db, PainRatingRow, row_id("rating_id", rating_id))
     if row is None:
         return False
+    at = row.rated_at
     db.delete(row)
     db.flush()
+    refresh_day_of(db, at)
     return True

@@ -179,6 +179,10 @@ class PainRating(Base):
         Index("ix_pain_ratings_user_id_kind_rated_at", "user_id", "kind", "rated_at"),
         Index("ix_pain_ratings_user_id_rated_at_kind_pain", "user_id", "rated_at", "kind",
               "pain"),
+        # Revision 0007: session outcomes (store.sessions) read a user's session ratings by
+        # session; with only the user-leading indexes above, SQLite walked all their ratings.
+        Index("ix_pain_ratings_user_id_session_id", "user_id", "session_id", "rated_at",
+              "kind", "pain"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -288,3 +292,28 @@ class ProgrammeCheckin(Base):
     activities: Mapped[dict[str, int]] = mapped_column(JSON)
     sleep: Mapped[int | None] = mapped_column(SmallInteger)
     confidence: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class RatingDay(Base):
+    """One UTC day's ratings of one kind, summed (revision 0007; issue 15).
+
+    Kept in the same transaction as every change to ``pain_ratings`` (``store.rating_days``),
+    so the counts, the chart's per-day means and the advice's run of high-pain days read one
+    row a day, never every rating.
+    """
+
+    __tablename__ = "rating_days"
+    __table_args__ = (
+        CheckConstraint("kind IN ('before', 'after', 'daily')", name="kind"),
+        CheckConstraint("ratings > 0", name="ratings_positive"),
+    )
+
+    # Whose ratings (revision 0006's scope): every read and write names the user.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    ratings: Mapped[int] = mapped_column()
+    pain_sum: Mapped[int] = mapped_column()
+    pain_min: Mapped[int] = mapped_column(SmallInteger)
+    pain_max: Mapped[int] = mapped_column(SmallInteger)

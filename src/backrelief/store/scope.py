@@ -21,7 +21,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import visitors
 
-from backrelief.store.models import PainRating, PracticeSession, Programme, Screen, Setting
+from backrelief.store.models import (
+    PainRating,
+    PracticeSession,
+    Programme,
+    RatingDay,
+    Screen,
+    Setting,
+)
 
 USER_KEY = "backrelief_user_id"
 # Set instead of USER_KEY by a Database whose default is the owner account (the CLI and the
@@ -30,7 +37,8 @@ OWNER_DEFAULT_KEY = "backrelief_owner_default"
 # Execution options of a statement that must see every user's rows on purpose (a lookup by a
 # secret token, which is what says whose the row is).
 UNSCOPED = {"backrelief_unscoped": True}
-OWNED_MODELS: tuple[type[Any], ...] = (Screen, PracticeSession, PainRating, Programme, Setting)
+OWNED_MODELS: tuple[type[Any], ...] = (Screen, PracticeSession, PainRating, Programme, Setting,
+                                       RatingDay)  # rating_days: revision 0007
 _OWNED_TABLES = frozenset(model.__table__ for model in OWNED_MODELS)
 _MODEL_OF: dict[Any, type[Any]] = {model.__table__: model for model in OWNED_MODELS}
 

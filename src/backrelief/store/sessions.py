@@ -275,7 +275,9 @@ def session_pains(db: Session, ids: Sequence[int]) -> dict[int, dict[str, int]]:
     rows = db.execute(
         select(PainRatingRow.session_id, PainRatingRow.kind, PainRatingRow.pain)
         .where(PainRatingRow.user_id == owner_of(db), PainRatingRow.session_id.in_(ids))
-        .order_by(PainRatingRow.rated_at, PainRatingRow.id)
+        # By session first, so the (user, session) index of revision 0007 serves it; by time
+        # alone SQLite followed the time index through every rating (535 ms at 10^6).
+        .order_by(PainRatingRow.session_id, PainRatingRow.rated_at, PainRatingRow.id)
     )
     for session_id, kind, pain in rows:
         if session_id is None:  # pragma: no cover - filtered out by the query

@@ -44,6 +44,7 @@ from backrelief.store.import_models import (
     Strict,
     time_fields,
 )
+from backrelief.store.import_upgrade import as_routine, is_bare, upgraded_document
 from backrelief.store.models import (
     PainRating,
     PracticeSession,
@@ -51,6 +52,7 @@ from backrelief.store.models import (
     Setting,
     TechniqueFeedback,
 )
+from backrelief.store.rating_days import forget_days, refresh_days, utc_day
 from backrelief.store.scope import UNSCOPED, owner_of
 from backrelief.store.screens import list_screens, reason_documents
 from backrelief.store.sessions import list_sessions
@@ -204,7 +206,7 @@ class _Checks:
             raise StoreInputError(f"{where}.screen_id", f"no screen with id {session.screen_id} "
                                   "before this session in the file")
         short_text(f"{where}.stop_reason", session.stop_reason, 200)
-        routine = _model(RoutineIn, f"{where}.routine", session.routine)
+        routine = _model(RoutineIn, f"{where}.routine", as_routine(session.routine))
         if routine.profile is not None:
             try:  # the planner's own profile checks (pregnancy weeks, ...), as the pages read it
                 read_document(session.routine)
@@ -265,6 +267,9 @@ def _checked(raw: Iterable[tuple[str, int | str, Any]], header: dict[str, Any],
             record = value if isinstance(value, Record) else _model(
                 SECTION_MODELS[section], f"{section}[{index}]", value)
             checks.record(section, index, record)
+            if isinstance(record, SessionIn) and is_bare(record.routine):  # milestone 1's
+                record = record.model_copy(update={
+                    "routine": upgraded_document(as_routine(record.routine))})
             yield section, index, record
     _model(HeaderIn, "", header)
 
@@ -434,6 +439,7 @@ def _write(db: Session, items: Iterable[Item], settings: dict[str, Any], *,
         if keep_ids else {"screens": {}, "sessions": {}}
     pending: list[tuple[int, dict[str, Any]]] = []
     current: _Table | None = None
+    rated: list[datetime] = []  # the first and last rating time seen, for the per-day totals
 
     def flush() -> None:
         if current is None or not pending:
@@ -467,10 +473,16 @@ def _write(db: Session, items: Iterable[Item], settings: dict[str, Any], *,
         if table is not current:
             flush()
             current = table
-        pending.append((record.id, table.row(record, maps)))
+        row = table.row(record, maps)
+        pending.append((record.id, row))
+        if section == "ratings":
+            rated[:] = [min(rated[0], row["rated_at"]), max(rated[1], row["rated_at"])] \
+                if rated else [row["rated_at"], row["rated_at"]]
         if len(pending) >= BATCH:
             flush()
     flush()
+    if rated:  # the days the file touched, recomputed once (store.rating_days)
+        refresh_days(db, utc_day(rated[0]), utc_day(rated[1]))
     for key, value in sorted(settings.items()):
         present = db.get(Setting, (user, key)) is not None
         if not present:
@@ -526,6 +538,7 @@ def forget_everything(db: Session) -> dict[str, int]:
     from backrelief.store.programme import forget_programmes  # issue 14: programme tables
 
     forget_programmes(db)
+    forget_days(db)
     deleted: dict[str, int] = {}
     user = owner_of(db)
     for name, model, where in (
