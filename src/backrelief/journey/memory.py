@@ -27,7 +27,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from backrelief.core.progress import flagged_techniques as _pain_rose_after
-from backrelief.store.sessions import FeedbackEvent, feedback_events, session_outcomes
+from backrelief.store.sessions import FeedbackEvent, recent_outcomes, setting_value
 from backrelief.store.settings import get_setting, set_setting
 from backrelief.store.types import utcnow
 from backrelief.store.validation import aware_utc, slug
@@ -122,7 +122,7 @@ def left_out(events: Iterable[FeedbackEvent], pain_rose: Mapping[str, datetime],
 
 
 def _brought_back(db: Session) -> dict[str, datetime]:
-    stored = get_setting(db, BROUGHT_BACK_KEY, {})
+    stored = setting_value(db, BROUGHT_BACK_KEY, {})
     back: dict[str, datetime] = {}
     if isinstance(stored, dict):
         for technique, when in stored.items():
@@ -135,18 +135,23 @@ def _brought_back(db: Session) -> dict[str, datetime]:
 
 def current_memory(db: Session, now: datetime | None = None,
                    zone: tzinfo | None = None) -> dict[str, LeftOut]:
-    """What the diary says the next plan must leave out, by technique id."""
+    """What the diary says the next plan must leave out, by technique id.
+
+    Reads only the last :data:`LEFT_OUT_DAYS` days (issue 16): every reason lasts at most that
+    long from its moment, and a technique's "pain rose" flag comes from the latest session it
+    was in, so a technique whose latest session is older than the window is left out by nothing
+    the window does not hold.
+    """
     moment = utcnow() if now is None else aware_utc("now", now)
     since = moment - timedelta(days=LEFT_OUT_DAYS)
-    outcomes = session_outcomes(db)
+    outcomes, events = recent_outcomes(db, since)
     flagged = _pain_rose_after(outcomes)
     rose: dict[str, datetime] = {}
     for outcome in outcomes:  # the latest session each flagged technique was in
         for technique in set(outcome.techniques) | set(outcome.feedback):
             if technique in flagged:
                 rose[technique] = outcome.started_at
-    return left_out(feedback_events(db, since=since), rose, _brought_back(db), moment,
-                    zone or local_zone())
+    return left_out(events, rose, _brought_back(db), moment, zone or local_zone())
 
 
 def avoid_reasons(memory: Mapping[str, LeftOut], zone: tzinfo | None = None,

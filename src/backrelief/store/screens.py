@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from backrelief.core.progress import ScreenSnapshot
@@ -94,7 +95,8 @@ def _advice_text(advice: Any) -> str | None:
     return advice
 
 
-def _record(row: Screen) -> ScreenRecord:
+def _record(row: Any) -> ScreenRecord:
+    """A record from an ORM row or a row of :data:`_COLUMNS` (same attribute names)."""
     return ScreenRecord(
         id=row.id,
         taken_at=row.taken_at,
@@ -173,3 +175,26 @@ def latest_screen(db: Session) -> ScreenRecord | None:
 def list_screens(db: Session) -> list[ScreenRecord]:
     """Every screen, oldest first."""
     return [_record(row) for row in db.scalars(select(Screen).order_by(Screen.taken_at, Screen.id))]
+
+
+_COLUMNS = (Screen.id, Screen.taken_at, Screen.tier, Screen.exercise_allowed, Screen.answers,
+            Screen.reasons, Screen.advice)
+
+
+@cache
+def _newest_statement(scoped: bool) -> Any:
+    query = select(*_COLUMNS)
+    if scoped:  # the column comes with accounts (revision 0006)
+        query = query.where(getattr(Screen, "user_id") == bindparam("user_id"))  # noqa: B009
+    return query.order_by(Screen.taken_at.desc(), Screen.id.desc()).limit(1)
+
+
+def newest_screen(db: Session) -> ScreenRecord | None:
+    """The most recent screen (as :func:`latest_screen`), read as plain columns by a statement
+    built once, on the session's connection (the safety gate asks on every page that shows a
+    routine; issue 16). A session that carries a user (``s.info["user_id"]``, accounts) reads
+    only that user's screens."""
+    user = db.info.get("user_id")
+    row = db.connection().execute(_newest_statement(user is not None),
+                                  {} if user is None else {"user_id": user}).first()
+    return None if row is None else _record(row)

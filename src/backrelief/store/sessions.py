@@ -7,19 +7,20 @@ tell which techniques were done. Pain before and after a session are ordinary ra
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from backrelief.core.progress import VERDICTS, SessionOutcome, Verdict
 from backrelief.core.progress import flagged_techniques as _flagged_from_outcomes
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import PainRating as PainRatingRow
-from backrelief.store.models import PracticeSession, Screen, TechniqueFeedback
+from backrelief.store.models import PracticeSession, Screen, Setting, TechniqueFeedback
 from backrelief.store.types import utcnow
 from backrelief.store.upsert import upsert
 from backrelief.store.validation import (
@@ -339,3 +340,176 @@ def feedback_events(db: Session, since: datetime | None = None) -> list[Feedback
 def flagged_techniques(db: Session) -> set[str]:
     """Technique ids the planner should leave out next time (rule in ``core.progress``)."""
     return set(_flagged_from_outcomes(session_outcomes(db)))
+
+
+# ---- narrow reads for the pages that show a glance (issue 16) ------------------------------------
+# Each reads only the columns and rows its page needs, with statements built once (parameters
+# bound at run time) and run on the session's connection, below the ORM. The user filter hook:
+# a session that carries a user (``s.info["user_id"]``, accounts) reads only that user's rows;
+# the statements for that case are built with ``user_id = :user_id`` on every owned table.
+
+_SINCE = bindparam("since", type_=PracticeSession.started_at.type)
+_USER: Any = bindparam("user_id")
+
+
+def _owned(scoped: bool, *models: Any) -> list[Any]:
+    """``model.user_id = :user_id`` for each model that has the column, when ``scoped``."""
+    if not scoped:
+        return []
+    return [getattr(model, "user_id") == _USER for model in models  # noqa: B009 - added by 0006
+            if hasattr(model, "user_id")]
+
+
+def _run(db: Session, statements: Callable[[bool], Any], **params: Any) -> Any:
+    """Run the statement ``statements(scoped)`` builds (once) on the session's connection."""
+    user = db.info.get("user_id")
+    if user is not None:
+        params["user_id"] = user
+    return db.connection().execute(statements(user is not None), params)
+
+
+@dataclass(frozen=True)
+class Glance:
+    """What the home page shows, read in one statement."""
+
+    screen_id: int | None
+    screen_tier: str | None
+    unfinished_id: int | None
+    latest_pain: int | None
+    latest_rated_at: datetime | None
+    finished: int
+
+
+@cache
+def _glance_statement(scoped: bool) -> Any:
+    screens = (select(Screen.id).where(*_owned(scoped, Screen))
+               .order_by(Screen.taken_at.desc(), Screen.id.desc()).limit(1))
+    ratings = (select(PainRatingRow.pain).where(*_owned(scoped, PainRatingRow))
+               .order_by(PainRatingRow.rated_at.desc(), PainRatingRow.id.desc()).limit(1))
+    unfinished = (select(PracticeSession.id)
+                  .where(PracticeSession.ended_at.is_(None), PracticeSession.started_at >= _SINCE,
+                         *_owned(scoped, PracticeSession))
+                  .order_by(PracticeSession.started_at.desc(), PracticeSession.id.desc())
+                  .limit(1))
+    finished = (select(func.count()).select_from(PracticeSession)
+                .where(PracticeSession.ended_at.is_not(None),
+                       or_(PracticeSession.stop_reason.is_(None),
+                           PracticeSession.stop_reason != bindparam("excluding")),
+                       *_owned(scoped, PracticeSession)))
+    return select(
+        screens.scalar_subquery(),
+        screens.with_only_columns(Screen.tier).scalar_subquery(),
+        unfinished.scalar_subquery(),
+        ratings.scalar_subquery(),
+        ratings.with_only_columns(PainRatingRow.rated_at).scalar_subquery(),
+        finished.scalar_subquery(),
+    )
+
+
+def glance(db: Session, *, since: datetime, excluding_stop_reason: str) -> Glance:
+    """One SELECT of scalar subqueries, each served by an index: the latest screen's id and tier,
+    the newest session started at ``since`` or later that has not ended, the latest rating, and
+    how many sessions ended other than with ``excluding_stop_reason`` (a COUNT in SQL)."""
+    row = _run(db, _glance_statement, since=aware_utc("since", since),
+               excluding=excluding_stop_reason).one()
+    return Glance(row[0], row[1], row[2], row[3], row[4], int(row[5] or 0))
+
+
+@cache
+def _recent_statements(scoped: bool) -> tuple[Any, Any, Any]:
+    sessions = (select(PracticeSession.id, PracticeSession.started_at, PracticeSession.routine)
+                .where(PracticeSession.started_at >= _SINCE, *_owned(scoped, PracticeSession))
+                .order_by(PracticeSession.started_at, PracticeSession.id))
+    ids: Any = bindparam("ids", expanding=True)
+    feedback = (select(TechniqueFeedback.id, TechniqueFeedback.session_id,
+                       TechniqueFeedback.technique_id, TechniqueFeedback.verdict,
+                       TechniqueFeedback.recorded_at)
+                .where(or_(TechniqueFeedback.recorded_at >= _SINCE,
+                           TechniqueFeedback.session_id.in_(ids)))
+                .order_by(TechniqueFeedback.id))
+    if scoped:  # feedback has no user of its own: it is its session's
+        feedback = feedback.join(
+            PracticeSession, PracticeSession.id == TechniqueFeedback.session_id
+        ).where(*_owned(scoped, PracticeSession))
+    pains = (select(PainRatingRow.session_id, PainRatingRow.kind, PainRatingRow.pain)
+             .where(PainRatingRow.session_id.in_(ids))
+             .order_by(PainRatingRow.session_id, PainRatingRow.rated_at, PainRatingRow.id))
+    return sessions, feedback, pains
+
+
+def recent_outcomes(db: Session, since: datetime) -> tuple[list[SessionOutcome],
+                                                             list[FeedbackEvent]]:
+    """Sessions started at ``since`` or later as ``core.progress`` takes them (oldest first, as
+    :func:`session_outcomes`), and every verdict recorded at ``since`` or later (oldest first,
+    as :func:`feedback_events`): three narrow statements, however long the diary."""
+    start = aware_utc("since", since)
+    rows = _run(db, lambda scoped: _recent_statements(scoped)[0], since=start).all()
+    ids = [row.id for row in rows]
+    feedback: dict[int, dict[str, Verdict]] = {}
+    events: list[tuple[datetime, int, FeedbackEvent]] = []
+    for key, session_id, technique, verdict, recorded_at in _run(
+            db, lambda scoped: _recent_statements(scoped)[1], since=start, ids=ids):
+        said = _verdict(verdict)
+        feedback.setdefault(session_id, {})[technique] = said
+        if recorded_at >= start:
+            events.append((recorded_at, key, FeedbackEvent(session_id, technique, said,
+                                                           recorded_at)))
+    events.sort(key=lambda item: (item[0], item[1]))
+    before: dict[int, int] = {}
+    after: dict[int, int] = {}
+    if ids:
+        for session_id, kind, pain in _run(db, lambda scoped: _recent_statements(False)[2],
+                                           ids=ids):
+            if kind == "before":
+                before.setdefault(session_id, pain)
+            elif kind == "after":
+                after[session_id] = pain
+    outcomes = [
+        SessionOutcome(
+            session_id=row.id,
+            started_at=row.started_at,
+            techniques=routine_techniques(row.routine),
+            pain_before=before.get(row.id),
+            pain_after=after.get(row.id),
+            feedback=feedback.get(row.id, {}),
+        )
+        for row in rows
+    ]
+    return outcomes, [event for _, _, event in events]
+
+
+@cache
+def _setting_statement(scoped: bool) -> Any:
+    return select(Setting.value).where(Setting.key == bindparam("key"), *_owned(scoped, Setting))
+
+
+def setting_value(db: Session, key: str, default: Any = None) -> Any:
+    """What :func:`backrelief.store.settings.get_setting` returns, by one plain statement (no
+    ORM identity lookup); ``key`` is a name the caller chose, not user input."""
+    row = _run(db, _setting_statement, key=key).first()
+    return default if row is None else row[0]
+
+
+@cache
+def _one_session_statement(scoped: bool) -> Any:
+    return select(*_COLUMNS).where(PracticeSession.id == bindparam("id"),
+                                   *_owned(scoped, PracticeSession))
+
+
+@cache
+def _its_feedback_statement(_scoped: bool) -> Any:
+    return (select(TechniqueFeedback.technique_id, TechniqueFeedback.verdict)
+            .where(TechniqueFeedback.session_id == bindparam("id"))
+            .order_by(TechniqueFeedback.id))
+
+
+def session_record(db: Session, session_id: Any) -> SessionRecord:
+    """What :func:`get_session` returns, read as plain columns by two statements built once
+    (the player, its timeline and the summary ask on every request; issue 16)."""
+    row_id("session_id", session_id)
+    row = _run(db, _one_session_statement, id=session_id).first()
+    if row is None:
+        raise StoreInputError("session_id", f"no session with id {session_id}")
+    feedback = {technique: _verdict(verdict) for technique, verdict
+                in _run(db, _its_feedback_statement, id=session_id)}
+    return _record(row, feedback)

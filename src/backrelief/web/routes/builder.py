@@ -21,6 +21,7 @@ from backrelief.web.context import render, web
 from backrelief.web.errors import FieldError
 from backrelief.web.forms import form_int, form_list, form_text, validate
 from backrelief.web.gate import Gate, exercise_gate, start_url
+from backrelief.web.reads import read_route
 from backrelief.web.routes.session import render_preview
 
 router = APIRouter()
@@ -30,6 +31,7 @@ REGION_CHOICES = ("lower", "upper", "whole")
 
 
 @router.get("/start", include_in_schema=False)
+@read_route
 def start(request: Request) -> Response:
     """"Start a session": the builder if a fresh screen allows it, else the (re-)check."""
     with web(request).database.session() as s:
@@ -91,6 +93,7 @@ def _builder(request: Request, values: dict[str, Any], screen_conditions: list[s
 
 
 @router.get("/build", include_in_schema=False)
+@read_route
 def builder(request: Request) -> Response:
     """The routine builder; only after a fresh screen that allows exercise."""
     with web(request).database.session() as s:
@@ -185,6 +188,7 @@ async def build(request: Request) -> Response:
 
 
 @router.get("/preview", include_in_schema=False)
+@read_route
 def preview(request: Request) -> Response:
     """The routine these choices give, with what was left out and why. Stores nothing."""
     context = web(request)
