@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from backrelief.core.progress import VERDICTS, SessionOutcome, Verdict
 from backrelief.core.progress import flagged_techniques as _flagged_from_outcomes
 from backrelief.store.errors import StoreInputError
+from backrelief.store.light import routine_techniques  # the one parser of a stored routine
 from backrelief.store.models import PainRating as PainRatingRow
 from backrelief.store.models import PracticeSession, Screen, Setting, TechniqueFeedback
 from backrelief.store.types import utcnow
@@ -65,23 +66,6 @@ class SessionRecord:
             "stop_reason": self.stop_reason,
             "screen_id": self.screen_id,
         }
-
-
-def routine_techniques(routine: Any) -> tuple[str, ...]:
-    """Technique ids in a stored routine: the planner's ``{"items": [{"technique": ...}]}``.
-
-    Also accepts a bare list of items or of ids, so a change in the planner's shape degrades
-    to "no techniques known" rather than an error.
-    """
-    items = routine.get("items", []) if isinstance(routine, Mapping) else routine
-    if not isinstance(items, Sequence) or isinstance(items, str | bytes):
-        return ()
-    found: list[str] = []
-    for item in items:
-        technique = item.get("technique") if isinstance(item, Mapping) else item
-        if isinstance(technique, str) and technique not in found:
-            found.append(technique)
-    return tuple(found)
 
 
 _COLUMNS = (
