@@ -21,7 +21,7 @@ from backrelief.store import add_feedback, open_database, start_session
 from backrelief.store.light import head_revision, read_memory
 from backrelief.store.migrate import MIGRATIONS_DIR, SCHEMA_REVISION
 from backrelief.store.types import utcnow
-from tests.store.test_narrow_reads import ZONE, _seed
+from tests.store.test_narrow_reads import ZONE, _seed, someone_else
 
 
 def test_the_light_path_expects_the_schema_the_store_migrates_to() -> None:
@@ -36,6 +36,7 @@ def test_the_light_read_says_what_the_store_says(tmp_path: Path, seed: int) -> N
     database = open_database(f"sqlite:///{path}")
     now = utcnow()
     try:
+        someone_else(database, seed, now)  # another account's rows: never the owner's memory
         _seed(database, seed, now)
         for moment in (now, now - timedelta(days=2), now - timedelta(days=8)):
             with database.session() as s:

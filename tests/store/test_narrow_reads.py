@@ -52,12 +52,13 @@ TECHNIQUES = ("cat-cow", "knee-rolls", "bridge", "child-pose", "pelvic-tilt")
 ZONE = timezone(timedelta(hours=-5))  # "not today" ends at local midnight, not UTC's
 
 
-def _seed(db: Database, seed: int, now: datetime) -> list[int]:
+def _seed(db: Database, seed: int, now: datetime, user: int | None = None) -> list[int]:
     """A random diary over the last 30 days: sessions (some unfinished, some abandoned) with
-    pain before/after and verdicts, loose ratings, screens, and a "use it again" setting."""
+    pain before/after and verdicts, loose ratings, screens, and a "use it again" setting.
+    ``user``: whose diary (the owner account by default)."""
     rng = random.Random(seed)
     ids: list[int] = []
-    with db.session(write=True) as s:
+    with db.session(write=True, user=user) as s:
         for _ in range(rng.randint(0, 14)):
             started = now - timedelta(days=rng.uniform(0, 30))
             chosen = rng.sample(TECHNIQUES, rng.randint(1, 4))
@@ -105,12 +106,28 @@ def _memory_the_long_way(s: object, now: datetime, zone: tzinfo) -> dict[str, Le
                     brought_back(s), now, zone)  # type: ignore[arg-type]
 
 
+def someone_else(db: Database, seed: int, now: datetime) -> int:
+    """A second account with a random diary of its own (its rows must never be read)."""
+    from backrelief.store.accounts import create_user
+
+    with db.session(write=True) as s:
+        other = create_user(s, "bob", None).id
+    _seed(db, seed + 1000, now, user=other)
+    return other
+
+
 @pytest.mark.parametrize("seed", range(12))
 def test_narrow_reads_match_the_full_ones(db: Database, seed: int) -> None:
     now = utcnow()
+    other = someone_else(db, seed, now)
     ids = _seed(db, seed, now)
+    for user, mine in ((None, ids), (other, [])):  # the owner's diary, then bob's
+        _compare(db, user, mine, now, seed)
+
+
+def _compare(db: Database, user: int | None, ids: list[int], now: datetime, seed: int) -> None:
     zone = ZONE
-    with db.session() as s:
+    with db.session(user=user) as s:
         for moment in (now, now - timedelta(days=3), now - timedelta(days=9)):
             assert current_memory(s, now=moment, zone=zone) == _memory_the_long_way(
                 s, moment, zone), f"seed {seed}, now {moment}"

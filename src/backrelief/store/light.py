@@ -168,7 +168,7 @@ def _read(connection: sqlite3.Connection, since: datetime,
     if ids:
         for session_id, kind, pain in connection.execute(
                 f"SELECT session_id, kind, pain FROM pain_ratings WHERE session_id IN ({marks})"
-                " ORDER BY session_id, rated_at, id", ids):
+                + mine + " ORDER BY session_id, rated_at, id", (*ids, *owner)):
             if kind == "before":
                 before.setdefault(session_id, pain)
             elif kind == "after":

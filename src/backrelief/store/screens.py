@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -21,6 +20,7 @@ from backrelief.core.progress import ScreenSnapshot
 from backrelief.core.screening import TIER_ORDER, Reason, ScreenResult
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import Screen
+from backrelief.store.scope import own, owner_of
 from backrelief.store.types import utcnow
 from backrelief.store.validation import json_value, one_of, past_time
 
@@ -126,6 +126,7 @@ def record_screen(
         raise StoreInputError("exercise_allowed", "must be true or false")
     documents = reason_documents("reasons", reasons)
     row = Screen(
+        user_id=owner_of(db),
         taken_at=now if taken_at is None else past_time("taken_at", taken_at, now),
         tier=one_of("tier", tier, SCREEN_TIERS),
         exercise_allowed=exercise_allowed,
@@ -162,39 +163,34 @@ def record_result(
 
 def get_screen(db: Session, screen_id: int) -> ScreenRecord | None:
     """One stored screen by id, or None."""
-    row = db.get(Screen, screen_id)
+    row = own(db, Screen, screen_id)
     return None if row is None else _record(row)
 
 
 def latest_screen(db: Session) -> ScreenRecord | None:
     """The most recent screen, or None if there has been none."""
-    row = db.scalars(select(Screen).order_by(Screen.taken_at.desc(), Screen.id.desc()).limit(1)).first()
+    row = db.scalars(select(Screen).where(Screen.user_id == owner_of(db))
+                     .order_by(Screen.taken_at.desc(), Screen.id.desc()).limit(1)).first()
     return None if row is None else _record(row)
 
 
 def list_screens(db: Session) -> list[ScreenRecord]:
     """Every screen, oldest first."""
-    return [_record(row) for row in db.scalars(select(Screen).order_by(Screen.taken_at, Screen.id))]
+    query = select(Screen).where(Screen.user_id == owner_of(db))
+    return [_record(row) for row in db.scalars(query.order_by(Screen.taken_at, Screen.id))]
 
 
 _COLUMNS = (Screen.id, Screen.taken_at, Screen.tier, Screen.exercise_allowed, Screen.answers,
             Screen.reasons, Screen.advice)
-
-
-@cache
-def _newest_statement(scoped: bool) -> Any:
-    query = select(*_COLUMNS)
-    if scoped:  # the column comes with accounts (revision 0006)
-        query = query.where(getattr(Screen, "user_id") == bindparam("user_id"))  # noqa: B009
-    return query.order_by(Screen.taken_at.desc(), Screen.id.desc()).limit(1)
+# Built once; the user is a parameter (plain columns run below the ORM, where store.scope's
+# safety net does not reach, so the filter is explicit, as everywhere).
+_NEWEST = (select(*_COLUMNS).where(Screen.user_id == bindparam("user_id"))
+           .order_by(Screen.taken_at.desc(), Screen.id.desc()).limit(1))
 
 
 def newest_screen(db: Session) -> ScreenRecord | None:
-    """The most recent screen (as :func:`latest_screen`), read as plain columns by a statement
-    built once, on the session's connection (the safety gate asks on every page that shows a
-    routine; issue 16). A session that carries a user (``s.info["user_id"]``, accounts) reads
-    only that user's screens."""
-    user = db.info.get("user_id")
-    row = db.connection().execute(_newest_statement(user is not None),
-                                  {} if user is None else {"user_id": user}).first()
+    """The session user's most recent screen (as :func:`latest_screen`), read as plain columns
+    by a statement built once, on the session's connection (the safety gate asks on every page
+    that shows a routine; issue 16)."""
+    row = db.connection().execute(_NEWEST, {"user_id": owner_of(db)}).first()
     return None if row is None else _record(row)

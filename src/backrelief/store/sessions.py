@@ -22,6 +22,7 @@ from backrelief.store.errors import StoreInputError
 from backrelief.store.light import routine_techniques  # the one parser of a stored routine
 from backrelief.store.models import PainRating as PainRatingRow
 from backrelief.store.models import PracticeSession, Screen, Setting, TechniqueFeedback
+from backrelief.store.scope import own, owner_of
 from backrelief.store.types import utcnow
 from backrelief.store.upsert import upsert
 from backrelief.store.validation import (
@@ -88,7 +89,7 @@ def _verdict(value: str) -> Verdict:
 
 def _get(db: Session, session_id: Any) -> PracticeSession:
     row_id("session_id", session_id)
-    row = db.get(PracticeSession, session_id)
+    row = own(db, PracticeSession, session_id)
     if row is None:
         raise StoreInputError("session_id", f"no session with id {session_id}")
     return row
@@ -105,9 +106,10 @@ def start_session(
     now = utcnow()
     if routine is None:
         raise StoreInputError("routine", "is required")
-    if screen_id is not None and db.get(Screen, screen_id) is None:
+    if screen_id is not None and own(db, Screen, screen_id) is None:
         raise StoreInputError("screen_id", f"no screen with id {screen_id}")
     row = PracticeSession(
+        user_id=owner_of(db),
         started_at=now if started_at is None else past_time("started_at", started_at, now),
         routine=json_value("routine", routine),
         screen_id=screen_id,
@@ -172,7 +174,10 @@ def _feedback_by_session(db: Session, ids: Sequence[int] | None = None
     feedback: dict[int, dict[str, Verdict]] = {}
     query = select(TechniqueFeedback.session_id, TechniqueFeedback.technique_id,
                    TechniqueFeedback.verdict).order_by(TechniqueFeedback.id)
-    if ids is not None:
+    if ids is None:  # feedback has no user of its own: its session's
+        query = query.join(PracticeSession, PracticeSession.id == TechniqueFeedback.session_id
+                           ).where(PracticeSession.user_id == owner_of(db))
+    else:  # ids of this user's sessions
         query = query.where(TechniqueFeedback.session_id.in_(ids))
     for session_id, technique_id, verdict in db.execute(query):
         feedback.setdefault(session_id, {})[technique_id] = _verdict(verdict)
@@ -207,11 +212,12 @@ def list_sessions(db: Session, *, limit: int | None = None, offset: int = 0) -> 
     if limit is None:
         feedback = _feedback_by_session(db)
         rows = db.execute(
-            select(*_COLUMNS).order_by(PracticeSession.started_at, PracticeSession.id)
+            select(*_COLUMNS).where(PracticeSession.user_id == owner_of(db))
+            .order_by(PracticeSession.started_at, PracticeSession.id)
         ).all()
     else:
         rows = list(reversed(db.execute(
-            select(*_COLUMNS)
+            select(*_COLUMNS).where(PracticeSession.user_id == owner_of(db))
             .order_by(PracticeSession.started_at.desc(), PracticeSession.id.desc())
             .limit(limit).offset(offset)
         ).all()))
@@ -222,7 +228,8 @@ def list_sessions(db: Session, *, limit: int | None = None, offset: int = 0) -> 
 def count_sessions(db: Session, *, ended: bool | None = None,
                    excluding_stop_reason: str | None = None) -> int:
     """How many sessions there are (``ended``: only those that ended, or did not), by COUNT."""
-    query = select(func.count()).select_from(PracticeSession)
+    query = select(func.count()).select_from(PracticeSession).where(
+        PracticeSession.user_id == owner_of(db))
     if ended is not None:
         column = PracticeSession.ended_at
         query = query.where(column.is_not(None) if ended else column.is_(None))
@@ -236,7 +243,7 @@ def latest_unfinished_session(db: Session, *, since: datetime) -> SessionRecord 
     """The newest session started at ``since`` or later that has not ended, if any."""
     row = db.execute(
         select(*_COLUMNS)
-        .where(PracticeSession.ended_at.is_(None),
+        .where(PracticeSession.user_id == owner_of(db), PracticeSession.ended_at.is_(None),
                PracticeSession.started_at >= aware_utc("since", since))
         .order_by(PracticeSession.started_at.desc(), PracticeSession.id.desc()).limit(1)
     ).first()
@@ -252,7 +259,7 @@ def session_pains(db: Session, ids: Sequence[int]) -> dict[int, dict[str, int]]:
         return pains
     rows = db.execute(
         select(PainRatingRow.session_id, PainRatingRow.kind, PainRatingRow.pain)
-        .where(PainRatingRow.session_id.in_(ids))
+        .where(PainRatingRow.user_id == owner_of(db), PainRatingRow.session_id.in_(ids))
         .order_by(PainRatingRow.rated_at, PainRatingRow.id)
     )
     for session_id, kind, pain in rows:
@@ -277,7 +284,7 @@ def session_outcomes(db: Session) -> list[SessionOutcome]:
     # database walked every rating to find the few that belong to a session).
     ratings = db.execute(
         select(PainRatingRow.session_id, PainRatingRow.kind, PainRatingRow.pain)
-        .where(PainRatingRow.session_id.is_not(None))
+        .where(PainRatingRow.user_id == owner_of(db), PainRatingRow.session_id.is_not(None))
         .order_by(PainRatingRow.session_id, PainRatingRow.rated_at, PainRatingRow.id)
     )
     for session_id, kind, pain in ratings:
@@ -313,7 +320,9 @@ class FeedbackEvent:
 def feedback_events(db: Session, since: datetime | None = None) -> list[FeedbackEvent]:
     """Every verdict on a technique (from ``since`` on, when given), oldest first."""
     query = select(TechniqueFeedback.session_id, TechniqueFeedback.technique_id,
-                   TechniqueFeedback.verdict, TechniqueFeedback.recorded_at)
+                   TechniqueFeedback.verdict, TechniqueFeedback.recorded_at
+                   ).join(PracticeSession, PracticeSession.id == TechniqueFeedback.session_id
+                          ).where(PracticeSession.user_id == owner_of(db))
     if since is not None:
         query = query.where(TechniqueFeedback.recorded_at >= aware_utc("since", since))
     rows = db.execute(query.order_by(TechniqueFeedback.recorded_at, TechniqueFeedback.id))
@@ -328,28 +337,23 @@ def flagged_techniques(db: Session) -> set[str]:
 
 # ---- narrow reads for the pages that show a glance (issue 16) ------------------------------------
 # Each reads only the columns and rows its page needs, with statements built once (parameters
-# bound at run time) and run on the session's connection, below the ORM. The user filter hook:
-# a session that carries a user (``s.info["user_id"]``, accounts) reads only that user's rows;
-# the statements for that case are built with ``user_id = :user_id`` on every owned table.
+# bound at run time) and run on the session's connection, below the ORM. store.scope's safety
+# net does not reach below the ORM, so every statement filters by ``user_id = :user_id``
+# explicitly, and :func:`_run` binds the session's user (``owner_of``) to it.
 
 _SINCE = bindparam("since", type_=PracticeSession.started_at.type)
 _USER: Any = bindparam("user_id")
 
 
-def _owned(scoped: bool, *models: Any) -> list[Any]:
-    """``model.user_id = :user_id`` for each model that has the column, when ``scoped``."""
-    if not scoped:
-        return []
-    return [getattr(model, "user_id") == _USER for model in models  # noqa: B009 - added by 0006
-            if hasattr(model, "user_id")]
+def _owned(*models: Any) -> list[Any]:
+    """``model.user_id = :user_id`` for each model (tables a user owns)."""
+    return [model.user_id == _USER for model in models]
 
 
-def _run(db: Session, statements: Callable[[bool], Any], **params: Any) -> Any:
-    """Run the statement ``statements(scoped)`` builds (once) on the session's connection."""
-    user = db.info.get("user_id")
-    if user is not None:
-        params["user_id"] = user
-    return db.connection().execute(statements(user is not None), params)
+def _run(db: Session, statement: Callable[[], Any], **params: Any) -> Any:
+    """Run the statement ``statement()`` builds (once) on the session's connection, for the
+    session's user."""
+    return db.connection().execute(statement(), {**params, "user_id": owner_of(db)})
 
 
 @dataclass(frozen=True)
@@ -365,21 +369,21 @@ class Glance:
 
 
 @cache
-def _glance_statement(scoped: bool) -> Any:
-    screens = (select(Screen.id).where(*_owned(scoped, Screen))
+def _glance_statement() -> Any:
+    screens = (select(Screen.id).where(*_owned(Screen))
                .order_by(Screen.taken_at.desc(), Screen.id.desc()).limit(1))
-    ratings = (select(PainRatingRow.pain).where(*_owned(scoped, PainRatingRow))
+    ratings = (select(PainRatingRow.pain).where(*_owned(PainRatingRow))
                .order_by(PainRatingRow.rated_at.desc(), PainRatingRow.id.desc()).limit(1))
     unfinished = (select(PracticeSession.id)
                   .where(PracticeSession.ended_at.is_(None), PracticeSession.started_at >= _SINCE,
-                         *_owned(scoped, PracticeSession))
+                         *_owned(PracticeSession))
                   .order_by(PracticeSession.started_at.desc(), PracticeSession.id.desc())
                   .limit(1))
     finished = (select(func.count()).select_from(PracticeSession)
                 .where(PracticeSession.ended_at.is_not(None),
                        or_(PracticeSession.stop_reason.is_(None),
                            PracticeSession.stop_reason != bindparam("excluding")),
-                       *_owned(scoped, PracticeSession)))
+                       *_owned(PracticeSession)))
     return select(
         screens.scalar_subquery(),
         screens.with_only_columns(Screen.tier).scalar_subquery(),
@@ -400,9 +404,9 @@ def glance(db: Session, *, since: datetime, excluding_stop_reason: str) -> Glanc
 
 
 @cache
-def _recent_statements(scoped: bool) -> tuple[Any, Any, Any]:
+def _recent_statements() -> tuple[Any, Any, Any]:
     sessions = (select(PracticeSession.id, PracticeSession.started_at, PracticeSession.routine)
-                .where(PracticeSession.started_at >= _SINCE, *_owned(scoped, PracticeSession))
+                .where(PracticeSession.started_at >= _SINCE, *_owned(PracticeSession))
                 .order_by(PracticeSession.started_at, PracticeSession.id))
     ids: Any = bindparam("ids", expanding=True)
     feedback = (select(TechniqueFeedback.id, TechniqueFeedback.session_id,
@@ -411,12 +415,12 @@ def _recent_statements(scoped: bool) -> tuple[Any, Any, Any]:
                 .where(or_(TechniqueFeedback.recorded_at >= _SINCE,
                            TechniqueFeedback.session_id.in_(ids)))
                 .order_by(TechniqueFeedback.id))
-    if scoped:  # feedback has no user of its own: it is its session's
-        feedback = feedback.join(
-            PracticeSession, PracticeSession.id == TechniqueFeedback.session_id
-        ).where(*_owned(scoped, PracticeSession))
+    # Feedback has no user of its own: it is its session's.
+    feedback = feedback.join(
+        PracticeSession, PracticeSession.id == TechniqueFeedback.session_id
+    ).where(*_owned(PracticeSession))
     pains = (select(PainRatingRow.session_id, PainRatingRow.kind, PainRatingRow.pain)
-             .where(PainRatingRow.session_id.in_(ids))
+             .where(PainRatingRow.session_id.in_(ids), *_owned(PainRatingRow))
              .order_by(PainRatingRow.session_id, PainRatingRow.rated_at, PainRatingRow.id))
     return sessions, feedback, pains
 
@@ -427,12 +431,12 @@ def recent_outcomes(db: Session, since: datetime) -> tuple[list[SessionOutcome],
     :func:`session_outcomes`), and every verdict recorded at ``since`` or later (oldest first,
     as :func:`feedback_events`): three narrow statements, however long the diary."""
     start = aware_utc("since", since)
-    rows = _run(db, lambda scoped: _recent_statements(scoped)[0], since=start).all()
+    rows = _run(db, lambda: _recent_statements()[0], since=start).all()
     ids = [row.id for row in rows]
     feedback: dict[int, dict[str, Verdict]] = {}
     events: list[tuple[datetime, int, FeedbackEvent]] = []
     for key, session_id, technique, verdict, recorded_at in _run(
-            db, lambda scoped: _recent_statements(scoped)[1], since=start, ids=ids):
+            db, lambda: _recent_statements()[1], since=start, ids=ids):
         said = _verdict(verdict)
         feedback.setdefault(session_id, {})[technique] = said
         if recorded_at >= start:
@@ -442,7 +446,7 @@ def recent_outcomes(db: Session, since: datetime) -> tuple[list[SessionOutcome],
     before: dict[int, int] = {}
     after: dict[int, int] = {}
     if ids:
-        for session_id, kind, pain in _run(db, lambda scoped: _recent_statements(False)[2],
+        for session_id, kind, pain in _run(db, lambda: _recent_statements()[2],
                                            ids=ids):
             if kind == "before":
                 before.setdefault(session_id, pain)
@@ -463,8 +467,8 @@ def recent_outcomes(db: Session, since: datetime) -> tuple[list[SessionOutcome],
 
 
 @cache
-def _setting_statement(scoped: bool) -> Any:
-    return select(Setting.value).where(Setting.key == bindparam("key"), *_owned(scoped, Setting))
+def _setting_statement() -> Any:
+    return select(Setting.value).where(Setting.key == bindparam("key"), *_owned(Setting))
 
 
 def setting_value(db: Session, key: str, default: Any = None) -> Any:
@@ -475,13 +479,14 @@ def setting_value(db: Session, key: str, default: Any = None) -> Any:
 
 
 @cache
-def _one_session_statement(scoped: bool) -> Any:
+def _one_session_statement() -> Any:
     return select(*_COLUMNS).where(PracticeSession.id == bindparam("id"),
-                                   *_owned(scoped, PracticeSession))
+                                   *_owned(PracticeSession))
 
 
 @cache
-def _its_feedback_statement(_scoped: bool) -> Any:
+def _its_feedback_statement() -> Any:
+    # The session itself is read for the user first (session_record); its feedback is its own.
     return (select(TechniqueFeedback.technique_id, TechniqueFeedback.verdict)
             .where(TechniqueFeedback.session_id == bindparam("id"))
             .order_by(TechniqueFeedback.id))
