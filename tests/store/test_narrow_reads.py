@@ -170,3 +170,23 @@ def test_an_empty_diary_reads_as_empty(db: Database) -> None:
         assert recent_outcomes(s, utcnow() - timedelta(days=7)) == ([], [])
         assert setting_value(s, BROUGHT_BACK_KEY, "none") == "none"
         assert current_memory(s) == {}
+
+
+def test_the_narrow_reads_act_for_the_sessions_user(db: Database, database_url: str) -> None:
+    from backrelief.store import open_database
+    from backrelief.store.accounts import create_user, owner_id
+    from backrelief.store.scope import NoUserScope
+    from backrelief.store.sessions import session_user
+
+    with db.session(write=True) as s:
+        other = create_user(s, "carol", None).id
+    with db.session() as s:
+        assert session_user(s) == owner_id(s)
+    with db.session(user=other) as s:
+        assert session_user(s) == other
+    nobody = open_database(database_url, default_user=None)  # accounts mode: no default user
+    try:
+        with nobody.session() as s, pytest.raises(NoUserScope):
+            glance(s, since=utcnow(), excluding_stop_reason=ABANDONED)
+    finally:
+        nobody.close()

@@ -21,6 +21,7 @@ from backrelief.core.screening import TIER_ORDER, Reason, ScreenResult
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import Screen
 from backrelief.store.scope import own, owner_of
+from backrelief.store.sessions import session_user
 from backrelief.store.types import utcnow
 from backrelief.store.validation import json_value, one_of, past_time
 
@@ -192,5 +193,5 @@ def newest_screen(db: Session) -> ScreenRecord | None:
     """The session user's most recent screen (as :func:`latest_screen`), read as plain columns
     by a statement built once, on the session's connection (the safety gate asks on every page
     that shows a routine; issue 16)."""
-    row = db.connection().execute(_NEWEST, {"user_id": owner_of(db)}).first()
+    row = db.connection().execute(_NEWEST, {"user_id": session_user(db)}).first()
     return None if row is None else _record(row)

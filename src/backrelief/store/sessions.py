@@ -21,8 +21,8 @@ from backrelief.core.progress import flagged_techniques as _flagged_from_outcome
 from backrelief.store.errors import StoreInputError
 from backrelief.store.light import routine_techniques  # the one parser of a stored routine
 from backrelief.store.models import PainRating as PainRatingRow
-from backrelief.store.models import PracticeSession, Screen, Setting, TechniqueFeedback
-from backrelief.store.scope import own, owner_of
+from backrelief.store.models import PracticeSession, Screen, Setting, TechniqueFeedback, User
+from backrelief.store.scope import OWNER_DEFAULT_KEY, USER_KEY, own, owner_of, scoped_to
 from backrelief.store.types import utcnow
 from backrelief.store.upsert import upsert
 from backrelief.store.validation import (
@@ -350,10 +350,26 @@ def _owned(*models: Any) -> list[Any]:
     return [model.user_id == _USER for model in models]
 
 
+# store.accounts.owner_id's statement, run as plain Core: through the ORM (and store.scope's
+# hook) the owner lookup cost more than the page's own read (issue 16).
+_OWNER_ID = select(User.id).where(User.role == "owner").order_by(User.id).limit(1)
+
+
+def session_user(db: Session) -> int:
+    """The session's user (``store.scope.owner_of``), looking the owner account up below the
+    ORM when the session acts as the owner; remembered in the session like ``owner_of`` does."""
+    user = scoped_to(db)
+    if user is None and db.info.get(OWNER_DEFAULT_KEY):
+        found = db.connection().execute(_OWNER_ID).scalar()
+        if found is not None:
+            db.info[USER_KEY] = user = int(found)
+    return owner_of(db) if user is None else user  # owner_of raises the clear errors
+
+
 def _run(db: Session, statement: Callable[[], Any], **params: Any) -> Any:
     """Run the statement ``statement()`` builds (once) on the session's connection, for the
     session's user."""
-    return db.connection().execute(statement(), {**params, "user_id": owner_of(db)})
+    return db.connection().execute(statement(), {**params, "user_id": session_user(db)})
 
 
 @dataclass(frozen=True)
