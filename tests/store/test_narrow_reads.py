@@ -45,6 +45,7 @@ from backrelief.store.sessions import (
     session_outcomes,
     session_record,
     setting_value,
+    setting_values,
 )
 from backrelief.store.types import utcnow
 
@@ -148,6 +149,9 @@ def _compare(db: Database, user: int | None, ids: list[int], now: datetime, seed
         for session_id in ids:
             assert session_record(s, session_id) == get_session(s, session_id)
         assert setting_value(s, BROUGHT_BACK_KEY, {}) == brought_back_raw(s)
+        from backrelief.store.settings import all_settings
+
+        assert setting_values(s) == all_settings(s)
 
         week = now - timedelta(days=LEFT_OUT_DAYS)
         outcomes, events = recent_outcomes(s, week)

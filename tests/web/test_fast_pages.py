@@ -119,3 +119,15 @@ def _first_education_page(client: TestClient) -> str:
     library = client.get("/library").text
     start = library.index('href="/learn/') + len('href="/learn/')
     return library[start:library.index('"', start)]
+
+
+def test_the_builder_offers_the_remembered_choices(any_client: TestClient, any_db: Database) -> None:
+    from backrelief.store import set_setting
+
+    store_screen(any_db, CLEAR_ANSWERS)
+    with any_db.session(write=True) as s:
+        set_setting(s, "region", "lower")
+        set_setting(s, "minutes", 20)
+    page = any_client.get("/build").text
+    assert 'value="lower" checked' in page
+    assert 'value="whole" checked' not in page

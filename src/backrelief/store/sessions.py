@@ -495,6 +495,17 @@ def setting_value(db: Session, key: str, default: Any = None) -> Any:
 
 
 @cache
+def _all_settings_statement() -> Any:
+    return select(Setting.key, Setting.value).where(*_owned(Setting)).order_by(Setting.key)
+
+
+def setting_values(db: Session) -> dict[str, Any]:
+    """What :func:`backrelief.store.settings.all_settings` returns, by one plain statement (the
+    builder reads the remembered choices on every request)."""
+    return {key: value for key, value in _run(db, _all_settings_statement)}
+
+
+@cache
 def _one_session_statement() -> Any:
     return select(*_COLUMNS).where(PracticeSession.id == bindparam("id"),
                                    *_owned(PracticeSession))
