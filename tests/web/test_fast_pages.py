@@ -131,3 +131,20 @@ def test_the_builder_offers_the_remembered_choices(any_client: TestClient, any_d
     page = any_client.get("/build").text
     assert 'value="lower" checked' in page
     assert 'value="whole" checked' not in page
+
+
+def test_the_preview_plans_again_when_the_diary_leaves_something_out(
+        any_client: TestClient, any_db: Database) -> None:
+    from backrelief.store import get_session
+
+    preview = "/preview?minutes=10&pain=4&region=whole"
+    store_screen(any_db, CLEAR_ANSWERS)
+    first = any_client.get(preview)
+    assert first.status_code == 200 and any_client.get(preview).text == first.text
+    session = build_session(any_client, minutes="10")
+    with any_db.session(write=True) as s:
+        technique = get_session(s, session).techniques[0]
+        add_feedback(s, session, technique, "worse")
+    again = any_client.get(preview)
+    assert "felt worse today" in again.text.lower()  # planned afresh, with the reason
+    assert again.text != first.text

@@ -23,15 +23,20 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Coroutine
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from backrelief.web.context import web
+
+if TYPE_CHECKING:
+    from backrelief.core.planner import Profile
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -99,3 +104,32 @@ def cached_page(request: Request, key: str, build: Callable[[], Response], *,
                           '"' + hashlib.sha256(body).hexdigest()[:20] + '"')
         cache[key] = page
     return _answer(request, page, personal)
+
+
+PLANS_KEPT = 64
+_plans_lock = threading.Lock()
+
+
+def planned(request: Request, profile: Profile, avoid: Mapping[str, str]) -> dict[str, Any]:
+    """``plan_routine(profile, catalog, avoid=avoid).to_json()`` for this app's catalogue, kept
+    for the last :data:`PLANS_KEPT` different inputs: the planner is a pure function of them
+    (the preview asks again on every reload). The result is shared: read it, never change it."""
+    from backrelief.core.planner import plan_routine
+
+    context = web(request)
+    state = request.app.state
+    with _plans_lock:
+        plans: OrderedDict[Any, dict[str, Any]] | None = getattr(state, "plans", None)
+        if plans is None:
+            plans = state.plans = OrderedDict()
+        key = (profile, tuple(sorted(avoid.items())))
+        found = plans.get(key)
+        if found is not None:
+            plans.move_to_end(key)
+            return found
+    document = plan_routine(profile, context.catalog, avoid=dict(avoid)).to_json()
+    with _plans_lock:
+        plans[key] = document
+        while len(plans) > PLANS_KEPT:
+            plans.popitem(last=False)
+    return document

@@ -21,7 +21,7 @@ from backrelief.web.context import render, web
 from backrelief.web.errors import FieldError
 from backrelief.web.forms import form_int, form_list, form_text, validate
 from backrelief.web.gate import Gate, exercise_gate, start_url
-from backrelief.web.reads import read_route
+from backrelief.web.reads import planned, read_route
 from backrelief.web.routes.session import render_preview
 
 router = APIRouter()
@@ -201,8 +201,7 @@ def preview(request: Request) -> Response:
         if profile is None:
             return _refused(request, form, values, gate, errors)
         avoid = avoid_reasons(current_memory(s))
-    routine = plan_routine(profile, context.catalog, avoid=avoid)
-    return render_preview(request, routine.to_json(), start_query=_query(profile))
+    return render_preview(request, planned(request, profile, avoid), start_query=_query(profile))
 
 
 @router.post("/session/start", include_in_schema=False)
