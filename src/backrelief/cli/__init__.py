@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "report": ("programme", "report", "Write a PDF summary of your diary for a clinician."),
     "breaks": ("breaks", "breaks", "Remind you to take a short desk break every N minutes."),
     "serve": ("serve", "serve", "Start the web app on this computer."),
+    "users": ("users", "users", "Accounts for the web app: invite, add, list, remove."),
     "figures": ("figures", "figures", "Write the step illustrations as SVG files."),
 }
 

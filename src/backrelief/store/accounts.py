@@ -212,7 +212,7 @@ def set_password(db: Session, user_id: int, password: str) -> None:
     if row is None:
         raise StoreInputError("user", f"no user {user_id}")
     row.password_hash = _hasher.hash(check_password(row.name, password))
-    db.execute(delete(AuthSession).where(AuthSession.user_id == user_id))
+    end_all_sessions(db, user_id)
     db.flush()
 
 
@@ -372,6 +372,12 @@ def end_auth_session(db: Session, token: str) -> bool:
         return False
     result = db.execute(delete(AuthSession).where(AuthSession.id == token_hash(token)))
     return bool(getattr(result, "rowcount", 0))
+
+
+def end_all_sessions(db: Session, user_id: int) -> int:
+    """Sign ``user_id`` out everywhere (``users sign-out``); returns how many sessions ended."""
+    result = db.execute(delete(AuthSession).where(AuthSession.user_id == user_id))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def revoke_auth_session(db: Session, user_id: int, session_id: str, *,

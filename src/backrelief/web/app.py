@@ -5,7 +5,8 @@ templates and the diary database. Routes live in small modules by feature
 (``routes/`` for pages, ``api/`` for JSON); this file only wires them together.
 
 Middleware, outermost first (each documented in its own module):
-security headers -> loopback Host check -> CSRF check -> strict JSON bodies -> routes.
+security headers -> loopback Host check -> CSRF check -> (accounts on: the signed-in user,
+``web.auth``) -> strict JSON bodies -> routes.
 A 500 is answered by Starlette's error middleware outside all of these; ``web.errors`` gives it
 the security headers itself.
 """
@@ -21,6 +22,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from backrelief import __version__
 from backrelief.core.catalog import Catalog, default_catalog
+from backrelief.web.auth import AuthMiddleware
 from backrelief.web.config import WebConfig
 from backrelief.web.context import WebContext
 from backrelief.web.csrf import CSRFMiddleware
@@ -49,10 +51,15 @@ def create_app(
 ) -> FastAPI:
     """Build the web app. Without arguments: settings from the environment, the shipped
     catalogue, and the configured diary database (opened and migrated now)."""
-    from backrelief.store.db import open_database
+    from backrelief.store.db import OWNER, open_database
 
     config = config or WebConfig.from_env()
-    db = database or open_database()
+    # Accounts off: every request acts as the owner. On: as the signed-in user only, and a
+    # session that names nobody cannot read the diary (store.scope).
+    db = database or open_database(default_user=None if config.accounts else OWNER)
+    if config.accounts and db.default_user is not None:
+        raise ValueError("with accounts on, the database must have no default user "
+                         "(open_database(default_user=None))")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -82,6 +89,8 @@ def create_app(
     _include_routes(app)
     # add_middleware puts each new one outside the previous: add innermost first.
     app.add_middleware(StrictJSONMiddleware)
+    if config.accounts:
+        app.add_middleware(AuthMiddleware, database=db)
     app.add_middleware(CSRFMiddleware)
     app.add_middleware(LoopbackHostMiddleware, allowed=config.allowed_hosts)
     app.add_middleware(SecurityHeadersMiddleware)
@@ -106,6 +115,7 @@ def _include_routes(app: FastAPI) -> None:
     from backrelief.web.api import sessions as api_sessions
     from backrelief.web.api import settings as api_settings
     from backrelief.web.routes import (
+        account,
         after,
         breaks,
         builder,
@@ -121,6 +131,6 @@ def _include_routes(app: FastAPI) -> None:
     )
 
     for module in (home, check, builder, session, after, progress, library, settings, offline,
-                   figures, programme, breaks,
+                   figures, programme, breaks, account,
                    api_catalog, api_screen, api_plan, api_sessions, api_diary, api_settings):
         app.include_router(module.router)

@@ -27,6 +27,12 @@ class WebConfig:
 
     time_scale: float = 1.0
     allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
+    # Accounts (issue 13): off on loopback unless BACKRELIEF_ACCOUNTS=on; ``serve`` turns them
+    # on whenever it listens beyond loopback. Off, there is no login and every request acts as
+    # the owner account, exactly as before accounts existed.
+    accounts: bool = False
+    # Anyone may register at /register (BACKRELIEF_SIGNUP=open); otherwise only with an invite.
+    signup_open: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> WebConfig:
@@ -41,4 +47,15 @@ class WebConfig:
                 raise ConfigError("BACKRELIEF_TEST_TIME_SCALE", f"not a number: {raw!r}") from None
             if not 0.01 <= scale <= 1000:
                 raise ConfigError("BACKRELIEF_TEST_TIME_SCALE", "must be between 0.01 and 1000")
-        return cls(time_scale=scale)
+        accounts = _choice(env, "BACKRELIEF_ACCOUNTS", {"on": True, "off": False}, False)
+        signup = _choice(env, "BACKRELIEF_SIGNUP", {"open": True, "invite": False}, False)
+        return cls(time_scale=scale, accounts=accounts, signup_open=signup)
+
+
+def _choice(env: dict[str, str], variable: str, values: dict[str, bool], default: bool) -> bool:
+    raw = env.get(variable, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in values:
+        raise ConfigError(variable, f"must be {' or '.join(values)}, got {raw!r}")
+    return values[raw]

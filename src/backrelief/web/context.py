@@ -36,6 +36,10 @@ def render(
     request: Request, template: str, status_code: int = 200, **context: Any
 ) -> Response:
     """Render ``template`` with ``context`` plus the request and the current page's path."""
+    from backrelief.web.auth import signed_in_name
+
     templates = web(request).templates
     context.setdefault("page_path", request.url.path)
+    # Accounts on: who is signed in, for the footer's "Sign out" on every page (ASVS 7.4.4).
+    context.setdefault("signed_in_as", signed_in_name(request))
     return templates.TemplateResponse(request, template, context, status_code=status_code)

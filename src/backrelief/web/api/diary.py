@@ -28,6 +28,7 @@ from backrelief.store import (
     record_result,
 )
 from backrelief.web.api.screen import Answers, evaluate_answers
+from backrelief.web.auth import user_of
 from backrelief.web.context import web
 from backrelief.web.diary_export import CLEAR_SITE_DATA, ExportFormat, export_response
 from backrelief.web.errors import FieldError, field_error_response
@@ -63,14 +64,14 @@ class FeedbackRequest(BaseModel):
 @read_route
 def ratings(request: Request) -> list[dict[str, Any]]:
     """Every pain rating, oldest first."""
-    with web(request).database.session() as s:
+    with web(request).database.session(user=user_of(request)) as s:
         return [record.as_dict() for record in list_ratings(s)]
 
 
 @router.post("/ratings", status_code=201)
 def add(request: Request, body: RatingRequest) -> dict[str, Any]:
     """Record a pain rating (now)."""
-    with web(request).database.session(write=True) as s:
+    with web(request).database.session(write=True, user=user_of(request)) as s:
         record = add_rating(s, body.pain, kind=body.kind, where=body.where,
                             session_id=body.session_id, spread=body.spread)
     return record.as_dict()
@@ -79,7 +80,7 @@ def add(request: Request, body: RatingRequest) -> dict[str, Any]:
 @router.delete("/ratings/{rating_id}", status_code=204, responses={404: {"description": "No such rating"}})
 def remove(request: Request, rating_id: RowIdPath) -> Response:
     """Delete one rating (a mistyped entry)."""
-    with web(request).database.session(write=True) as s:
+    with web(request).database.session(write=True, user=user_of(request)) as s:
         if not delete_rating(s, rating_id):
             raise HTTPException(404, f"rating_id: no rating with id {rating_id}")
     return Response(status_code=204)
@@ -89,7 +90,7 @@ def remove(request: Request, rating_id: RowIdPath) -> Response:
 @read_route
 def advice(request: Request) -> dict[str, Any]:
     """The diary's advice (as `backrelief advice --json`) plus the trend behind it."""
-    with web(request).database.session() as s:
+    with web(request).database.session(user=user_of(request)) as s:
         verdict = diary_advice(s)
     return {**verdict.as_dict(), "trend": verdict.trend.as_dict(),
             "flagged_techniques": sorted(verdict.flagged_techniques)}
@@ -98,7 +99,7 @@ def advice(request: Request) -> dict[str, Any]:
 @router.get("/sessions")
 def sessions(request: Request) -> list[dict[str, Any]]:
     """Every session with its routine, outcome and per-technique feedback, oldest first."""
-    with web(request).database.session() as s:
+    with web(request).database.session(user=user_of(request)) as s:
         return [{**record.as_dict(), "feedback": record.feedback} for record in list_sessions(s)]
 
 
@@ -109,7 +110,7 @@ def feedback(request: Request, session_id: RowIdPath, body: FeedbackRequest) -> 
     context = web(request)
     if body.technique not in context.catalog.techniques:
         raise FieldError("technique", f"no technique called {body.technique!r}")
-    with context.database.session(write=True) as s:
+    with context.database.session(write=True, user=user_of(request)) as s:
         try:
             add_feedback(s, session_id, body.technique, body.verdict)
         except StoreInputError as exc:  # the store says technique_id; the request, technique
@@ -122,7 +123,7 @@ def feedback(request: Request, session_id: RowIdPath, body: FeedbackRequest) -> 
 @router.get("/screens")
 def screens(request: Request) -> list[dict[str, Any]]:
     """Every stored safety screen, oldest first."""
-    with web(request).database.session() as s:
+    with web(request).database.session(user=user_of(request)) as s:
         return [record.as_dict() for record in list_screens(s)]
 
 
@@ -136,7 +137,7 @@ def add_screen(request: Request, answers: dict[str, Any] = Answers,
     if result.tier == "incomplete":
         missing = result.missing[0] if result.missing else "answers"
         raise FieldError(missing, "required: answer every question of the check")
-    with web(request).database.session(write=True) as s:
+    with web(request).database.session(write=True, user=user_of(request)) as s:
         screen_id = record_result(s, result, answers)
     return {"id": screen_id, **result.to_json()}
 
@@ -144,7 +145,7 @@ def add_screen(request: Request, answers: dict[str, Any] = Answers,
 @router.get("/export", responses={200: {"content": {"text/csv": {}, "application/fhir+json": {}}}})
 def export(request: Request, format: ExportFormat = "json") -> Response:
     """Everything as re-importable JSON, or the ratings as CSV or a FHIR R4 Bundle."""
-    with web(request).database.session() as s:
+    with web(request).database.session(user=user_of(request)) as s:
         return export_response(s, format)
 
 
@@ -155,7 +156,7 @@ def delete_everything(request: Request, confirm: Annotated[StrictBool, Body(embe
     if not confirm:
         return field_error_response("confirm", "must be true to delete everything")
     database = web(request).database
-    with database.session(write=True) as s:
+    with database.session(write=True, user=user_of(request)) as s:
         deleted = forget_everything(s)
     database.compact()
     return Response(json.dumps({"deleted": deleted}), media_type="application/json",

@@ -21,6 +21,7 @@ from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import JSONResponse, Response
 
 from backrelief.core.timeline import timeline_to_json
+from backrelief.web.auth import user_of
 from backrelief.web.context import web
 from backrelief.web.ids import RowIdPath
 from backrelief.web.reads import read_route
@@ -82,7 +83,7 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 def session_timeline(request: Request, session_id: RowIdPath) -> Any:
     """`{"session", "plan", "cues"}`: every timed cue of the session's routine, in order."""
     context = web(request)
-    with context.database.session() as s:
+    with context.database.session(user=user_of(request)) as s:
         record, gate = gated_session(s, session_id)
     if not gate.allowed:
         return JSONResponse({"error": gate.reason, "next": gate.next_url}, status_code=403)

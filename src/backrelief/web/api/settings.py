@@ -11,6 +11,7 @@ from backrelief.core.fields import RoutineMinutes
 from backrelief.core.planner import RegionChoice
 from backrelief.core.vocabulary import DEFAULT_MINUTES, ConditionId, Equipment
 from backrelief.store import all_settings, set_setting
+from backrelief.web.auth import user_of
 from backrelief.web.context import web
 
 router = APIRouter(prefix="/api", tags=["settings"])
@@ -38,7 +39,7 @@ def current_settings(values: dict[str, Any]) -> SettingsModel:
 
 def save_settings(request: Request, settings: SettingsModel) -> None:
     """Store every field of ``settings``."""
-    with web(request).database.session(write=True) as s:
+    with web(request).database.session(write=True, user=user_of(request)) as s:
         for key, value in settings.model_dump().items():
             set_setting(s, key, sorted(set(value)) if isinstance(value, list) else value)
 
@@ -46,7 +47,7 @@ def save_settings(request: Request, settings: SettingsModel) -> None:
 @router.get("/settings")
 def get_settings(request: Request) -> SettingsModel:
     """The remembered defaults (the builder's starting choices)."""
-    with web(request).database.session() as s:
+    with web(request).database.session(user=user_of(request)) as s:
         return current_settings(all_settings(s))
 
 

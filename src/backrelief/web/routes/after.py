@@ -14,6 +14,7 @@ from backrelief.core.progress import VERDICT_LABELS, VERDICTS, Verdict
 from backrelief.core.vocabulary import PAIN_MAX, PAIN_MIN
 from backrelief.journey.sessions import finish_after
 from backrelief.store import diary_advice, list_ratings
+from backrelief.web.auth import user_of
 from backrelief.web.context import render, web
 from backrelief.web.forms import form_int, form_text
 from backrelief.web.ids import RowIdPath
@@ -27,7 +28,7 @@ router = APIRouter()
 def _after_page(request: Request, session_id: int, pain: object, verdicts: Mapping[str, str],
                 errors: dict[str, str], status_code: int = 200, spread: bool = False) -> Response:
     context = web(request)
-    with context.database.session() as s:
+    with context.database.session(user=user_of(request)) as s:
         record = load_session(s, session_id)
     return render(
         request,
@@ -47,7 +48,7 @@ def _after_page(request: Request, session_id: int, pain: object, verdicts: Mappi
 @read_route
 def after(request: Request, session_id: RowIdPath) -> Response:
     """Rate pain now and each technique; techniques the player stopped come pre-marked."""
-    with web(request).database.session() as s:
+    with web(request).database.session(user=user_of(request)) as s:
         record = load_session(s, session_id)
     verdicts = dict(record.feedback)
     for technique in request.query_params.get("stopped", "").split(","):
@@ -69,7 +70,7 @@ async def save_after(request: Request, session_id: RowIdPath) -> Response:
         errors["pain"] = f"Please rate your pain now, from {PAIN_MIN} to {PAIN_MAX}."
     spread = form_spread(form, errors)
     context = web(request)
-    with context.database.session() as s:
+    with context.database.session(user=user_of(request)) as s:
         record = load_session(s, session_id)
     verdicts: dict[str, str] = {}
     for technique in record.techniques:
@@ -82,7 +83,7 @@ async def save_after(request: Request, session_id: RowIdPath) -> Response:
     if errors or not isinstance(pain, int):
         return _after_page(request, session_id, pain or "", verdicts, errors, 422, spread)
     answer_id = form_text(form, "answer_id")
-    with context.database.session(write=True) as s:
+    with context.database.session(write=True, user=user_of(request)) as s:
         finish_after(s, session_id, pain, verdicts, answer_id=answer_id, spread=spread)
     return RedirectResponse(f"/session/{session_id}/summary", status_code=303)
 
@@ -103,7 +104,7 @@ class AfterAnswers(BaseModel):
 def post_after(request: Request, session_id: RowIdPath, body: AfterAnswers) -> dict[str, Any]:
     """Store pain after and each technique's verdict, once per `answer_id` (a repeat answers
     `{"stored": false}` and writes nothing); 422 naming the field for bad input."""
-    with web(request).database.session(write=True) as s:
+    with web(request).database.session(write=True, user=user_of(request)) as s:
         load_session(s, session_id)
         stored = finish_after(s, session_id, body.pain, dict(body.verdicts),
                               answer_id=body.answer_id, spread=body.spread)
@@ -115,7 +116,7 @@ def post_after(request: Request, session_id: RowIdPath, body: AfterAnswers) -> d
 def summary(request: Request, session_id: RowIdPath) -> Response:
     """Pain before and after, how each technique felt, and the diary's advice."""
     context = web(request)
-    with context.database.session() as s:
+    with context.database.session(user=user_of(request)) as s:
         record = load_session(s, session_id)
         ratings = list_ratings(s, session_id=session_id)
         advice = diary_advice(s)

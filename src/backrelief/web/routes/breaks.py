@@ -15,6 +15,7 @@ from backrelief.journey.defaults import remembered_choices
 from backrelief.journey.document import session_document
 from backrelief.store.diary import add_rating
 from backrelief.store.sessions import start_session
+from backrelief.web.auth import user_of
 from backrelief.web.context import render, web
 from backrelief.web.gate import exercise_gate
 
@@ -25,7 +26,7 @@ router = APIRouter()
 def breaks_page(request: Request) -> Response:
     """The break routine (planned, not stored) and the reminder settings."""
     context = web(request)
-    with context.database.session() as s:
+    with context.database.session(user=user_of(request)) as s:
         conditions = remembered_choices(s).conditions
     routine = desk_break(context.catalog, conditions)  # type: ignore[arg-type]
     return render(request, "breaks.html", routine=routine, min_every=MIN_EVERY,
@@ -36,7 +37,7 @@ def breaks_page(request: Request) -> Response:
 def start_break(request: Request) -> Response:
     """Store the break as a session and play it; without a fresh screen, the check first."""
     context = web(request)
-    with context.database.session(write=True) as s:
+    with context.database.session(write=True, user=user_of(request)) as s:
         gate = exercise_gate(s)
         if not gate.allowed or gate.screen is None or gate.result is None:
             return RedirectResponse(gate.next_url, status_code=303)

@@ -17,6 +17,7 @@ from backrelief.journey import sessions as journey_sessions
 from backrelief.journey.defaults import remembered_choices
 from backrelief.journey.memory import avoid_reasons, current_memory
 from backrelief.web.api.plan import PlanRequest
+from backrelief.web.auth import user_of
 from backrelief.web.context import render, web
 from backrelief.web.errors import FieldError
 from backrelief.web.forms import form_int, form_list, form_text, validate
@@ -34,7 +35,7 @@ REGION_CHOICES = ("lower", "upper", "whole")
 @read_route
 def start(request: Request) -> Response:
     """"Start a session": the builder if a fresh screen allows it, else the (re-)check."""
-    with web(request).database.session() as s:
+    with web(request).database.session(user=user_of(request)) as s:
         gate = exercise_gate(s)
         target = "/build" if gate.allowed else start_url(s)
     return RedirectResponse(target, status_code=303)
@@ -96,7 +97,7 @@ def _builder(request: Request, values: dict[str, Any], screen_conditions: list[s
 @read_route
 def builder(request: Request) -> Response:
     """The routine builder; only after a fresh screen that allows exercise."""
-    with web(request).database.session() as s:
+    with web(request).database.session(user=user_of(request)) as s:
         gate = exercise_gate(s)
         if not gate.allowed or gate.result is None:
             return RedirectResponse(gate.next_url, status_code=303)
@@ -177,7 +178,7 @@ def _refused(request: Request, form: FormData, values: dict[str, Any], gate: Gat
 async def build(request: Request) -> Response:
     """Check the choices and show the preview; nothing is stored until the player starts."""
     form = await request.form()
-    with web(request).database.session() as s:
+    with web(request).database.session(user=user_of(request)) as s:
         gate = exercise_gate(s)
     if not gate.allowed or gate.result is None:
         return RedirectResponse(gate.next_url, status_code=303)
@@ -193,7 +194,7 @@ def preview(request: Request) -> Response:
     """The routine these choices give, with what was left out and why. Stores nothing."""
     context = web(request)
     form = _query_form(request)
-    with context.database.session() as s:
+    with context.database.session(user=user_of(request)) as s:
         gate = exercise_gate(s)
         if not gate.allowed or gate.result is None:
             return RedirectResponse(gate.next_url, status_code=303)
@@ -209,7 +210,7 @@ async def start_player(request: Request) -> Response:
     """"Start the session": plan again from the same choices, store it with pain before, play."""
     form = await request.form()
     context = web(request)
-    with context.database.session(write=True) as s:
+    with context.database.session(write=True, user=user_of(request)) as s:
         gate = exercise_gate(s)
         if not gate.allowed or gate.result is None or gate.screen is None:
             return RedirectResponse(gate.next_url, status_code=303)

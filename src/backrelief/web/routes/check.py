@@ -38,6 +38,7 @@ from backrelief.store import get_screen, get_session, record_result
 from backrelief.store.errors import StoreInputError
 from backrelief.store.types import utcnow
 from backrelief.web import strict_json
+from backrelief.web.auth import user_of
 from backrelief.web.context import render, web
 from backrelief.web.gate import exercise_gate, recheck_base
 from backrelief.web.ids import RowIdPath
@@ -113,7 +114,7 @@ def check_start(request: Request) -> Response:
 def recheck_start(request: Request) -> Response:
     """The short re-check, or the full screen when there is no recent full one to build on."""
     database = web(request).database
-    with database.session() as s:
+    with database.session(user=user_of(request)) as s:
         full = recheck_base(s, utcnow())
     session = _session_param(request.query_params.get("session"))
     if full is None:
@@ -166,7 +167,7 @@ def _parse_step(step: Step, form: FormData
 def _record(request: Request, result: ScreenResult, answers: dict[str, object],
             session: int | None) -> Response:
     database = web(request).database
-    with database.session(write=True) as s:
+    with database.session(write=True, user=user_of(request)) as s:
         screen_id = record_result(s, result, answers)
     suffix = f"?session={session}" if session else ""
     return RedirectResponse(f"/check/result/{screen_id}{suffix}", status_code=303)
@@ -226,7 +227,7 @@ def check_result(request: Request, screen_id: RowIdPath) -> Response:
     else; a routine is offered only when the gate allows it for this, the latest, screen."""
     database = web(request).database
     session = _session_param(request.query_params.get("session"))
-    with database.session() as s:
+    with database.session(user=user_of(request)) as s:
         record = get_screen(s, screen_id)
         if record is None:
             raise HTTPException(404, "There is no such safety check result.")

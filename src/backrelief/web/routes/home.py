@@ -12,6 +12,7 @@ from backrelief.core.screening import default_screen
 from backrelief.journey.sessions import ABANDONED
 from backrelief.store.sessions import glance
 from backrelief.store.types import utcnow
+from backrelief.web.auth import user_of
 from backrelief.web.context import render, web
 from backrelief.web.reads import read_route
 
@@ -39,7 +40,7 @@ class _Rating:
 @read_route
 def home(request: Request) -> Response:
     """Home."""
-    with web(request).database.session() as s:
+    with web(request).database.session(user=user_of(request)) as s:
         # One statement of LIMIT 1s and a COUNT, never the whole diary (issue 16).
         seen = glance(s, since=utcnow() - CONTINUE_WITHIN, excluding_stop_reason=ABANDONED)
     urgent = (_Linked(seen.screen_id, seen.screen_tier)

@@ -7,6 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from backrelief.journey.memory import bring_back, current_memory, local_zone
 from backrelief.store.types import utcnow
+from backrelief.web.auth import user_of
 from backrelief.web.context import render, web
 from backrelief.web.figures import first_side_figure, library_thumbnails
 from backrelief.web.reads import cached_page, read_route
@@ -37,7 +38,7 @@ def technique_page(request: Request, technique_id: str) -> Response:
         raise HTTPException(404, f"There is no technique called {technique_id!r}.")
     from backrelief.core.catalog_json import technique_to_json
 
-    with web(request).database.session() as s:
+    with web(request).database.session(user=user_of(request)) as s:
         memory = current_memory(s).get(technique.id)
 
     def page() -> Response:
@@ -62,7 +63,7 @@ def use_again(request: Request, technique_id: str) -> Response:
     """"Use it again": the diary's memory no longer leaves this technique out."""
     if technique_id not in web(request).catalog.techniques:
         raise HTTPException(404, f"There is no technique called {technique_id!r}.")
-    with web(request).database.session(write=True) as s:
+    with web(request).database.session(write=True, user=user_of(request)) as s:
         bring_back(s, technique_id)
     return RedirectResponse(f"/library/{technique_id}?back=1", status_code=303)
 

@@ -38,12 +38,14 @@ from backrelief.store.errors import StoreInputError
 from backrelief.store.programme import (
     active_programme,
     add_checkin,
+    calendar_owner,
     end_programme,
     mark_seen,
     programme_by_token,
 )
 from backrelief.store.sessions import list_sessions
 from backrelief.store.types import utcnow
+from backrelief.web.auth import user_of
 from backrelief.web.context import render, web
 from backrelief.web.forms import form_int, form_text
 from backrelief.web.gate import Gate, exercise_gate, start_url
@@ -55,7 +57,7 @@ def _page(request: Request, errors: dict[str, str] | None = None, status_code: i
           values: dict[str, object] | None = None) -> Response:
     context = web(request)
     today = journey.local_today()
-    with context.database.session() as s:
+    with context.database.session(user=user_of(request)) as s:
         view = journey.programme_view(s, context.catalog, today)
         choices = remembered_choices(s)
         # DESIGN's first quality bar: routines are shown only behind the safety gate; without a
@@ -128,7 +130,7 @@ async def start(request: Request) -> Response:
     plan, errors = _plan(form)
     if plan is None:
         return _page(request, errors, 422, dict(form))
-    with web(request).database.session(write=True) as s:
+    with web(request).database.session(write=True, user=user_of(request)) as s:
         try:
             journey.begin(s, plan, _remembered_profile(remembered_choices(s)))
         except ProfileError as exc:  # a remembered choice no longer valid: refuse by name
@@ -140,7 +142,7 @@ def _fresh_recheck(gate: Gate, request: Request) -> bool:
     """A screen taken for this session: allowed by the gate and newer than the last session."""
     if not gate.allowed or gate.screen is None:
         return False
-    with web(request).database.session() as s:
+    with web(request).database.session(user=user_of(request)) as s:
         sessions = list_sessions(s)
     return not sessions or sessions[-1].started_at < gate.screen.taken_at
 
@@ -149,7 +151,7 @@ def _fresh_recheck(gate: Gate, request: Request) -> bool:
 def today(request: Request) -> Response:
     """Today's session: first the safety re-check, then this week's dose fitted to today."""
     context = web(request)
-    with context.database.session() as s:
+    with context.database.session(user=user_of(request)) as s:
         view = journey.programme_view(s, context.catalog, journey.local_today())
         gate = exercise_gate(s)
         recheck = start_url(s)
@@ -170,7 +172,7 @@ async def start_today(request: Request) -> Response:
     """Store today's programme session and play it (behind the same gate as any session)."""
     form = await request.form()
     context = web(request)
-    with context.database.session(write=True) as s:
+    with context.database.session(write=True, user=user_of(request)) as s:
         view = journey.programme_view(s, context.catalog, journey.local_today())
         gate = exercise_gate(s)
         if view is None or view.today_session is None:
@@ -194,7 +196,7 @@ async def start_today(request: Request) -> Response:
 @router.post("/programme/seen", include_in_schema=False)
 def seen(request: Request) -> Response:
     """"I have been seen by a GP or physiotherapist": progression may step up again."""
-    with web(request).database.session(write=True) as s:
+    with web(request).database.session(write=True, user=user_of(request)) as s:
         record = active_programme(s)
         if record is None:
             return RedirectResponse("/programme", status_code=303)
@@ -208,7 +210,7 @@ async def end(request: Request) -> Response:
     form = await request.form()
     if form.get("confirm") != "yes":
         return _page(request, {"confirm": "Tick the box to confirm."}, 422)
-    with web(request).database.session(write=True) as s:
+    with web(request).database.session(write=True, user=user_of(request)) as s:
         record = active_programme(s)
         if record is not None:
             end_programme(s, record.id)
@@ -242,7 +244,7 @@ async def checkin(request: Request) -> Response:
         errors["activity1"] = "Score at least one activity, your sleep or your confidence."
     if errors:
         return _page(request, errors, 422, dict(form))
-    with web(request).database.session(write=True) as s:
+    with web(request).database.session(write=True, user=user_of(request)) as s:
         record = active_programme(s)
         if record is None:
             return RedirectResponse("/programme", status_code=303)
@@ -262,8 +264,10 @@ def calendar_feed(request: Request, token: str) -> Response:
     long and random (store.programme), unguessable, and never shown in any other page's links.
     """
     context = web(request)
-    with context.database.session() as s:
-        record = programme_by_token(s, token)
+    with context.database.session() as s:  # names nobody: the token says whose it is
+        owner = calendar_owner(s, token)
+    with context.database.session(user=owner) as s:
+        record = None if owner is None else programme_by_token(s, token)
     if record is None:
         raise HTTPException(404, "There is no such calendar.")
     titles = {page_id: page.title for page_id, page in context.catalog.education.items()}
@@ -276,7 +280,7 @@ def calendar_feed(request: Request, token: str) -> Response:
 
 def _report(request: Request) -> ReportData:
     context = web(request)
-    with context.database.session() as s:
+    with context.database.session(user=user_of(request)) as s:
         return gather_report(s, context.catalog, journey.local_today(), utcnow())
 
 

@@ -23,6 +23,7 @@ from backrelief.store import (
 )
 from backrelief.store.diary import daily_means
 from backrelief.store.sessions import count_sessions, session_pains
+from backrelief.web.auth import user_of
 from backrelief.web.chart import ChartGuide, ChartPoint, pain_chart
 from backrelief.web.context import render, web
 from backrelief.web.diary_export import CLEAR_SITE_DATA, EXPORT_FORMATS, export_response
@@ -90,7 +91,7 @@ def _chart_points(s: Session, total: int) -> tuple[list[ChartPoint], datetime | 
 
 def _progress_page(request: Request, errors: dict[str, str], status_code: int = 200,
                    spread: bool = False, page: int = 1, sessions_page: int = 1) -> Response:
-    with web(request).database.session() as s:
+    with web(request).database.session(user=user_of(request)) as s:
         total = count_ratings(s)
         ratings = list_ratings(s, limit=RATINGS_PER_PAGE, offset=(page - 1) * RATINGS_PER_PAGE)
         session_total = count_sessions(s)
@@ -153,7 +154,7 @@ async def daily_rating(request: Request) -> Response:
     database = web(request).database
 
     def write() -> None:
-        with database.session(write=True) as s:
+        with database.session(write=True, user=user_of(request)) as s:
             add_rating(s, pain, kind="daily", spread=spread)
 
     # The commit fsyncs: in a worker thread, never on the event loop (issue 16).
@@ -167,7 +168,7 @@ def export(request: Request, format: str = "json") -> Response:
     fmt = next((f for f in EXPORT_FORMATS if f == format), None)
     if fmt is None:
         raise HTTPException(422, f"format: use one of {', '.join(EXPORT_FORMATS)}")
-    with web(request).database.session() as s:
+    with web(request).database.session(user=user_of(request)) as s:
         return export_response(s, fmt)
 
 
@@ -181,7 +182,7 @@ async def delete_all(request: Request) -> Response:
     database = web(request).database
 
     def forget() -> None:
-        with database.session(write=True) as s:
+        with database.session(write=True, user=user_of(request)) as s:
             forget_everything(s)
         database.compact()
 

@@ -22,6 +22,7 @@ from backrelief.store import SessionRecord, StoreInputError, finish_session
 from backrelief.store.sessions import STOP_REASON_MAX_LENGTH
 from backrelief.store.stops import add_stop
 from backrelief.web import strict_json
+from backrelief.web.auth import user_of
 from backrelief.web.context import render, web
 from backrelief.web.figures import first_side_figure, step_figures
 from backrelief.web.ids import RowIdPath
@@ -64,7 +65,7 @@ def render_preview(request: Request, routine: Any, *, start_query: str = "",
 def preview(request: Request, session_id: RowIdPath) -> Response:
     """A stored session's routine: each technique's figure, time and why it was chosen."""
     context = web(request)
-    with context.database.session() as s:
+    with context.database.session(user=user_of(request)) as s:
         record, gate = gated_session(s, session_id)
     if not gate.allowed:
         return RedirectResponse(gate.next_url, status_code=303)
@@ -76,7 +77,7 @@ def preview(request: Request, session_id: RowIdPath) -> Response:
 def play(request: Request, session_id: RowIdPath) -> Response:
     """The browser player for a stored, gated session."""
     context = web(request)
-    with context.database.session() as s:
+    with context.database.session(user=user_of(request)) as s:
         record, gate = gated_session(s, session_id)
     if not gate.allowed:
         return RedirectResponse(gate.next_url, status_code=303)
@@ -137,7 +138,7 @@ async def hurt(request: Request, session_id: RowIdPath) -> Response:
     raw_stop_id = form.get("stop_id")
     stop_id = str(raw_stop_id) if raw_stop_id else None
     context = web(request)
-    with context.database.session(write=True) as s:
+    with context.database.session(write=True, user=user_of(request)) as s:
         record, _ = gated_session(s, session_id)
         try:
             decision = decide(response_id, session_conditions(record))

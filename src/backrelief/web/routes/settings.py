@@ -10,8 +10,10 @@ from starlette.responses import RedirectResponse, Response
 from backrelief.core.vocabulary import DEFAULT_MINUTES, EQUIPMENT
 from backrelief.store import all_settings
 from backrelief.web.api.settings import SettingsModel, current_settings, save_settings
+from backrelief.web.auth import user_of
 from backrelief.web.context import render, web
 from backrelief.web.forms import form_int, form_list, form_text, validate
+from backrelief.web.routes.account import account_panel
 from backrelief.web.routes.builder import MINUTE_CHOICES, REGION_CHOICES, condition_choices
 
 router = APIRouter()
@@ -30,6 +32,7 @@ def _page(request: Request, values: dict[str, Any], errors: dict[str, str], save
         minute_choices=MINUTE_CHOICES,
         equipment=EQUIPMENT,
         conditions=condition_choices(),
+        account=account_panel(request),  # accounts on: one's browsers and devices
     )
 
 
@@ -40,7 +43,7 @@ def _default_if_none(value: int | str | None, default: int) -> int | str:
 @router.get("/settings", include_in_schema=False)
 def settings_page(request: Request) -> Response:
     """The settings form, filled with what is stored."""
-    with web(request).database.session() as s:
+    with web(request).database.session(user=user_of(request)) as s:
         values = current_settings(all_settings(s)).model_dump()
     return _page(request, values, {}, request.query_params.get("saved") == "1")
 
