@@ -4,10 +4,11 @@ Goals (issue 16): ``backrelief --help`` <= 1.5x ``python -c "import click"``; ``
 --minutes 10`` and ``screen --answers - --json`` <= 2x ``--help``. Every command runs in a fresh
 process, interleaved with its baseline, ``--rounds`` times; the medians of the processes' CPU
 time (user + system: start-up is CPU-bound, and CPU time is what a shared machine distorts
-least) are compared. Content is validated once, on the first run (core/content.py): the warm-up
-run does that, as a person's first run after installing would, and its cost is shown as its
-own row. Bytecode is written (to a temporary ``PYTHONPYCACHEPREFIX``) as for an installed
-package.
+least) are compared. Content is validated once, on the first run after it changed
+(core/content.py): that cost is shown as its own rows, measured with an empty content cache
+after bytecode exists for every module the validation imports (pip writes bytecode for the
+whole environment; a content change recompiles nothing). Bytecode is written (to a temporary
+``PYTHONPYCACHEPREFIX``) as for an installed package.
 
     .venv/bin/python bench/bench_cli.py [--rounds 9]
 """
@@ -67,10 +68,19 @@ def rows(rounds: int = ROUNDS) -> list[Row]:
             "plan_diary": _runner([*cli, "plan", "--json", "--minutes", "10"], used),
             "screen": _runner([*cli, "screen", "--answers", "-", "--json"], fresh, answers),
         }
-        first = _runner([*cli, "screen", "--answers", "-", "--json"], fresh, answers)()
-        for run in runs.values():  # warm the file cache (the content cache is warm already)
+        # One validating run first, so pydantic's and yaml's bytecode exists, as installed.
+        _runner([*cli, "screen", "--answers", "-", "--json"],
+                {**fresh, "BACKRELIEF_CACHE_DIR": f"{tmp}/warm-up"}, answers)()
+        for run in runs.values():  # warm the file and content caches
             run()
         median = interleaved(runs, rounds)
+        firsts: dict[str, list[float]] = {"plan": [], "screen": []}
+        for index in range(3):  # each with an empty content cache: every part is validated
+            empty = {**fresh, "BACKRELIEF_CACHE_DIR": f"{tmp}/empty-{index}"}
+            firsts["plan"].append(_runner([*cli, "plan", "--json", "--minutes", "10"], empty)())
+            alone = {**fresh, "BACKRELIEF_CACHE_DIR": f"{tmp}/empty-screen-{index}"}
+            firsts["screen"].append(
+                _runner([*cli, "screen", "--answers", "-", "--json"], alone, answers)())
     help_ms = median["help"] * 1000
     return [
         at_most("`backrelief --help` / `python -c 'import click'`",
@@ -80,8 +90,10 @@ def rows(rounds: int = ROUNDS) -> list[Row]:
         at_most("`plan --json --minutes 10` / `--help` (with a diary: its memory)",
                 median["plan_diary"] / median["help"], 2),
         at_most("`screen --answers - --json` / `--help`", median["screen"] / median["help"], 2),
-        Row("first run after a content change (validates content) / `--help`", "once",
-            f"{first / median['help']:.2f}x"),
+        Row("first `plan` after a content change (validates it) / `--help`", "once",
+            f"{sorted(firsts['plan'])[1] / median['help']:.2f}x"),
+        Row("first `screen` after a content change (validates it) / `--help`", "once",
+            f"{sorted(firsts['screen'])[1] / median['help']:.2f}x"),
     ]
 
 

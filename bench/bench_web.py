@@ -400,6 +400,7 @@ def _seed_pages(data_dir: Path) -> dict[str, str]:
         "player": f"/session/{fresh}/play",
         "progress (365 ratings)": "/progress",
         "technique page": "/library/cat-cow",
+        "library (content only: rendered once)": "/library",
         "timeline API": f"/api/sessions/{fresh}/timeline",
         "ratings API": "/api/diary/ratings",
         "advice API": "/api/diary/advice",

@@ -131,3 +131,33 @@ def test_plain_gives_json_ready_data() -> None:
     step = Step(text="Hold it.", seconds=10, poses=["all-fours"])
     data = plain(step, exclude=("tip",))
     assert data["poses"] == ["all-fours"] and data["seconds"] == 10 and "tip" not in data
+
+
+def test_a_changed_file_renews_only_the_parts_that_read_it(tmp_path: Path) -> None:
+    import shutil
+
+    from backrelief.core.content import content_root, fingerprint, part_inputs
+
+    root = tmp_path / "content"
+    shutil.copytree(content_root(), root)
+    parts = ("catalog", "screen", "stop-rules", "conditions")
+
+    def keys() -> dict[str, str]:
+        return {part: fingerprint(part_inputs(part, root)) for part in parts}
+
+    before = keys()
+    technique = sorted((root / "techniques").glob("*.yaml"))[0]
+    technique.write_text(technique.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    after_technique = keys()
+    assert after_technique["catalog"] != before["catalog"]
+    assert {p: after_technique[p] for p in parts[1:]} == {p: before[p] for p in parts[1:]}
+    screen = root / "screening.yaml"
+    screen.write_text(screen.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    after_screen = keys()
+    assert after_screen["screen"] != after_technique["screen"]
+    assert after_screen["catalog"] == after_technique["catalog"]
+    sources = root / "sources.yaml"  # every part cites sources: every part is renewed
+    sources.write_text(sources.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert all(value != after_screen[part] for part, value in keys().items())
+    (root / "new-part.yaml").write_text("x: 1\n", encoding="utf-8")  # unknown: the catalogue's
+    assert root / "new-part.yaml" in part_inputs("catalog", root)

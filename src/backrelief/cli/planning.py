@@ -131,7 +131,18 @@ def diary_memory(catalog: Catalog) -> dict[str, str]:
         fail(exc.setting, exc.problem)
     if config.sqlite_path is not None and not config.sqlite_path.is_file():
         return {}
-    from backrelief.journey.memory import avoid_reasons, current_memory
+    from backrelief.journey.memory import avoid_reasons
+
+    if config.sqlite_path is not None:
+        # Read-only with the standard library when the file is at the expected schema: no
+        # SQLAlchemy import, which alone cost more than `--help` (store/light.py; issue 16).
+        from backrelief.store.light import read_memory
+
+        light = read_memory(config.sqlite_path)
+        if light is not None:
+            return {technique: reason for technique, reason in avoid_reasons(light).items()
+                    if technique in catalog.techniques}
+    from backrelief.journey.memory import current_memory
     from backrelief.store import StoreError, open_database
 
     try:

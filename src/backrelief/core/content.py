@@ -11,7 +11,8 @@ screen, stop rules, conditions, poses) goes through this module:
   then; the dataclass fields carry their constraints as :class:`Rules` markers, so each model is
   written once, for validation and for use alike;
 * :func:`cached` keeps the validated objects in the user's cache directory, keyed by a hash of
-  the content files and of the modules that define the models. Only the first run after a
+  the content files each part reads (:func:`part_inputs`: a changed technique renews the
+  catalogue only) and of the modules that define the models. Only the first run after a
   change validates (a few hundred milliseconds); every other run unpickles plain dataclasses in
   a few milliseconds, which is what keeps `plan` and `screen` near `--help` (issue 16).
 
@@ -274,11 +275,27 @@ def content_files(root: Path) -> list[Path]:
     return sorted(path for path in root.rglob("*") if path.is_file())
 
 
+# What each part is built from, besides the model modules: a change to one file validates only
+# the parts that read it (editing a technique leaves the screen's cache alone). The catalogue
+# reads everything that is not another part's own file (sources.yaml, techniques/, education/),
+# so a new file under content/ renews it.
+_OWN_FILES = {"screen": "screening.yaml", "stop-rules": "stop_rules.yaml",
+              "conditions": "conditions.yaml"}
+
+
+def part_inputs(part: str, root: Path) -> list[Path]:
+    """The content files the part ``part`` is built from (see :data:`_OWN_FILES`)."""
+    if part in _OWN_FILES:
+        return [root / _OWN_FILES[part], root / "sources.yaml"]
+    others = {root / name for name in _OWN_FILES.values()}
+    return [path for path in content_files(root) if path not in others]
+
+
 def _shipped(part: str, build: Callable[[Path], T]) -> T:
     # One file per part, so that `plan` unpickles (and imports the classes of) only what it
-    # reads; any content change renews every part.
+    # reads, and validates again only the parts whose files changed.
     root = content_root()
-    return cached(f"content-{part}", [*content_files(root), *model_modules()],
+    return cached(f"content-{part}", [*part_inputs(part, root), *model_modules()],
                   lambda: build(root))
 
 

@@ -16,9 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import TYPE_CHECKING, Any, Literal
 
 from backrelief.core.content import ContentError, cached, parse_yaml
 from backrelief.figures.body import (
@@ -33,6 +31,9 @@ from backrelief.figures.body import (
 )
 from backrelief.figures.geometry import IDENTITY, Mat, Vec, mat_mul, rot_x, rot_y, rot_z
 from backrelief.figures.props import PropSpec
+
+if TYPE_CHECKING:
+    from backrelief.figures.pose_models import PoseModel
 
 Base = Literal["standing", "seated", "floor_sitting", "supine", "prone", "all_fours", "side_lying"]
 PropKind = Literal["mat", "roller", "ball", "chair", "wall", "cushion"]
@@ -67,65 +68,18 @@ VIEWS: dict[str, tuple[float, float]] = {
 PLURAL = {f"{joint}s": joint for joint in LIMB_JOINTS}
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class PropModel(_Strict):
-    kind: PropKind
-    name: str | None = None
-    x: float = 0.0
-    y: float | None = None
-    z: float = 0.0
-    size: Literal["tennis", "lacrosse"] = "tennis"
-    facing: Literal["right", "left"] = "right"
-    length: float | None = Field(default=None, gt=0)
-    width: float | None = Field(default=None, gt=0)
-    dims: tuple[float, float, float] | None = None
-
-
-class ViewModel(_Strict):
-    yaw: float = Field(ge=-180, le=180)
-    pitch: float = Field(ge=0, le=90)
-
-
-class ArrowModel(_Strict):
-    """The movement arrow follows these body points (their midpoint) into the pose."""
-
-    points: list[str] = Field(min_length=1)
-    offset: tuple[float, float] = (0.0, 0.0)  # screen cm: right, up
-
-
 JointValue = float | dict[str, float]
 
 
-class PoseModel(_Strict):
-    extends: str | None = None
-    label: Annotated[str, Field(min_length=3, max_length=80)] | None = None
-    alt: Annotated[str, Field(min_length=10, max_length=400)] | None = None
-    base: Base | None = None
-    view: str | ViewModel | None = None
-    at: tuple[float, float, float] | None = None
-    tilt: tuple[float, float, float] | None = None  # extra world rotation about x, y, z
-    root: list[Literal["tx", "ty", "tz", "rx", "ry", "rz"]] | None = None  # what the solver may move
-    joints: dict[str, JointValue] = Field(default_factory=dict)
-    free: list[str] | None = None
-    props: list[PropKind | PropModel] | None = None
-    contacts: dict[str, list[str]] | None = None
-    reach: dict[str, str] | None = None  # body point -> landmark it rests on
-    highlight: list[Region] | None = None
-    arrow: str | list[str] | ArrowModel | None = None
-    ghost: bool | None = None  # draw the previous key pose faintly behind this one
-    inset: Literal["lower_back", "buttock"] | None = None  # a close-up of the back, seen from behind
-    # The side this pose works (the leg lifted, the way the knees roll, the buttock on the ball):
-    # a step done on the other side shows the pose mirrored.
-    side: Literal["left", "right"] | None = None
-    keep: list[str] | None = None  # body points that stay where they were in keep_from
-    keep_from: str | None = None  # defaults to the pose this one extends
+@dataclass(frozen=True)
+class Arrow:
+    """The movement arrow follows these body points (their midpoint) into the pose."""
+
+    points: tuple[str, ...]
+    offset: tuple[float, float] = (0.0, 0.0)  # screen cm: right, up
 
 
-class PoseFile(_Strict):
-    poses: dict[str, PoseModel]
+ArrowModel = Arrow  # the name the renderer imports
 
 
 @dataclass(frozen=True)
@@ -146,7 +100,7 @@ class Pose:
     contacts: tuple[tuple[str, str], ...]  # (body surface, prop surface)
     reach: tuple[tuple[str, str], ...]  # (body point, landmark)
     highlight: tuple[str, ...]
-    arrow: ArrowModel | None
+    arrow: Arrow | None
     ghost: bool
     inset: str | None
     side: str | None
@@ -219,6 +173,8 @@ def _resolve(pose_id: str, raw: dict[str, PoseModel], seen: tuple[str, ...] = ()
 
 
 def _prop(value: Any) -> PropSpec:
+    from backrelief.figures.pose_models import PropModel
+
     model = PropModel(kind=value) if isinstance(value, str) else PropModel.model_validate(value)
     fields = model.model_dump()
     fields["name"] = model.name or model.kind
@@ -270,13 +226,7 @@ def _build(pose_id: str, data: dict[str, Any]) -> Pose:
             raise PoseError(f"{pose_id}.keep: unknown body point {point!r}")
     if keep and keep_from is None:
         raise PoseError(f"{pose_id}.keep_from: needed when the pose extends nothing")
-    arrow = data.get("arrow")
-    if isinstance(arrow, str):
-        arrow = ArrowModel(points=[arrow])
-    elif isinstance(arrow, list):
-        arrow = ArrowModel(points=arrow)
-    elif isinstance(arrow, dict):
-        arrow = ArrowModel.model_validate(arrow)
+    arrow = _arrow(data.get("arrow"))
     return Pose(
         id=pose_id,
         label=data["label"],
@@ -301,8 +251,25 @@ def _build(pose_id: str, data: dict[str, Any]) -> Pose:
     )
 
 
+def _arrow(value: Any) -> Arrow | None:
+    """The arrow as written (a point, a list of points, or points with an offset), checked."""
+    from backrelief.figures.pose_models import ArrowModel as Checked
+
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [value]
+    checked = Checked(points=value) if isinstance(value, list) else Checked.model_validate(value)
+    return Arrow(tuple(checked.points), (float(checked.offset[0]), float(checked.offset[1])))
+
+
 def parse_poses(text: str, label: str = "poses.yaml") -> dict[str, Pose]:
-    """Validate and resolve every pose in a poses.yaml document."""
+    """Validate and resolve every pose in a poses.yaml document (imports pydantic: only on the
+    first run after a change, see :func:`pose_library`)."""
+    from pydantic import ValidationError
+
+    from backrelief.figures.pose_models import PoseFile
+
     try:
         document = PoseFile.model_validate(parse_yaml(text, label))
     except ContentError as exc:
@@ -325,5 +292,6 @@ def pose_library() -> dict[str, Pose]:
     """The shipped poses: validated once after a change, then read from the cache."""
     here = Path(__file__).resolve().parent
     path = here / "poses.yaml"
-    code = [here / name for name in ("poses.py", "body.py", "props.py", "geometry.py")]
+    code = [here / name for name in ("poses.py", "pose_models.py", "body.py", "props.py",
+                                     "geometry.py")]
     return cached("poses", [path, *code], lambda: parse_poses(path.read_text(encoding="utf-8")))

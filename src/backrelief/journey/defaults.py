@@ -20,7 +20,8 @@ from backrelief.core.vocabulary import (
     MAX_MINUTES,
     MIN_MINUTES,
 )
-from backrelief.store.settings import all_settings, set_setting
+from backrelief.store.sessions import setting_values
+from backrelief.store.settings import set_setting
 
 REMEMBERED_KEYS = ("region", "equipment", "minutes", "conditions")
 
@@ -61,7 +62,7 @@ def read_choices(stored: dict[str, Any]) -> Choices:
 
 def remembered_choices(db: Session) -> Choices:
     """The choices to offer first."""
-    return read_choices(all_settings(db))
+    return read_choices(setting_values(db))  # plain columns, one statement (issue 16)
 
 
 def remember_choices(db: Session, profile: Profile) -> None:

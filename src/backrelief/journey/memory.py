@@ -21,19 +21,37 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
-from typing import Literal
+from datetime import UTC, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING, Literal, Protocol
 
-from sqlalchemy.orm import Session
-
+from backrelief.core.progress import SessionOutcome, Verdict
 from backrelief.core.progress import flagged_techniques as _pain_rose_after
-from backrelief.store.sessions import FeedbackEvent, feedback_events, session_outcomes
-from backrelief.store.settings import get_setting, set_setting
-from backrelief.store.types import utcnow
 from backrelief.store.validation import aware_utc, slug
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# Nothing here imports SQLAlchemy: `plan` reads the memory straight from a SQLite file with the
+# standard library when it can (store/light.py), and shares every rule below.
 
 LEFT_OUT_DAYS = 7
 BROUGHT_BACK_KEY = "brought_back"
+
+
+class Said(Protocol):
+    """One verdict on a technique, as the memory reads it (``store.sessions.FeedbackEvent``)."""
+
+    @property
+    def technique(self) -> str: ...
+    @property
+    def verdict(self) -> Verdict: ...
+    @property
+    def recorded_at(self) -> datetime: ...
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC (``store.types.utcnow``, without the store)."""
+    return datetime.now(UTC)
 
 Cause = Literal["felt_worse", "stopped", "not_today", "pain_rose"]
 
@@ -91,7 +109,7 @@ def _end_of_day(at: datetime, zone: tzinfo) -> datetime:
     return aware_utc("until", midnight)
 
 
-def left_out(events: Iterable[FeedbackEvent], pain_rose: Mapping[str, datetime],
+def left_out(events: Iterable[Said], pain_rose: Mapping[str, datetime],
              brought_back: Mapping[str, datetime], now: datetime,
              zone: tzinfo) -> dict[str, LeftOut]:
     """Techniques left out at ``now``: the longest-lasting reason for each (pure)."""
@@ -122,7 +140,13 @@ def left_out(events: Iterable[FeedbackEvent], pain_rose: Mapping[str, datetime],
 
 
 def _brought_back(db: Session) -> dict[str, datetime]:
-    stored = get_setting(db, BROUGHT_BACK_KEY, {})
+    from backrelief.store.sessions import setting_value
+
+    return brought_back_from(setting_value(db, BROUGHT_BACK_KEY, {}))
+
+
+def brought_back_from(stored: object) -> dict[str, datetime]:
+    """The stored "use it again" setting as technique id -> moment (damaged entries skipped)."""
     back: dict[str, datetime] = {}
     if isinstance(stored, dict):
         for technique, when in stored.items():
@@ -135,18 +159,37 @@ def _brought_back(db: Session) -> dict[str, datetime]:
 
 def current_memory(db: Session, now: datetime | None = None,
                    zone: tzinfo | None = None) -> dict[str, LeftOut]:
-    """What the diary says the next plan must leave out, by technique id."""
+    """What the diary says the next plan must leave out, by technique id.
+
+    Reads only the last :data:`LEFT_OUT_DAYS` days (issue 16): every reason lasts at most that
+    long from its moment, and a technique's "pain rose" flag comes from the latest session it
+    was in, so a technique whose latest session is older than the window is left out by nothing
+    the window does not hold.
+    """
+    from backrelief.store.sessions import recent_outcomes
+
     moment = utcnow() if now is None else aware_utc("now", now)
-    since = moment - timedelta(days=LEFT_OUT_DAYS)
-    outcomes = session_outcomes(db)
-    flagged = _pain_rose_after(outcomes)
+    outcomes, events = recent_outcomes(db, window_start(moment))
+    return memory_from(outcomes, events, _brought_back(db), moment, zone or local_zone())
+
+
+def window_start(now: datetime) -> datetime:
+    """The oldest moment the memory at ``now`` reads from (see :func:`current_memory`)."""
+    return now - timedelta(days=LEFT_OUT_DAYS)
+
+
+def memory_from(outcomes: Iterable[SessionOutcome], events: Iterable[Said],
+                brought_back: Mapping[str, datetime], now: datetime,
+                zone: tzinfo) -> dict[str, LeftOut]:
+    """The memory from the window's sessions (oldest first) and verdicts (pure)."""
+    sessions = list(outcomes)
+    flagged = _pain_rose_after(sessions)
     rose: dict[str, datetime] = {}
-    for outcome in outcomes:  # the latest session each flagged technique was in
+    for outcome in sessions:  # the latest session each flagged technique was in
         for technique in set(outcome.techniques) | set(outcome.feedback):
             if technique in flagged:
                 rose[technique] = outcome.started_at
-    return left_out(feedback_events(db, since=since), rose, _brought_back(db), moment,
-                    zone or local_zone())
+    return left_out(events, rose, brought_back, now, zone)
 
 
 def avoid_reasons(memory: Mapping[str, LeftOut], zone: tzinfo | None = None,
@@ -159,6 +202,8 @@ def avoid_reasons(memory: Mapping[str, LeftOut], zone: tzinfo | None = None,
 
 def bring_back(db: Session, technique: str, now: datetime | None = None) -> None:
     """"Use it again": what was said about ``technique`` so far no longer leaves it out."""
+    from backrelief.store.settings import get_setting, set_setting
+
     name = slug("technique", technique)
     stored = get_setting(db, BROUGHT_BACK_KEY, {})
     back = dict(stored) if isinstance(stored, dict) else {}

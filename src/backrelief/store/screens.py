@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from backrelief.core.progress import ScreenSnapshot
@@ -21,6 +21,7 @@ from backrelief.core.screening import TIER_ORDER, Reason, ScreenResult
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import Screen
 from backrelief.store.scope import own, owner_of
+from backrelief.store.sessions import session_user
 from backrelief.store.types import utcnow
 from backrelief.store.validation import json_value, one_of, past_time
 
@@ -95,7 +96,8 @@ def _advice_text(advice: Any) -> str | None:
     return advice
 
 
-def _record(row: Screen) -> ScreenRecord:
+def _record(row: Any) -> ScreenRecord:
+    """A record from an ORM row or a row of :data:`_COLUMNS` (same attribute names)."""
     return ScreenRecord(
         id=row.id,
         taken_at=row.taken_at,
@@ -177,3 +179,19 @@ def list_screens(db: Session) -> list[ScreenRecord]:
     """Every screen, oldest first."""
     query = select(Screen).where(Screen.user_id == owner_of(db))
     return [_record(row) for row in db.scalars(query.order_by(Screen.taken_at, Screen.id))]
+
+
+_COLUMNS = (Screen.id, Screen.taken_at, Screen.tier, Screen.exercise_allowed, Screen.answers,
+            Screen.reasons, Screen.advice)
+# Built once; the user is a parameter (plain columns run below the ORM, where store.scope's
+# safety net does not reach, so the filter is explicit, as everywhere).
+_NEWEST = (select(*_COLUMNS).where(Screen.user_id == bindparam("user_id"))
+           .order_by(Screen.taken_at.desc(), Screen.id.desc()).limit(1))
+
+
+def newest_screen(db: Session) -> ScreenRecord | None:
+    """The session user's most recent screen (as :func:`latest_screen`), read as plain columns
+    by a statement built once, on the session's connection (the safety gate asks on every page
+    that shows a routine; issue 16)."""
+    row = db.connection().execute(_NEWEST, {"user_id": session_user(db)}).first()
+    return None if row is None else _record(row)

@@ -7,20 +7,22 @@ tell which techniques were done. Pain before and after a session are ordinary ra
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from backrelief.core.progress import VERDICTS, SessionOutcome, Verdict
 from backrelief.core.progress import flagged_techniques as _flagged_from_outcomes
 from backrelief.store.errors import StoreInputError
+from backrelief.store.light import routine_techniques  # the one parser of a stored routine
 from backrelief.store.models import PainRating as PainRatingRow
-from backrelief.store.models import PracticeSession, Screen, TechniqueFeedback
-from backrelief.store.scope import own, owner_of
+from backrelief.store.models import PracticeSession, Screen, Setting, TechniqueFeedback, User
+from backrelief.store.scope import OWNER_DEFAULT_KEY, USER_KEY, own, owner_of, scoped_to
 from backrelief.store.types import utcnow
 from backrelief.store.upsert import upsert
 from backrelief.store.validation import (
@@ -65,23 +67,6 @@ class SessionRecord:
             "stop_reason": self.stop_reason,
             "screen_id": self.screen_id,
         }
-
-
-def routine_techniques(routine: Any) -> tuple[str, ...]:
-    """Technique ids in a stored routine: the planner's ``{"items": [{"technique": ...}]}``.
-
-    Also accepts a bare list of items or of ids, so a change in the planner's shape degrades
-    to "no techniques known" rather than an error.
-    """
-    items = routine.get("items", []) if isinstance(routine, Mapping) else routine
-    if not isinstance(items, Sequence) or isinstance(items, str | bytes):
-        return ()
-    found: list[str] = []
-    for item in items:
-        technique = item.get("technique") if isinstance(item, Mapping) else item
-        if isinstance(technique, str) and technique not in found:
-            found.append(technique)
-    return tuple(found)
 
 
 _COLUMNS = (
@@ -350,3 +335,199 @@ def feedback_events(db: Session, since: datetime | None = None) -> list[Feedback
 def flagged_techniques(db: Session) -> set[str]:
     """Technique ids the planner should leave out next time (rule in ``core.progress``)."""
     return set(_flagged_from_outcomes(session_outcomes(db)))
+
+
+# ---- narrow reads for the pages that show a glance (issue 16) ------------------------------------
+# Each reads only the columns and rows its page needs, with statements built once (parameters
+# bound at run time) and run on the session's connection, below the ORM. store.scope's safety
+# net does not reach below the ORM, so every statement filters by ``user_id = :user_id``
+# explicitly, and :func:`_run` binds the session's user (``owner_of``) to it.
+
+_SINCE = bindparam("since", type_=PracticeSession.started_at.type)
+_USER: Any = bindparam("user_id")
+
+
+def _owned(*models: Any) -> list[Any]:
+    """``model.user_id = :user_id`` for each model (tables a user owns)."""
+    return [model.user_id == _USER for model in models]
+
+
+# store.accounts.owner_id's statement, run as plain Core: through the ORM (and store.scope's
+# hook) the owner lookup cost more than the page's own read (issue 16).
+_OWNER_ID = select(User.id).where(User.role == "owner").order_by(User.id).limit(1)
+
+
+def session_user(db: Session) -> int:
+    """The session's user (``store.scope.owner_of``), looking the owner account up below the
+    ORM when the session acts as the owner; remembered in the session like ``owner_of`` does."""
+    user = scoped_to(db)
+    if user is None and db.info.get(OWNER_DEFAULT_KEY):
+        found = db.connection().execute(_OWNER_ID).scalar()
+        if found is not None:
+            db.info[USER_KEY] = user = int(found)
+    return owner_of(db) if user is None else user  # owner_of raises the clear errors
+
+
+def _run(db: Session, statement: Callable[[], Any], **params: Any) -> Any:
+    """Run the statement ``statement()`` builds (once) on the session's connection, for the
+    session's user."""
+    return db.connection().execute(statement(), {**params, "user_id": session_user(db)})
+
+
+@dataclass(frozen=True)
+class Glance:
+    """What the home page shows, read in one statement."""
+
+    screen_id: int | None
+    screen_tier: str | None
+    unfinished_id: int | None
+    latest_pain: int | None
+    latest_rated_at: datetime | None
+    finished: int
+
+
+@cache
+def _glance_statement() -> Any:
+    screens = (select(Screen.id).where(*_owned(Screen))
+               .order_by(Screen.taken_at.desc(), Screen.id.desc()).limit(1))
+    ratings = (select(PainRatingRow.pain).where(*_owned(PainRatingRow))
+               .order_by(PainRatingRow.rated_at.desc(), PainRatingRow.id.desc()).limit(1))
+    unfinished = (select(PracticeSession.id)
+                  .where(PracticeSession.ended_at.is_(None), PracticeSession.started_at >= _SINCE,
+                         *_owned(PracticeSession))
+                  .order_by(PracticeSession.started_at.desc(), PracticeSession.id.desc())
+                  .limit(1))
+    finished = (select(func.count()).select_from(PracticeSession)
+                .where(PracticeSession.ended_at.is_not(None),
+                       or_(PracticeSession.stop_reason.is_(None),
+                           PracticeSession.stop_reason != bindparam("excluding")),
+                       *_owned(PracticeSession)))
+    return select(
+        screens.scalar_subquery(),
+        screens.with_only_columns(Screen.tier).scalar_subquery(),
+        unfinished.scalar_subquery(),
+        ratings.scalar_subquery(),
+        ratings.with_only_columns(PainRatingRow.rated_at).scalar_subquery(),
+        finished.scalar_subquery(),
+    )
+
+
+def glance(db: Session, *, since: datetime, excluding_stop_reason: str) -> Glance:
+    """One SELECT of scalar subqueries, each served by an index: the latest screen's id and tier,
+    the newest session started at ``since`` or later that has not ended, the latest rating, and
+    how many sessions ended other than with ``excluding_stop_reason`` (a COUNT in SQL)."""
+    row = _run(db, _glance_statement, since=aware_utc("since", since),
+               excluding=excluding_stop_reason).one()
+    return Glance(row[0], row[1], row[2], row[3], row[4], int(row[5] or 0))
+
+
+@cache
+def _recent_statements() -> tuple[Any, Any, Any]:
+    sessions = (select(PracticeSession.id, PracticeSession.started_at, PracticeSession.routine)
+                .where(PracticeSession.started_at >= _SINCE, *_owned(PracticeSession))
+                .order_by(PracticeSession.started_at, PracticeSession.id))
+    ids: Any = bindparam("ids", expanding=True)
+    feedback = (select(TechniqueFeedback.id, TechniqueFeedback.session_id,
+                       TechniqueFeedback.technique_id, TechniqueFeedback.verdict,
+                       TechniqueFeedback.recorded_at)
+                .where(or_(TechniqueFeedback.recorded_at >= _SINCE,
+                           TechniqueFeedback.session_id.in_(ids)))
+                .order_by(TechniqueFeedback.id))
+    # Feedback has no user of its own: it is its session's.
+    feedback = feedback.join(
+        PracticeSession, PracticeSession.id == TechniqueFeedback.session_id
+    ).where(*_owned(PracticeSession))
+    pains = (select(PainRatingRow.session_id, PainRatingRow.kind, PainRatingRow.pain)
+             .where(PainRatingRow.session_id.in_(ids), *_owned(PainRatingRow))
+             .order_by(PainRatingRow.session_id, PainRatingRow.rated_at, PainRatingRow.id))
+    return sessions, feedback, pains
+
+
+def recent_outcomes(db: Session, since: datetime) -> tuple[list[SessionOutcome],
+                                                             list[FeedbackEvent]]:
+    """Sessions started at ``since`` or later as ``core.progress`` takes them (oldest first, as
+    :func:`session_outcomes`), and every verdict recorded at ``since`` or later (oldest first,
+    as :func:`feedback_events`): three narrow statements, however long the diary."""
+    start = aware_utc("since", since)
+    rows = _run(db, lambda: _recent_statements()[0], since=start).all()
+    ids = [row.id for row in rows]
+    feedback: dict[int, dict[str, Verdict]] = {}
+    events: list[tuple[datetime, int, FeedbackEvent]] = []
+    for key, session_id, technique, verdict, recorded_at in _run(
+            db, lambda: _recent_statements()[1], since=start, ids=ids):
+        said = _verdict(verdict)
+        feedback.setdefault(session_id, {})[technique] = said
+        if recorded_at >= start:
+            events.append((recorded_at, key, FeedbackEvent(session_id, technique, said,
+                                                           recorded_at)))
+    events.sort(key=lambda item: (item[0], item[1]))
+    before: dict[int, int] = {}
+    after: dict[int, int] = {}
+    if ids:
+        for session_id, kind, pain in _run(db, lambda: _recent_statements()[2],
+                                           ids=ids):
+            if kind == "before":
+                before.setdefault(session_id, pain)
+            elif kind == "after":
+                after[session_id] = pain
+    outcomes = [
+        SessionOutcome(
+            session_id=row.id,
+            started_at=row.started_at,
+            techniques=routine_techniques(row.routine),
+            pain_before=before.get(row.id),
+            pain_after=after.get(row.id),
+            feedback=feedback.get(row.id, {}),
+        )
+        for row in rows
+    ]
+    return outcomes, [event for _, _, event in events]
+
+
+@cache
+def _setting_statement() -> Any:
+    return select(Setting.value).where(Setting.key == bindparam("key"), *_owned(Setting))
+
+
+def setting_value(db: Session, key: str, default: Any = None) -> Any:
+    """What :func:`backrelief.store.settings.get_setting` returns, by one plain statement (no
+    ORM identity lookup); ``key`` is a name the caller chose, not user input."""
+    row = _run(db, _setting_statement, key=key).first()
+    return default if row is None else row[0]
+
+
+@cache
+def _all_settings_statement() -> Any:
+    return select(Setting.key, Setting.value).where(*_owned(Setting)).order_by(Setting.key)
+
+
+def setting_values(db: Session) -> dict[str, Any]:
+    """What :func:`backrelief.store.settings.all_settings` returns, by one plain statement (the
+    builder reads the remembered choices on every request)."""
+    return {key: value for key, value in _run(db, _all_settings_statement)}
+
+
+@cache
+def _one_session_statement() -> Any:
+    return select(*_COLUMNS).where(PracticeSession.id == bindparam("id"),
+                                   *_owned(PracticeSession))
+
+
+@cache
+def _its_feedback_statement() -> Any:
+    # The session itself is read for the user first (session_record); its feedback is its own.
+    return (select(TechniqueFeedback.technique_id, TechniqueFeedback.verdict)
+            .where(TechniqueFeedback.session_id == bindparam("id"))
+            .order_by(TechniqueFeedback.id))
+
+
+def session_record(db: Session, session_id: Any) -> SessionRecord:
+    """What :func:`get_session` returns, read as plain columns by two statements built once
+    (the player, its timeline and the summary ask on every request; issue 16)."""
+    row_id("session_id", session_id)
+    row = _run(db, _one_session_statement, id=session_id).first()
+    if row is None:
+        raise StoreInputError("session_id", f"no session with id {session_id}")
+    feedback = {technique: _verdict(verdict) for technique, verdict
+                in _run(db, _its_feedback_statement, id=session_id)}
+    return _record(row, feedback)

@@ -63,8 +63,8 @@ class CSRFMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)  # nothing to check: no header dict built
             return
         headers = {
             name.decode("latin-1").lower(): value.decode("latin-1")

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from backrelief.core.catalog import Catalog, Technique
 from backrelief.journey.document import document_conditions
-from backrelief.store import SessionRecord, get_session
+from backrelief.store import SessionRecord
 from backrelief.store.errors import StoreInputError
+from backrelief.store.sessions import session_record
 from backrelief.web.gate import Gate, exercise_gate
 
 
@@ -26,7 +27,7 @@ class ItemView:
 def load_session(db: Session, session_id: int) -> SessionRecord:
     """The stored session, or 404."""
     try:
-        return get_session(db, session_id)
+        return session_record(db, session_id)  # plain columns, statements built once
     except StoreInputError:
         raise HTTPException(404, "There is no such session.") from None
 

@@ -123,6 +123,9 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        # Templates ship with the package: compiled once per process, never re-checked on disk
+        # (auto_reload stat()ed every template of a page on every request; issue 16).
+        auto_reload=False,
     )
     env.filters["label"] = label
     env.filters["duration"] = duration

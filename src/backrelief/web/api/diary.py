@@ -33,6 +33,7 @@ from backrelief.web.context import web
 from backrelief.web.diary_export import CLEAR_SITE_DATA, ExportFormat, export_response
 from backrelief.web.errors import FieldError, field_error_response
 from backrelief.web.ids import RowIdPath
+from backrelief.web.reads import read_route
 
 router = APIRouter(prefix="/api/diary", tags=["diary"])
 
@@ -60,6 +61,7 @@ class FeedbackRequest(BaseModel):
 
 
 @router.get("/ratings")
+@read_route
 def ratings(request: Request) -> list[dict[str, Any]]:
     """Every pain rating, oldest first."""
     with web(request).database.session(user=user_of(request)) as s:
@@ -85,6 +87,7 @@ def remove(request: Request, rating_id: RowIdPath) -> Response:
 
 
 @router.get("/advice")
+@read_route
 def advice(request: Request) -> dict[str, Any]:
     """The diary's advice (as `backrelief advice --json`) plus the trend behind it."""
     with web(request).database.session(user=user_of(request)) as s:

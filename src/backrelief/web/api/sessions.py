@@ -24,6 +24,7 @@ from backrelief.core.timeline import timeline_to_json
 from backrelief.web.auth import user_of
 from backrelief.web.context import web
 from backrelief.web.ids import RowIdPath
+from backrelief.web.reads import read_route
 from backrelief.web.routines import StoredRoutineError, stored_timeline
 from backrelief.web.sessions import gated_session
 
@@ -78,6 +79,7 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
                403: {"description": "No recent safety screen allows exercise"},
                404: {"description": "Unknown session"}},
 )
+@read_route
 def session_timeline(request: Request, session_id: RowIdPath) -> Any:
     """`{"session", "plan", "cues"}`: every timed cue of the session's routine, in order."""
     context = web(request)

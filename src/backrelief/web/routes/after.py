@@ -18,6 +18,7 @@ from backrelief.web.auth import user_of
 from backrelief.web.context import render, web
 from backrelief.web.forms import PostedForm, form_int, form_text
 from backrelief.web.ids import RowIdPath
+from backrelief.web.reads import read_route
 from backrelief.web.routes.progress import form_spread
 from backrelief.web.sessions import load_session, routine_items
 
@@ -44,6 +45,7 @@ def _after_page(request: Request, session_id: int, pain: object, verdicts: Mappi
 
 
 @router.get("/session/{session_id}/after", include_in_schema=False)
+@read_route
 def after(request: Request, session_id: RowIdPath) -> Response:
     """Rate pain now and each technique; techniques the player stopped come pre-marked."""
     with web(request).database.session(user=user_of(request)) as s:
@@ -109,6 +111,7 @@ def post_after(request: Request, session_id: RowIdPath, body: AfterAnswers) -> d
 
 
 @router.get("/session/{session_id}/summary", include_in_schema=False)
+@read_route
 def summary(request: Request, session_id: RowIdPath) -> Response:
     """Pain before and after, how each technique felt, and the diary's advice."""
     context = web(request)

@@ -22,6 +22,7 @@ from backrelief.web.context import render, web
 from backrelief.web.errors import FieldError
 from backrelief.web.forms import PostedForm, form_int, form_list, form_text, validate
 from backrelief.web.gate import Gate, exercise_gate, start_url
+from backrelief.web.reads import planned, read_route
 from backrelief.web.routes.session import render_preview
 
 router = APIRouter()
@@ -31,6 +32,7 @@ REGION_CHOICES = ("lower", "upper", "whole")
 
 
 @router.get("/start", include_in_schema=False)
+@read_route
 def start(request: Request) -> Response:
     """"Start a session": the builder if a fresh screen allows it, else the (re-)check."""
     with web(request).database.session(user=user_of(request)) as s:
@@ -108,6 +110,7 @@ def _builder(request: Request, values: dict[str, Any], screen_conditions: list[s
 
 
 @router.get("/build", include_in_schema=False)
+@read_route
 def builder(request: Request) -> Response:
     """The routine builder; only after a fresh screen that allows exercise."""
     with web(request).database.session(user=user_of(request)) as s:
@@ -202,6 +205,7 @@ def build(request: Request, form: PostedForm) -> Response:
 
 
 @router.get("/preview", include_in_schema=False)
+@read_route
 def preview(request: Request) -> Response:
     """The routine these choices give, with what was left out and why. Stores nothing."""
     context = web(request)
@@ -214,8 +218,7 @@ def preview(request: Request) -> Response:
         if profile is None:
             return _refused(request, form, values, gate, errors)
         avoid = avoid_reasons(current_memory(s))
-    routine = plan_routine(profile, context.catalog, avoid=avoid)
-    return render_preview(request, routine.to_json(), start_query=_query(profile))
+    return render_preview(request, planned(request, profile, avoid), start_query=_query(profile))
 
 
 @router.post("/session/start", include_in_schema=False)

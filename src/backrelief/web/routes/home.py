@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from backrelief.core.screening import default_screen
-from backrelief.journey.sessions import finished_count
-from backrelief.store import latest_screen, list_ratings
-from backrelief.store.sessions import latest_unfinished_session
+from backrelief.journey.sessions import ABANDONED
+from backrelief.store.sessions import glance
 from backrelief.store.types import utcnow
 from backrelief.web.auth import user_of
 from backrelief.web.context import render, web
+from backrelief.web.reads import read_route
 
 router = APIRouter()
 
@@ -21,17 +22,30 @@ router = APIRouter()
 CONTINUE_WITHIN = timedelta(hours=12)
 
 
+@dataclass(frozen=True)
+class _Linked:
+    """A screen or session the page links to by id (``tier`` for a screen)."""
+
+    id: int
+    tier: str = ""
+
+
+@dataclass(frozen=True)
+class _Rating:
+    pain: int
+    at: datetime
+
+
 @router.get("/", include_in_schema=False)
+@read_route
 def home(request: Request) -> Response:
     """Home."""
-    now = utcnow()
     with web(request).database.session(user=user_of(request)) as s:
-        screen = latest_screen(s)
-        # What the page shows, read by LIMIT and COUNT, never the whole diary (issue 16).
-        unfinished = latest_unfinished_session(s, since=now - CONTINUE_WITHIN)
-        ratings = list_ratings(s, limit=1)
-        finished = finished_count(s)
-    urgent = screen if screen is not None and screen.tier in ("emergency", "same_day") else None
+        # One statement of LIMIT 1s and a COUNT, never the whole diary (issue 16).
+        seen = glance(s, since=utcnow() - CONTINUE_WITHIN, excluding_stop_reason=ABANDONED)
+    urgent = (_Linked(seen.screen_id, seen.screen_tier)
+              if seen.screen_id is not None and seen.screen_tier in ("emergency", "same_day")
+              else None)
     return render(
         request,
         "home.html",
@@ -39,7 +53,9 @@ def home(request: Request) -> Response:
         urgent=urgent,
         urgent_title=default_screen().tiers["emergency" if urgent and urgent.tier == "emergency"
                                               else "same_day"].title,
-        unfinished=unfinished,
-        latest_rating=ratings[-1] if ratings else None,
-        session_count=finished,
+        unfinished=_Linked(seen.unfinished_id) if seen.unfinished_id is not None else None,
+        latest_rating=(_Rating(seen.latest_pain, seen.latest_rated_at)
+                       if seen.latest_pain is not None and seen.latest_rated_at is not None
+                       else None),
+        session_count=seen.finished,
     )

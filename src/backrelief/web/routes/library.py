@@ -10,25 +10,26 @@ from backrelief.store.types import utcnow
 from backrelief.web.auth import user_of
 from backrelief.web.context import render, web
 from backrelief.web.figures import first_side_figure, library_thumbnails
+from backrelief.web.reads import cached_page, read_route
 
 router = APIRouter()
 
 
 @router.get("/library", include_in_schema=False)
-def library(request: Request) -> Response:
-    """Every technique, then the education pages."""
+async def library(request: Request) -> Response:
+    """Every technique, then the education pages (content only: rendered once)."""
     catalog = web(request).catalog
-    thumbs = library_thumbnails(catalog)
-    return render(
+    return cached_page(request, "/library", lambda: render(
         request,
         "library.html",
-        thumbs=thumbs,
+        thumbs=library_thumbnails(catalog),
         techniques=catalog.ordered(),
         education=list(catalog.education.values()),
-    )
+    ))
 
 
 @router.get("/library/{technique_id}", include_in_schema=False)
+@read_route
 def technique_page(request: Request, technique_id: str) -> Response:
     """One technique in full: steps, cautions, mistakes, safer variants, sources."""
     catalog = web(request).catalog
@@ -39,16 +40,22 @@ def technique_page(request: Request, technique_id: str) -> Response:
 
     with web(request).database.session(user=user_of(request)) as s:
         memory = current_memory(s).get(technique.id)
-    return render(
-        request,
-        "technique.html",
-        technique=technique,
-        left_out=memory.reason(local_zone(), utcnow()) if memory else None,
-        data=technique_to_json(technique, catalog),
-        # A step done on each side is shown for the side a session starts with (the left).
-        figures=[first_side_figure(catalog, technique.id, index)
-                 for index in range(len(technique.steps))],
-    )
+
+    def page() -> Response:
+        return render(
+            request,
+            "technique.html",
+            technique=technique,
+            left_out=memory.reason(local_zone(), utcnow()) if memory else None,
+            data=technique_to_json(technique, catalog),
+            # A step done on each side is shown for the side a session starts with (the left).
+            figures=[first_side_figure(catalog, technique.id, index)
+                     for index in range(len(technique.steps))],
+        )
+
+    if memory is not None or request.query_params:  # a note from the diary: this once only
+        return page()
+    return cached_page(request, f"/library/{technique.id}", page, personal=True)
 
 
 @router.post("/library/{technique_id}/use-again", include_in_schema=False)
@@ -62,10 +69,11 @@ def use_again(request: Request, technique_id: str) -> Response:
 
 
 @router.get("/learn/{page_id}", include_in_schema=False)
-def education_page(request: Request, page_id: str) -> Response:
-    """One short education page with its sources."""
+async def education_page(request: Request, page_id: str) -> Response:
+    """One short education page with its sources (content only: rendered once)."""
     catalog = web(request).catalog
     page = catalog.education.get(page_id)
     if page is None:
         raise HTTPException(404, f"There is no page called {page_id!r}.")
-    return render(request, "learn.html", page=page, sources=catalog.cite(page.sources))
+    return cached_page(request, f"/learn/{page.id}", lambda: render(
+        request, "learn.html", page=page, sources=catalog.cite(page.sources)))

@@ -27,6 +27,7 @@ from backrelief.web.chart import ChartGuide, ChartPoint, pain_chart
 from backrelief.web.context import render, web
 from backrelief.web.diary_export import CLEAR_SITE_DATA, EXPORT_FORMATS, export_response
 from backrelief.web.forms import PostedForm, form_int
+from backrelief.web.reads import read_route
 
 router = APIRouter()
 
@@ -131,6 +132,7 @@ PAGES = 1_000_000
 
 
 @router.get("/progress", include_in_schema=False)
+@read_route
 def progress(request: Request, page: int = Query(1, ge=1, le=PAGES),
              sessions: int = Query(1, ge=1, le=PAGES)) -> Response:
     """The progress page (``page``: of the ratings table; ``sessions``: of the session log)."""

@@ -26,6 +26,7 @@ from backrelief.web.auth import user_of
 from backrelief.web.context import render, web
 from backrelief.web.figures import first_side_figure, step_figures
 from backrelief.web.ids import RowIdPath
+from backrelief.web.reads import read_route
 from backrelief.web.routines import left_out
 from backrelief.web.sessions import gated_session, plan_items, routine_items, session_conditions
 
@@ -60,6 +61,7 @@ def render_preview(request: Request, routine: Any, *, start_query: str = "",
 
 
 @router.get("/session/{session_id}", include_in_schema=False)
+@read_route
 def preview(request: Request, session_id: RowIdPath) -> Response:
     """A stored session's routine: each technique's figure, time and why it was chosen."""
     context = web(request)
@@ -71,6 +73,7 @@ def preview(request: Request, session_id: RowIdPath) -> Response:
 
 
 @router.get("/session/{session_id}/play", include_in_schema=False)
+@read_route
 def play(request: Request, session_id: RowIdPath) -> Response:
     """The browser player for a stored, gated session."""
     context = web(request)
