@@ -70,9 +70,20 @@ def test_a_settled_week_steps_the_next_one_up(run_cli: RunCli, data_dir: Path) -
     week2 = document["schedule"][1]["dose"]
     assert (week2["change"], week2["level"], week2["extra_rounds"]) == ("up", 1, 1)
     assert "settled by the next day" in week2["reasons"][0]
+    assert "one more round" in week2["what"] and "one more round" in week2["reasons"][0]
     assert document["schedule"][2]["dose"]["decided"] is False
+    # Dose and form per technique, and what changed from the plan.
+    planned = {t["technique"]: t for t in document["schedule"][0]["techniques"]}
+    assert planned and all(t["change"] == "as planned" for t in planned.values())
+    stepped = document["schedule"][1]["techniques"]
+    assert {t["technique"] for t in stepped} == set(planned)
+    assert all(t["form"] == planned[t["technique"]]["form"] for t in stepped)
+    grown = [t for t in stepped if t["rounds"] > planned[t["technique"]]["rounds"]]
+    assert grown and all(f"(planned {planned[t['technique']]['rounds']})" in t["change"]
+                         for t in grown)
     text = run_cli("programme", "show", "--as-of", "2026-11-10")
     assert "Stepped up" in text.stdout and "2 of 30 sessions done" in text.stdout
+    assert grown[0]["change"] in text.stdout
 
 
 def test_checkin_and_calendar(run_cli: RunCli, tmp_path: Path) -> None:

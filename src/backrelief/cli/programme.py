@@ -143,11 +143,15 @@ def show(as_json: bool, as_of: str | None) -> None:
         dose = week["dose"]
         mark = " (this week)" if week["week"] == view.current_week else ""
         click.echo(f"\nWeek {week['week']}{mark}: {week['done']}/{week['planned']} sessions, "
-                   f"dose level {dose['level']:+d}")
+                   f"dose level {dose['level']:+d} ({dose['what']})")
         for reason in dose["reasons"]:
             click.echo(f"  {reason}")
-        for item in week["routine"]["items"]:
-            click.echo(f"  - {item['name']}: {item['rounds']} round(s), {item['seconds']} s")
+        seconds = {item["technique"]: item["seconds"] for item in week["routine"]["items"]}
+        for item in week["techniques"]:
+            holds = f", holds {'/'.join(str(s) for s in item['hold_seconds'])} s" \
+                if item["hold_seconds"] else ""
+            click.echo(f"  - {item['name']}: {item['rounds']} round(s){holds}, "
+                       f"{seconds[item['technique']]} s: {item['change']}")
     change = document["function_change"]
     if change is not None:
         words = "a meaningful change" if change["meaningful"] else "not yet a meaningful change"

@@ -29,7 +29,8 @@ def render(catalog: Catalog | None = None) -> str:
         if t.safety_note:
             lines += [f"> **Why we teach it this way.** {t.safety_note}", ""]
         for number, step in enumerate(t.steps, start=1):
-            lines.append(f"{number}. {step.text} *({step.dose_text()})*")
+            longest = f", up to {step.max_seconds} s as a programme steps up" if step.max_seconds else ""
+            lines.append(f"{number}. {step.text} *({step.dose_text()}{longest})*")
         lines += ["", "**Common mistakes**", ""] + [f"- {m}" for m in t.common_mistakes]
         lines += ["", "**Cautions**", ""] + [f"- {c}" for c in t.cautions]
         excluded = effective_contraindications(t)
@@ -41,6 +42,10 @@ def render(catalog: Catalog | None = None) -> str:
                 f"**Safer variant `{v.id}`: {v.name}** (for {', '.join(v.for_conditions)}). "
                 f"{v.summary}",
             ]
+        for h in t.harder:
+            never = f" Not with: {', '.join(h.contraindications)}." if h.contraindications else ""
+            lines += ["", f"**Harder form `{h.id}`: {h.name}** (a programme's later weeks). "
+                      f"{h.summary}{never}"]
         lines += ["", "**Sources**", ""]
         lines += [f"- {c['citation']}" for c in catalog.cite(t.sources)]
     return "\n".join(lines) + "\n"

@@ -21,11 +21,13 @@ from backrelief.core.programme import (
     PlannedDay,
     ProgrammePlan,
     WeekDose,
-    dose_routine,
+    dose_change,
     function_change,
+    held_seconds,
     progression,
     schedule,
 )
+from backrelief.core.programme import week_routine as core_week_routine
 from backrelief.core.progress import Advice
 from backrelief.core.vocabulary import ConditionId
 from backrelief.journey import sessions as journey_sessions
@@ -101,6 +103,17 @@ class WeekView:
     routine: Routine
     done: int
     planned: int
+    planned_routine: Routine | None = None  # the same profile at level 0, to say what changed
+
+    def technique_doses(self, catalog: Catalog) -> list[dict[str, Any]]:
+        """Dose and form of each technique this week, and what changed from the plan."""
+        planned = {item.technique: item for item in
+                   (self.planned_routine.items if self.planned_routine else ())}
+        return [{"technique": item.technique, "name": item.name,
+                 "form": item.variant or "standard", "rounds": item.rounds, "hold": item.hold,
+                 "hold_seconds": held_seconds(item, catalog),
+                 "change": dose_change(planned.get(item.technique), item, catalog)}
+                for item in self.routine.items]
 
 
 @dataclass(frozen=True)
@@ -136,8 +149,11 @@ class ProgrammeView:
             return None
         return self.weeks[self.current_week - 1].dose
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, catalog: Catalog | None = None) -> dict[str, Any]:
         """The ``backrelief programme show --json`` document."""
+        from backrelief.core.catalog import default_catalog
+
+        catalog = catalog or default_catalog()
         plan = self.programme.plan
         change = function_change(self.checkins)
         return {
@@ -164,6 +180,7 @@ class ProgrammeView:
                     "planned": w.planned,
                     "days": [{**d.to_json(), "done": d.day in self.done_days} for d in w.days],
                     "routine": w.routine.to_json(),
+                    "techniques": w.technique_doses(catalog),
                 }
                 for w in self.weeks
             ],
@@ -179,10 +196,8 @@ class ProgrammeView:
 
 def week_routine(profile: Profile, dose: WeekDose, catalog: Catalog,
                  avoid: dict[str, str] | None = None) -> Routine:
-    """The routine a week's dose gives for ``profile``: the planner's fit, then the dose."""
-    if dose.gentle_only and not profile.gentle_only:
-        profile = replace(profile, gentle_only=True)
-    return dose_routine(plan_routine(profile, catalog, avoid=avoid or {}), dose, catalog)
+    """The routine a week's dose gives for ``profile`` (core.programme.week_routine)."""
+    return core_week_routine(profile, dose, catalog, avoid or {})
 
 
 def programme_view(db: Session, catalog: Catalog, today: date,
@@ -201,12 +216,14 @@ def programme_view(db: Session, catalog: Catalog, today: date,
     finished = {s.id for s in list_sessions(db)
                 if s.ended_at is not None and s.stop_reason != journey_sessions.ABANDONED}
     done_days = frozenset(day for session_id, day in linked.items() if session_id in finished)
+    planned = plan_routine(profile, catalog)  # level 0, no pain, no memory: what a week changes
     weeks: list[WeekView] = []
     for dose in doses:
         in_week = tuple(d for d in days if d.week == dose.week)
         sessions = [d for d in in_week if d.kind == "session"]
         weeks.append(WeekView(dose.week, dose, in_week, week_routine(profile, dose, catalog),
-                              sum(1 for d in sessions if d.day in done_days), len(sessions)))
+                              sum(1 for d in sessions if d.day in done_days), len(sessions),
+                              planned))
     return ProgrammeView(programme, profile, today, plan.week_of(today), tuple(weeks), advice,
                          paused_for, tuple(list_checkins(db, programme.id)), done_days,
                          frozenset(linked.values()))

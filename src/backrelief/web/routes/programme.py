@@ -73,6 +73,8 @@ def _page(request: Request, errors: dict[str, str] | None = None, status_code: i
         today=today, change=change, titles=titles, calendar_url=calendar_url,
         acceptable_pain=ACCEPTABLE_PAIN, meaningful=FUNCTION_MEANINGFUL_CHANGE,
         max_activities=MAX_ACTIVITIES, show_routines=show_routines,
+        technique_doses={w.week: w.technique_doses(context.catalog) for w in view.weeks}
+        if view is not None else {},
         sources=context.catalog.cite(["silbernagel-2007-pain-monitoring",
                                       "smith-2017-painful-exercise", "stratford-1995-psfs"]),
     )
