@@ -7,9 +7,12 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import pexpect
+import pytest
 from icalendar import Calendar
 
 from backrelief.config import load_config
+from backrelief.core.catalog import default_catalog
 from backrelief.store import add_rating, finish_session, open_database, start_session
 from backrelief.store.programme import active_programme, link_session
 from tests.conftest import RunCli
@@ -152,3 +155,57 @@ def test_breaks_reminds_on_time_and_refuses_bad_intervals(run_cli: RunCli) -> No
                          (("--every", "181"), "--every"), (("--count", "0"), "--count")]:
         bad = run_cli("breaks", *args)
         assert bad.returncode == 2 and option in bad.stderr, args
+
+
+ALL_DAYS = "mon,tue,wed,thu,fri,sat,sun"
+
+
+@pytest.mark.slow
+def test_the_terminal_session_plays_the_programme_day_and_records_it(
+        run_cli: RunCli, data_dir: Path, tmp_path: Path) -> None:
+    from tests.cli.test_session_pty import CLEAR_ANSWERS, spawn
+
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(CLEAR_ANSWERS))
+    assert run_cli("programme", "start", "--days", ALL_DAYS, "--minutes", "5", "--region",
+                   "lower").returncode == 0
+    # A one-off first: played, but not recorded against the programme.
+    child = spawn(["--answers", str(answers), "--pain", "3", "--no-voice", "--yes",
+                   "--no-programme", "--region", "upper", "--minutes", "3", "--equipment",
+                   "none", "--condition", "none"], data_dir, scale="60")
+    child.expect("Your routine")
+    assert "Programme week" not in (child.before or "")
+    child.expect("Session complete", timeout=90)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    document = show(run_cli)
+    assert document["sessions_done"] == 0
+    # The programme's day: says which week and session, plays the week's routine, links it.
+    child = spawn(["--answers", str(answers), "--pain", "3", "--no-voice", "--yes"], data_dir,
+                  scale="60")
+    child.expect(r"Programme week 1 of 6, session \d of 7 this week")
+    child.expect("This week's dose: the routine as planned for you")
+    child.expect("Your routine")
+    child.expect("Session complete", timeout=120)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    document = show(run_cli)
+    assert document["sessions_done"] == 1
+    today = document["today"]
+    week1 = document["schedule"][0]
+    assert [d["done"] for d in week1["days"] if d["date"] == today and d["kind"] == "session"] \
+        == [True]
+    database = open_database(config=load_config({"BACKRELIEF_DATA_DIR": str(data_dir)}))
+    try:
+        with database.session() as s:
+            from backrelief.store import list_sessions
+
+            sessions = list_sessions(s)
+            programme_items = [i["technique"] for i in sessions[-1].routine["items"]]
+            regions = {r for t in programme_items for r in default_catalog().technique(t).regions}
+    finally:
+        database.close()
+    assert programme_items == [i["technique"] for i in week1["routine"]["items"]]
+    assert "lower" in regions

@@ -229,6 +229,48 @@ def programme_view(db: Session, catalog: Catalog, today: date,
                          frozenset(linked.values()))
 
 
+def today_plan(db: Session, catalog: Catalog, view: ProgrammeView, *, pain_before: int | None,
+               gentle_only: bool = False, conditions: frozenset[ConditionId] = frozenset(),
+               pregnancy_weeks: int | None = None) -> tuple[Profile, Routine] | None:
+    """Today's programme routine: this week's dose, fitted to today's pain and to the re-check's
+    conditions, gentle-only rule and pregnancy week on top of the programme's (both shells).
+    None when no programme session is planned today."""
+    if view.today_session is None or view.current_dose is None:
+        return None
+    base = view.profile
+    profile = replace(
+        base, conditions=base.conditions | conditions,
+        pregnancy_weeks=pregnancy_weeks if pregnancy_weeks is not None else base.pregnancy_weeks,
+        pain=pain_before, gentle_only=gentle_only or base.gentle_only,
+    )
+    return profile, week_routine(profile, view.current_dose, catalog,
+                                 avoid_reasons(current_memory(db)))
+
+
+def today_label(view: ProgrammeView) -> str:
+    """Which programme day today is, in words: "Programme week 2 of 6, session 3 of 5 this
+    week (Wed 11 Nov)"."""
+    day = view.today_session
+    if day is None or view.current_week is None:
+        return "No programme session today."
+    sessions = [d.day for d in view.weeks[view.current_week - 1].days if d.kind == "session"]
+    return (f"Programme week {day.week} of {view.programme.plan.weeks}, session "
+            f"{sessions.index(day.day) + 1} of {len(sessions)} this week ({day.day:%a %d %b}).")
+
+
+def start_planned(db: Session, view: ProgrammeView, routine: Routine, profile: Profile, *,
+                  pain_before: int | None, screen_id: int | None) -> int:
+    """Store today's programme session (a routine from :func:`today_plan`) and link it to the
+    programme's day, in one transaction."""
+    day = view.today_session
+    if day is None:
+        raise ValueError("no programme session is planned today")
+    session_id = journey_sessions.start(db, routine, profile, pain_before=pain_before,
+                                        screen_id=screen_id)
+    link_session(db, view.programme.id, session_id, day.day)
+    return session_id
+
+
 def start_today(db: Session, catalog: Catalog, view: ProgrammeView, *, pain_before: int,
                 screen_id: int, gentle_only: bool = False,
                 conditions: frozenset[ConditionId] = frozenset(),
@@ -239,20 +281,9 @@ def start_today(db: Session, catalog: Catalog, view: ProgrammeView, *, pain_befo
     The caller has passed the safety gate with the screen ``screen_id`` (the re-check just
     taken); its conditions, gentle-only rule and pregnancy week apply on top of the programme's.
     """
-    day = view.today_session
-    dose = view.current_dose
-    if day is None or dose is None:
+    planned = today_plan(db, catalog, view, pain_before=pain_before, gentle_only=gentle_only,
+                         conditions=conditions, pregnancy_weeks=pregnancy_weeks)
+    if planned is None or not planned[1].items:
         return None
-    base = view.profile
-    profile = replace(
-        base, conditions=base.conditions | conditions,
-        pregnancy_weeks=pregnancy_weeks if pregnancy_weeks is not None else base.pregnancy_weeks,
-        pain=pain_before, gentle_only=gentle_only or base.gentle_only,
-    )
-    routine = week_routine(profile, dose, catalog, avoid_reasons(current_memory(db)))
-    if not routine.items:
-        return None
-    session_id = journey_sessions.start(db, routine, profile, pain_before=pain_before,
-                                        screen_id=screen_id)
-    link_session(db, view.programme.id, session_id, day.day)
-    return session_id
+    profile, routine = planned
+    return start_planned(db, view, routine, profile, pain_before=pain_before, screen_id=screen_id)
