@@ -9,7 +9,6 @@ pauses progression until the person says they have been seen.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, time
 
 from fastapi import APIRouter, HTTPException, Request
@@ -160,9 +159,16 @@ def today(request: Request) -> Response:
     if not _fresh_recheck(gate, request) or gate.screen is None or gate.result is None:
         return RedirectResponse(recheck, status_code=303)
     pain = gate.screen.answers.get("pain_now")
-    routine = journey.week_routine(replace(view.profile, pain=pain if isinstance(pain, int)
-                                                   else None, gentle_only=gate.result.gentle_only),
-                                   view.current_dose, context.catalog)
+    result = gate.result
+    with context.database.session() as s:  # the same fit start_today stores
+        planned = journey.today_plan(
+            s, context.catalog, view, pain_before=pain if isinstance(pain, int) else None,
+            gentle_only=result.gentle_only,
+            conditions=frozenset(c for c in result.conditions if c in CONDITION_IDS),  # type: ignore[misc]
+            pregnancy_weeks=result.pregnancy_weeks)
+    if planned is None:
+        return RedirectResponse("/programme", status_code=303)
+    routine = planned[1]
     return render(request, "programme_today.html", view=view, routine=routine,
                   dose=view.current_dose, pain=pain if isinstance(pain, int) else None)
 
