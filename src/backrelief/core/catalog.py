@@ -201,6 +201,9 @@ class EducationPage:
     summary: Text
     body: Annotated[str, Rules(min_length=50)]
     sources: Annotated[list[Slug], _NonEmpty]
+    # Points a clinician must check before release: claims that rest on sources outside the
+    # clinical brief, or on none (kept in the content, next to the words, so they cannot drift).
+    review: list[Text] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
