@@ -44,7 +44,7 @@ from backrelief.store.programme import (
 from backrelief.store.sessions import list_sessions
 from backrelief.store.types import utcnow
 from backrelief.web.context import render, web
-from backrelief.web.forms import form_int, form_text
+from backrelief.web.forms import PostedForm, form_int, form_text
 from backrelief.web.gate import Gate, exercise_gate, start_url
 
 router = APIRouter()
@@ -123,9 +123,8 @@ def _remembered_profile(choices: Choices) -> Profile:
 
 
 @router.post("/programme/start", include_in_schema=False)
-async def start(request: Request) -> Response:
+def start(request: Request, form: PostedForm) -> Response:
     """Start a programme with the remembered choices (region, kit, minutes, conditions)."""
-    form = await request.form()
     plan, errors = _plan(form)
     if plan is None:
         return _page(request, errors, 422, dict(form))
@@ -174,9 +173,8 @@ def today(request: Request) -> Response:
 
 
 @router.post("/programme/today", include_in_schema=False)
-async def start_today(request: Request) -> Response:
+def start_today(request: Request, form: PostedForm) -> Response:
     """Store today's programme session and play it (behind the same gate as any session)."""
-    form = await request.form()
     context = web(request)
     with context.database.session(write=True) as s:
         view = journey.programme_view(s, context.catalog, journey.local_today())
@@ -211,9 +209,8 @@ def seen(request: Request) -> Response:
 
 
 @router.post("/programme/end", include_in_schema=False)
-async def end(request: Request) -> Response:
+def end(request: Request, form: PostedForm) -> Response:
     """End the programme early, after an explicit tick."""
-    form = await request.form()
     if form.get("confirm") != "yes":
         return _page(request, {"confirm": "Tick the box to confirm."}, 422)
     with web(request).database.session(write=True) as s:
@@ -224,9 +221,8 @@ async def end(request: Request) -> Response:
 
 
 @router.post("/programme/checkin", include_in_schema=False)
-async def checkin(request: Request) -> Response:
+def checkin(request: Request, form: PostedForm) -> Response:
     """The weekly check-in: up to three activities 0-10, sleep and confidence."""
-    form = await request.form()
     errors: dict[str, str] = {}
     scores: dict[str, object] = {}
     for index in range(1, MAX_ACTIVITIES + 1):
