@@ -143,6 +143,12 @@ def test_report_writes_a_pdf(run_cli: RunCli, tmp_path: Path) -> None:
     assert "Back pain self-management summary" in reader.pages[0].extract_text()
     bad = run_cli("report", "--out", str(tmp_path / "missing" / "dir" / "x.pdf"))
     assert bad.returncode == 2 and "--out" in bad.stderr
+    # With a programme, the summary shows the walking goal and log per week.
+    assert run_cli("programme", "start").returncode == 0
+    assert run_cli("programme", "walk", "--minutes", "14").returncode == 0
+    assert run_cli("report", "--out", str(out)).returncode == 0
+    text = " ".join(PdfReader(out).pages[0].extract_text().split())
+    assert "Daily walking" in text and "Week 1: goal 10 min a day; 14 min logged on 1 day" in text
 
 
 def test_breaks_reminds_on_time_and_refuses_bad_intervals(run_cli: RunCli) -> None:
@@ -209,3 +215,36 @@ def test_the_terminal_session_plays_the_programme_day_and_records_it(
         database.close()
     assert programme_items == [i["technique"] for i in week1["routine"]["items"]]
     assert "lower" in regions
+
+
+def test_walking_is_logged_and_shown_per_week(run_cli: RunCli) -> None:
+    assert run_cli("programme", "start", "--weeks", "2").returncode == 0
+    today = date.fromisoformat(show(run_cli)["today"])
+    first = run_cli("programme", "walk", "--minutes", "12")
+    assert first.returncode == 0, first.stderr
+    assert "12 that day, goal 10 (programme week 1): goal met." in first.stdout
+    assert run_cli("programme", "walk", "--minutes", "8", "--date",
+                   today.isoformat()).returncode == 0
+    walking = show(run_cli)["walking"]
+    assert walking["goal_today"] == 10 and walking["today_minutes"] == 20
+    assert walking["weeks"][0] == {"week": 1, "goal_minutes": 10, "minutes": 20,
+                                   "days_logged": 1, "days_met": 1}
+    assert walking["weeks"][1]["goal_minutes"] == 15
+    assert "uk-cmo-2019" in walking["sources"]
+    text = run_cli("programme", "show").stdout
+    assert "Walking: goal 10 min a day; 20 min logged on 1 day(s), goal met on 1." in text
+
+
+def test_bad_walks_exit_2_naming_the_option_and_store_nothing(run_cli: RunCli) -> None:
+    assert run_cli("programme", "start").returncode == 0
+    tomorrow = (date.fromisoformat(show(run_cli)["today"]) + timedelta(days=1)).isoformat()
+    for args, option in [
+        (("--minutes", "0"), "--minutes"), (("--minutes", "601"), "--minutes"),
+        (("--minutes", "ten"), "--minutes"), (("--minutes", "³"), "--minutes"),
+        (("--minutes", "-5"), "--minutes"), (("--minutes", "20", "--date", "yesterday"), "--date"),
+        (("--minutes", "20", "--date", tomorrow), "--date"),
+    ]:
+        result = run_cli("programme", "walk", *args)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert option in result.stderr and len(result.stderr.strip().splitlines()) == 1, args
+    assert show(run_cli)["walking"]["weeks"][0]["minutes"] == 0

@@ -156,3 +156,26 @@ def test_ending_needs_the_tick(client: TestClient, database: Database) -> None:
     client.post("/programme/end", data={"confirm": "yes"})
     with database.session() as s:
         assert active_programme(s) is None
+
+
+def test_walking_form_logs_minutes_and_bad_input_names_the_field(client: TestClient,
+                                                                database: Database) -> None:
+    from backrelief.store.models import ActivityLog
+
+    start(client)
+    page = client.get("/programme").text
+    assert 'action="/programme/walk"' in page and "today's goal is <strong>10 minutes</strong>" in page
+    done = client.post("/programme/walk", data={"minutes": "25"}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/programme#walking"
+    page = client.get("/programme").text
+    assert "you have logged 25" in page and "25 min on 1 day" in page
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
+    for data, field in [({"minutes": "0"}, "minutes"), ({"minutes": "lots"}, "minutes"),
+                        ({}, "minutes"), ({"minutes": "700"}, "minutes"),
+                        ({"minutes": "20", "date": "someday"}, "date"),
+                        ({"minutes": "20", "date": tomorrow}, "date")]:
+        bad = client.post("/programme/walk", data=data)
+        assert bad.status_code == 422, data
+        assert f'href="#f-{field}"' in bad.text, data
+    with database.session() as s:
+        assert s.scalar(select(func.count()).select_from(ActivityLog)) == 1

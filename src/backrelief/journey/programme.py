@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from backrelief.core.activity import WALK_SOURCES, WalkWeek, daily_goal, walk_weeks
 from backrelief.core.catalog import Catalog
 from backrelief.core.planner import Profile, Routine, plan_routine
 from backrelief.core.programme import (
@@ -33,6 +34,7 @@ from backrelief.core.vocabulary import ConditionId
 from backrelief.journey import sessions as journey_sessions
 from backrelief.journey.document import profile_json
 from backrelief.journey.memory import avoid_reasons, current_memory
+from backrelief.store.activity import walked_per_day
 from backrelief.store.advice import diary_advice
 from backrelief.store.programme import (
     ProgrammeRecord,
@@ -130,6 +132,13 @@ class ProgrammeView:
     checkins: tuple[Checkin, ...]
     done_days: frozenset[date]
     started_days: frozenset[date]  # days whose session was started, finished or not
+    walking: tuple[WalkWeek, ...] = ()  # the daily walking goal and log, per week
+    walked_today: int = 0
+
+    @property
+    def walk_goal_today(self) -> int | None:
+        """Today's walking goal in minutes (None outside the programme's weeks)."""
+        return None if self.current_week is None else daily_goal(self.current_week)
 
     @property
     def today_session(self) -> PlannedDay | None:
@@ -191,6 +200,11 @@ class ProgrammeView:
             ],
             "function_change": None if change is None else {
                 "points": round(change[0], 1), "meaningful": change[1]},
+            "walking": {
+                "goal_today": self.walk_goal_today, "today_minutes": self.walked_today,
+                "weeks": [w.to_json() for w in self.walking],
+                "sources": list(WALK_SOURCES),
+            },
         }
 
 
@@ -224,9 +238,11 @@ def programme_view(db: Session, catalog: Catalog, today: date,
         weeks.append(WeekView(dose.week, dose, in_week, week_routine(profile, dose, catalog),
                               sum(1 for d in sessions if d.day in done_days), len(sessions),
                               planned))
+    walked = walked_per_day(db, plan.start, plan.end)
     return ProgrammeView(programme, profile, today, plan.week_of(today), tuple(weeks), advice,
                          paused_for, tuple(list_checkins(db, programme.id)), done_days,
-                         frozenset(linked.values()))
+                         frozenset(linked.values()),
+                         tuple(walk_weeks(plan.start, plan.weeks, walked)), walked.get(today, 0))
 
 
 def today_plan(db: Session, catalog: Catalog, view: ProgrammeView, *, pain_before: int | None,

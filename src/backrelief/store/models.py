@@ -198,3 +198,20 @@ class ProgrammeCheckin(Base):
     activities: Mapped[dict[str, int]] = mapped_column(JSON)
     sleep: Mapped[int | None] = mapped_column(SmallInteger)
     confidence: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class ActivityLog(Base):
+    """Minutes of walking on a calendar day (issue 14's daily activity goal); a day may have
+    several entries, which add up."""
+
+    __tablename__ = "activity_logs"
+    __table_args__ = (
+        CheckConstraint("minutes >= 1 AND minutes <= 600", name="minutes_range"),
+        CheckConstraint("kind IN ('walk')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    minutes: Mapped[int] = mapped_column(SmallInteger)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -208,8 +208,11 @@ def programme_evidence(db: Session, programme: ProgrammeRecord) -> dict[int, Wee
 
 
 def forget_programmes(db: Session) -> dict[str, int]:
-    """Delete every programme, link and check-in (``forget``); returns the rows each lost."""
-    deleted: dict[str, int] = {}
+    """Delete every programme, link and check-in, and the activity log (``forget``); returns
+    the rows each table lost."""
+    from backrelief.store.activity import forget_activity
+
+    deleted: dict[str, int] = {"activity_logs": forget_activity(db)}
     for name, model in (("programme_checkins", ProgrammeCheckin),
                         ("programme_sessions", ProgrammeSession), ("programmes", Programme)):
         deleted[name] = int(db.scalar(select(func.count()).select_from(model)) or 0)

@@ -16,6 +16,14 @@ from markupsafe import Markup
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from backrelief.core.activity import (
+    GOAL_MAX,
+    GOAL_START,
+    GOAL_STEP,
+    MAX_MINUTES,
+    MIN_MINUTES,
+    WALK_SOURCES,
+)
 from backrelief.core.planner import Profile, ProfileError
 from backrelief.core.programme import (
     ACCEPTABLE_PAIN,
@@ -74,6 +82,8 @@ def _page(request: Request, errors: dict[str, str] | None = None, status_code: i
         max_activities=MAX_ACTIVITIES, show_routines=show_routines,
         technique_doses={w.week: w.technique_doses(context.catalog) for w in view.weeks}
         if view is not None else {},
+        walk_start=GOAL_START, walk_step=GOAL_STEP, walk_max=GOAL_MAX,
+        walk_sources=context.catalog.cite(WALK_SOURCES),
         sources=context.catalog.cite(["silbernagel-2007-pain-monitoring",
                                       "smith-2017-painful-exercise", "stratford-1995-psfs"]),
     )
@@ -258,6 +268,37 @@ def checkin(request: Request, form: PostedForm) -> Response:
     if errors:
         return _page(request, errors, 422, dict(form))
     return RedirectResponse("/programme#checkin", status_code=303)
+
+
+@router.post("/programme/walk", include_in_schema=False)
+def walk(request: Request, form: PostedForm) -> Response:
+    """Log minutes of walking towards the daily goal (nothing is written on bad input)."""
+    from backrelief.store.activity import log_walk
+
+    errors: dict[str, str] = {}
+    minutes = form_int(form, "minutes")
+    if not isinstance(minutes, int) or not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        errors["minutes"] = f"Enter the minutes walked, a whole number from {MIN_MINUTES} to {MAX_MINUTES}."
+    today = journey.local_today()
+    raw_day = (form_text(form, "date") or "").strip()
+    day: date | None = today
+    if raw_day:
+        try:
+            day = date.fromisoformat(raw_day)
+        except ValueError:
+            day = None
+            errors["date"] = "Enter the day as a date, for example 2026-12-07."
+    if day is not None and day > today:
+        errors["date"] = "The day must not be in the future."
+    if not errors:
+        with web(request).database.session(write=True) as s:
+            try:
+                log_walk(s, minutes, day, today=today)
+            except StoreInputError as exc:
+                errors[exc.field] = exc.problem
+    if errors:
+        return _page(request, errors, 422, dict(form))
+    return RedirectResponse("/programme#walking", status_code=303)
 
 
 @router.get("/programme/calendar/{token}.ics", include_in_schema=False)
