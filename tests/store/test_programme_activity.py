@@ -60,3 +60,22 @@ def test_forget_everything_deletes_the_walking_log(db: Database) -> None:
     with db.session(write=True) as s:
         forget_everything(s)
     assert count(db) == 0
+
+
+def test_each_person_sees_and_forgets_only_their_own_walks(db: Database) -> None:
+    from backrelief.store import accounts
+
+    good = "correct horse battery staple"
+    with db.session(write=True) as s:
+        alice = accounts.create_user(s, "alice", good + " a").id
+        bob = accounts.create_user(s, "bob", good + " b").id
+    with db.session(write=True, user=alice) as s:
+        log_walk(s, 20, TODAY, today=TODAY)
+    with db.session(write=True, user=bob) as s:
+        assert log_walk(s, 5, TODAY, today=TODAY) == 5  # alice's 20 minutes are not bob's
+        assert walked_per_day(s) == {TODAY: 5}
+    with db.session(write=True, user=bob) as s:
+        forget_everything(s)
+    with db.session(user=alice) as s:
+        assert walked_per_day(s) == {TODAY: 20}
+    assert count(db) == 1

@@ -1,7 +1,8 @@
 """The activity log: minutes of walking per day, for the daily goal (core.activity's rules).
 
 Kept apart from the programme tables on purpose: walking counts whether or not a programme is
-running, and a programme only reads the days that fall in its weeks.
+running, and a programme only reads the days that fall in its weeks. Every entry belongs to the
+session's user (store.scope: explicit filters, the safety net behind them).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from backrelief.core.activity import (
 )
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import ActivityLog
+from backrelief.store.scope import owner_of
 from backrelief.store.types import utcnow
 
 
@@ -35,7 +37,8 @@ def log_walk(db: Session, minutes: object, day: object, *, today: date) -> int:
     if total > MAX_DAY_MINUTES:
         raise StoreInputError("minutes", f"that would make {total} minutes on "
                                          f"{clean_day.isoformat()}, more than a day holds")
-    db.add(ActivityLog(day=clean_day, kind="walk", minutes=clean_minutes, recorded_at=utcnow()))
+    db.add(ActivityLog(user_id=owner_of(db), day=clean_day, kind="walk", minutes=clean_minutes,
+                       recorded_at=utcnow()))
     db.flush()
     return total
 
@@ -43,13 +46,14 @@ def log_walk(db: Session, minutes: object, day: object, *, today: date) -> int:
 def day_minutes(db: Session, day: date) -> int:
     """Minutes walked on ``day`` (0 when none were logged)."""
     return int(db.scalar(select(func.coalesce(func.sum(ActivityLog.minutes), 0))
-                         .where(ActivityLog.day == day)) or 0)
+                         .where(ActivityLog.user_id == owner_of(db), ActivityLog.day == day))
+               or 0)
 
 
 def walked_per_day(db: Session, first: date | None = None, last: date | None = None
                    ) -> dict[date, int]:
     """Minutes walked per day, optionally between ``first`` and ``last`` (inclusive)."""
-    query = select(ActivityLog.day, ActivityLog.minutes)
+    query = select(ActivityLog.day, ActivityLog.minutes).where(ActivityLog.user_id == owner_of(db))
     if first is not None:
         query = query.where(ActivityLog.day >= first)
     if last is not None:
@@ -58,7 +62,9 @@ def walked_per_day(db: Session, first: date | None = None, last: date | None = N
 
 
 def forget_activity(db: Session) -> int:
-    """Delete the whole activity log (``forget``); returns how many entries it held."""
-    count = int(db.scalar(select(func.count()).select_from(ActivityLog)) or 0)
-    db.execute(delete(ActivityLog))
+    """Delete the session's user's whole activity log (``forget``); returns how many entries it
+    held."""
+    mine = ActivityLog.user_id == owner_of(db)
+    count = int(db.scalar(select(func.count()).select_from(ActivityLog).where(mine)) or 0)
+    db.execute(delete(ActivityLog).where(mine))
     return count
