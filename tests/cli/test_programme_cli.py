@@ -86,6 +86,8 @@ def test_a_settled_week_steps_the_next_one_up(run_cli: RunCli, data_dir: Path) -
                          for t in grown)
     text = run_cli("programme", "show", "--as-of", "2026-11-10")
     assert "Stepped up" in text.stdout and "2 of 30 sessions done" in text.stdout
+    assert text.stdout.count("Stepped up") == 1  # the reason's own verdict, no label before it
+    assert "Not decided yet: decided after week 2" in text.stdout
     assert grown[0]["change"] in text.stdout
 
 

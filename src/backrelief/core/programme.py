@@ -197,7 +197,11 @@ class SessionResponse:
 
 @dataclass(frozen=True)
 class WeekDose:
-    """The dose of one week and the reason it changed (or did not)."""
+    """The dose of one week and the reason it changed (or did not).
+
+    Each of ``reasons`` is a whole sentence that starts with its verdict ("Stepped up: ...",
+    "Kept the same: ...", "Not decided yet: ..."): pages and commands show them as they are,
+    never with a label of their own in front."""
 
     week: int
     level: int
@@ -335,7 +339,8 @@ def progression(plan: ProgrammePlan, evidence: Mapping[int, WeekEvidence], today
         previous = doses[-1]
         if week > current:
             doses.append(WeekDose(week, previous.level, "hold",
-                                  (f"Decided after week {week - 1}, from how its sessions go.",),
+                                  (f"Not decided yet: decided after week {week - 1}, from how its "
+                                   "sessions go.",),
                                   decided=False))
             continue
         seen = evidence.get(week - 1, WeekEvidence())
