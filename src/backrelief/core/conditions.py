@@ -343,6 +343,18 @@ def effective_contraindications(
     return [c for c in CONDITION_IDS if c in blocking]
 
 
+def harder_contraindications(
+    technique: Technique, harder: Variant, rules: dict[ConditionId, Condition] | None = None
+) -> list[ConditionId]:
+    """Conditions with which :func:`harder_forms` never offers ``harder``: its own list, the
+    category rules on its position or kit, and whatever rules out the standard form (a harder
+    form is only ever used on top of it). Shown by ``techniques --json``."""
+    rules = default_conditions() if rules is None else rules
+    kit: frozenset[Equipment] = frozenset(get_args(Equipment))
+    return [c for c in CONDITION_IDS if harder.id not in {
+        form.id for form in harder_forms(technique, Restrictions(frozenset({c})), kit, rules=rules)}]
+
+
 def condition_advice(
     conditions: Iterable[ConditionId], rules: dict[ConditionId, Condition] | None = None
 ) -> list[str]:
