@@ -317,3 +317,22 @@ class RatingDay(Base):
     pain_sum: Mapped[int] = mapped_column()
     pain_min: Mapped[int] = mapped_column(SmallInteger)
     pain_max: Mapped[int] = mapped_column(SmallInteger)
+
+
+class ActivityLog(Base):
+    """Minutes of walking on a calendar day (issue 14's daily activity goal); a day may have
+    several entries, which add up."""
+
+    __tablename__ = "activity_logs"
+    __table_args__ = (
+        CheckConstraint("minutes >= 1 AND minutes <= 600", name="minutes_range"),
+        CheckConstraint("kind IN ('walk')", name="kind"),
+        Index("ix_activity_logs_user_id_day", "user_id", "day"),  # every read is one user's days
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(10))
+    minutes: Mapped[int] = mapped_column(SmallInteger)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)

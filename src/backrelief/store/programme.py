@@ -229,10 +229,12 @@ def programme_evidence(db: Session, programme: ProgrammeRecord) -> dict[int, Wee
 
 
 def forget_programmes(db: Session) -> dict[str, int]:
-    """Delete every programme, link and check-in of the session's user (``forget``); returns
-    the rows each lost."""
+    """Delete every programme, link and check-in of the session's user, and their activity log
+    (``forget``); returns the rows each table lost."""
+    from backrelief.store.activity import forget_activity
+
     mine = select(Programme.id).where(Programme.user_id == owner_of(db)).scalar_subquery()
-    deleted: dict[str, int] = {}
+    deleted: dict[str, int] = {"activity_logs": forget_activity(db)}
     for name, model, where in (
         ("programme_checkins", ProgrammeCheckin, ProgrammeCheckin.programme_id.in_(mine)),
         ("programme_sessions", ProgrammeSession, ProgrammeSession.programme_id.in_(mine)),

@@ -22,6 +22,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import visitors
 
 from backrelief.store.models import (
+    ActivityLog,
     PainRating,
     PracticeSession,
     Programme,
@@ -38,7 +39,8 @@ OWNER_DEFAULT_KEY = "backrelief_owner_default"
 # secret token, which is what says whose the row is).
 UNSCOPED = {"backrelief_unscoped": True}
 OWNED_MODELS: tuple[type[Any], ...] = (Screen, PracticeSession, PainRating, Programme, Setting,
-                                       RatingDay)  # rating_days: revision 0007
+                                       RatingDay,  # rating_days: revision 0007
+                                       ActivityLog)
 _OWNED_TABLES = frozenset(model.__table__ for model in OWNED_MODELS)
 _MODEL_OF: dict[Any, type[Any]] = {model.__table__: model for model in OWNED_MODELS}
 
