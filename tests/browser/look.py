@@ -15,6 +15,10 @@ from typing import Any
 # dropped first: geometry does not depend on them, and the page's policy would refuse them.
 # The drawn box is then placed where the <img> shows it: object-fit scales the viewBox into the
 # image's box the way preserveAspectRatio "xMidYMid meet" does (contain) or "slice" (cover).
+# The least of its frame a figure's drawn box may cover (its area over the frame's area). Lying
+# figures cover about a third of a 4:3 frame; in frames of their own shape every figure covers
+# at least 0.26 in the SVG (figures.render.FRAME_SHAPES), a little less once the page rounds.
+FILL_FLOOR = 0.25
 FIGURE_BOXES_JS = r"""
 async () => {
   // The union of what is drawn, in the SVG's viewBox units: every shape, through its transforms,
@@ -51,7 +55,8 @@ async () => {
     }
     return isFinite(x0) ? [x0, y0, x1, y1] : null;
   }
-  const problems = [];
+  const FILL_FLOOR = __FILL_FLOOR__;
+  const problems = [], covers = [];
   const frames = [...document.querySelectorAll("figure.figure-slot")];
   let measured = 0;
   const host = document.createElement("div");
@@ -119,21 +124,36 @@ async () => {
       // half its frame in one direction.
       const fill = Math.max((drawn.right - drawn.left) / f.width, (drawn.bottom - drawn.top) / f.height);
       if (fill < 0.5) problems.push(`${name}: fills only ${Math.round(fill * 100)}% of its frame`);
+      // And fills the frame's area, not just one of its sides: a frame shaped for the figure
+      // (a person standing in a tall frame, lying in a wide one), so none is a strip in a box.
+      const cover = (drawn.right - drawn.left) * (drawn.bottom - drawn.top) / (f.width * f.height);
+      covers.push(cover);
+      if (cover < FILL_FLOOR) {
+        problems.push(`${name}: its drawn box covers only ${cover.toFixed(2)} of its ` +
+                      `${Math.round(f.width)}x${Math.round(f.height)} frame (at least ${FILL_FLOOR})`);
+      }
       measured += 1;
     }
   } finally {
     host.remove();
     window.scrollTo(0, 0);
   }
-  return {problems, measured};
+  return {problems, measured, covers};
 }
-"""
+""".replace("__FILL_FLOOR__", str(FILL_FLOOR))
 
 
 def figure_problems(page: Any) -> tuple[list[str], int]:
     """Problems with the figures shown on the page, and how many figures were measured."""
+    problems, covers = figure_problems_and_cover(page)
+    return problems, len(covers)
+
+
+def figure_problems_and_cover(page: Any) -> tuple[list[str], list[float]]:
+    """Problems with the figures shown on the page, and how much of its frame each one covers
+    (its drawn box's area over the frame's)."""
     result = page.evaluate(FIGURE_BOXES_JS)
-    return list(result["problems"]), int(result["measured"])
+    return list(result["problems"]), [float(c) for c in result["covers"]]
 
 
 # The rest of what a person sees, in one pass (argument: whether to scroll through the page; the

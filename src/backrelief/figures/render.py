@@ -11,8 +11,11 @@ with the figure (``vector-effect``), so every figure has the same line weight on
 player can pace the loop with ``--brfig-period`` (seconds per cycle) and pause it with
 ``--brfig-play: paused``; restarting the animation at a cue keeps it in step with the timeline.
 
-Every figure has the same frame (see :func:`frame_box`): a 4:3 viewBox with the drawing centred
-and 5% of the frame's height clear round it, so any figure fits one fixed slot on a page. The
+Every figure's frame is shaped for it (see :func:`frame_shape` and :func:`frame_box`): one of a few
+aspect ratios, from 1:2 for a person standing to 3:1 for one lying flat, the one the drawing
+fills best, with the drawing centred and 5% of the frame's height clear round it. The root
+carries the shape as ``data-frame`` ("1x2" ... "3x1"), so a page can give the figure a frame of
+that shape before the image arrives; the still and the loop of a step always share one shape. The
 floor line, a wall and a mat seen from the side (class ``bk``) are backdrop and run to the edge.
 A figure for the left side of a sided step is the right-side one mirrored (``mirror``).
 """
@@ -47,7 +50,11 @@ from backrelief.figures.svg import (
 )
 
 PX_PER_CM = 2.4
-FRAME_ASPECT = 4 / 3
+# The frame shapes a figure can have, by name (width x height). Few on purpose: a page sizes a
+# frame by its shape's class, and a handful of shapes fills every drawing to at least a quarter
+# of its frame (a person standing, the narrowest, is about 1:6 and fills a 1:2 frame to 0.26).
+FRAME_SHAPES = {"1x2": 1 / 2, "3x4": 3 / 4, "1x1": 1.0, "4x3": 4 / 3, "2x1": 2.0, "3x1": 3.0}
+FRAME_ASPECT = 4 / 3  # the shape of a frame with no figure in it (the pictogram)
 FRAME_MARGIN = 0.05
 MIN_ARROW = 16.0
 MOVE_SECONDS = 1.4
@@ -416,6 +423,31 @@ def render_poses(
     loop at which each key pose is reached. ``mirror`` draws the picture flipped left to right:
     the same movement done on the other side of the body, seen from that side.
     """
+    # The frame's shape comes from the still, so a page that shows the loop, or the still to
+    # someone who asked for less motion, keeps one frame for the step.
+    shape = None
+    if animated:
+        _, still_bounds = _render(pose_ids, title=title, description=description, animated=False,
+                                  timing=timing, period=period, mirror=mirror, shape=None)
+        shape = frame_shape(still_bounds)
+    svg, _ = _render(pose_ids, title=title, description=description, animated=animated,
+                     timing=timing, period=period, mirror=mirror, shape=shape)
+    return svg
+
+
+def _render(
+    pose_ids: Sequence[str],
+    *,
+    title: str,
+    description: str,
+    animated: bool,
+    timing: Timing | None,
+    period: float | None,
+    mirror: bool,
+    shape: str | None,
+) -> tuple[str, Bounds]:
+    """The SVG of :func:`render_poses` in a frame of ``shape`` (None: the best for the drawing),
+    and the bounds of what it draws."""
     library = pose_library()
     poses = [library[pose_id] for pose_id in pose_ids]
     if not poses:
@@ -459,7 +491,8 @@ def render_poses(
     floor = _floor_level(final.props, bounds, view)
     inset = _inset(final, poses[shown].inset, proj, bounds, uid, mirror)
 
-    x0, y0, width, height = frame_box(bounds)
+    shape = shape or frame_shape(bounds)
+    x0, y0, width, height = frame_box(bounds, FRAME_SHAPES[shape])
     ground = "" if floor is None else (
         f'<path class="fl bk" d="M{num(x0)} {num(floor)}H{num(x0 + width)}"/>'
     )
@@ -471,6 +504,7 @@ def render_poses(
         'role="img"',
         f'aria-labelledby="{uid}-t {uid}-d"',
         f'data-poses="{" ".join(pose_ids)}"',
+        f'data-frame="{shape}"',
     ]
     if mirror:
         attrs.append('data-mirrored="true"')
@@ -482,20 +516,31 @@ def render_poses(
         f'<desc id="{uid}-d">{escape(description)}</desc><style>{STYLE}{css}</style>'
     )
     still_group = f'<g class="st">{still}</g>' if animate else still
-    return head + ground + props_svg + frames_svg + still_group + arrows + inset + "</svg>"
+    svg = head + ground + props_svg + frames_svg + still_group + arrows + inset + "</svg>"
+    return svg, bounds
 
 
-def frame_box(bounds: Bounds) -> tuple[float, float, float, float]:
-    """The viewBox (x, y, width, height) for a drawing with these bounds.
+def frame_fill(bounds: Bounds, aspect: float) -> float:
+    """How much of a frame of this aspect (width / height) the drawing's box covers."""
+    _, _, width, height = frame_box(bounds, aspect)
+    return (bounds.x1 - bounds.x0) * (bounds.y1 - bounds.y0) / (width * height)
 
-    Every figure gets the same frame: ``FRAME_ASPECT`` (4:3) wide, the drawing centred, and at
-    least ``FRAME_MARGIN`` of the frame's height clear all round, exactly that on the two sides
-    the drawing fills. So a standing figure fills the frame's height and a lying one its width,
-    and a page can show any figure in one fixed frame without cropping it.
+
+def frame_shape(bounds: Bounds) -> str:
+    """The name of the frame shape (``FRAME_SHAPES``) that this drawing fills the most of."""
+    return max(FRAME_SHAPES, key=lambda name: frame_fill(bounds, FRAME_SHAPES[name]))
+
+
+def frame_box(bounds: Bounds, aspect: float = FRAME_ASPECT) -> tuple[float, float, float, float]:
+    """The viewBox (x, y, width, height) for a drawing with these bounds, ``aspect`` wide.
+
+    The drawing is centred with at least ``FRAME_MARGIN`` of the frame's height clear all
+    round, exactly that on the two sides it fills: it fills the frame's height or its width,
+    and a page can show it in a frame of that shape without cropping it.
     """
     width, height = bounds.x1 - bounds.x0, bounds.y1 - bounds.y0
-    frame_h = max(width / (FRAME_ASPECT - 2 * FRAME_MARGIN), height / (1 - 2 * FRAME_MARGIN))
-    frame_w = frame_h * FRAME_ASPECT
+    frame_h = max(width / (aspect - 2 * FRAME_MARGIN), height / (1 - 2 * FRAME_MARGIN))
+    frame_w = frame_h * aspect
     cx, cy = (bounds.x0 + bounds.x1) / 2, (bounds.y0 + bounds.y1) / 2
     return cx - frame_w / 2, cy - frame_h / 2, frame_w, frame_h
 
