@@ -94,6 +94,11 @@ class ArrowModel(_Strict):
 
     points: list[str] = Field(min_length=1)
     offset: tuple[float, float] = (0.0, 0.0)  # screen cm: right, up
+    # A turn: the arrow is an arc round the upright axis through this body point (the spine, for
+    # a twist), as far round as the points turn, drawn at ``radius`` cm from the axis, so a
+    # rotation reads as one, not as a short slide across the chest.
+    around: str | None = None
+    radius: float = Field(default=30.0, gt=0, le=80)
 
 
 JointValue = float | dict[str, float]
@@ -116,6 +121,9 @@ class PoseModel(_Strict):
     highlight: list[Region] | None = None
     arrow: str | list[str] | ArrowModel | None = None
     ghost: bool | None = None  # draw the previous key pose faintly behind this one
+    # The limbs that make the movement, outlined in the arrow's colour: which arm opens, seen
+    # from above, says which side is worked.
+    moving: list[Literal["l_arm", "r_arm", "l_leg", "r_leg", "head"]] | None = None
     inset: Literal["lower_back", "buttock"] | None = None  # a close-up of the back, seen from behind
     # The side this pose works (the leg lifted, the way the knees roll, the buttock on the ball):
     # a step done on the other side shows the pose mirrored.
@@ -146,6 +154,7 @@ class Pose:
     contacts: tuple[tuple[str, str], ...]  # (body surface, prop surface)
     reach: tuple[tuple[str, str], ...]  # (body point, landmark)
     highlight: tuple[str, ...]
+    moving: tuple[str, ...]
     arrow: ArrowModel | None
     ghost: bool
     inset: str | None
@@ -277,6 +286,10 @@ def _build(pose_id: str, data: dict[str, Any]) -> Pose:
         arrow = ArrowModel(points=arrow)
     elif isinstance(arrow, dict):
         arrow = ArrowModel.model_validate(arrow)
+    if arrow is not None:
+        for point in [*arrow.points, *([arrow.around] if arrow.around else [])]:
+            if point not in POINT_NAMES:
+                raise PoseError(f"{pose_id}.arrow: unknown body point {point!r}")
     return Pose(
         id=pose_id,
         label=data["label"],
@@ -292,6 +305,7 @@ def _build(pose_id: str, data: dict[str, Any]) -> Pose:
         contacts=tuple(contacts),
         reach=reach,
         highlight=tuple(data.get("highlight", [])),
+        moving=tuple(data.get("moving", [])),
         arrow=arrow,
         ghost=bool(data.get("ghost", True)),
         inset=data.get("inset"),

@@ -84,8 +84,11 @@ STYLE = (
     ".brfig .ar{fill:none;stroke:var(--a);stroke-width:3;stroke-linecap:round;"
     "vector-effect:non-scaling-stroke}"
     ".brfig .ah{fill:var(--a)}"
+    ".brfig .mv{stroke:var(--a);stroke-width:3.4}"
     ".brfig .ib{fill:var(--brfig-inset,#fff);fill-opacity:.9}"
-    "@media (prefers-color-scheme:dark){.brfig .ib{fill:var(--brfig-inset,#16212b)}}"
+    # The earlier pose, light on dark, needs more ink to be seen at all than dark on light.
+    "@media (prefers-color-scheme:dark){.brfig .ib{fill:var(--brfig-inset,#16212b)}"
+    ".brfig .gh{fill-opacity:.24}}"
     ".brfig .io{fill:none;stroke:var(--l);stroke-width:1.4;vector-effect:non-scaling-stroke}"
     ".brfig .sp{fill:var(--l)}"
     ".brfig .lm{fill:none;stroke:var(--l);stroke-width:1;stroke-linecap:round;stroke-opacity:.6;"
@@ -139,7 +142,8 @@ def _parts(skeleton: Skeleton, proj: Projector, bounds: Bounds | None) -> dict[s
     return {part: (sum(depths[part]) / len(depths[part]), "".join(paths[part])) for part in paths}
 
 
-def _body(solved: Solved, proj: Projector, highlight: Sequence[str], bounds: Bounds) -> str:
+def _body(solved: Solved, proj: Projector, highlight: Sequence[str], bounds: Bounds,
+          moving: Sequence[str] = ()) -> str:
     parts = _parts(solved.skeleton, proj, bounds)
     torso_depth = parts["torso"][0]
     glow = ""
@@ -150,6 +154,8 @@ def _body(solved: Solved, proj: Projector, highlight: Sequence[str], bounds: Bou
     drawing = Drawing()
     for part, (depth, d) in parts.items():
         klass = "fr" if depth < torso_depth - 4.0 and part not in ("torso", "head") else "bd"
+        if part in moving:
+            klass += " mv"
         rank = {"torso": 0, "head": 2}.get(part, 1)
         drawing.add(depth, rank, f'<path class="{klass}" d="{d}"/>')
     # Highlights go over every limb: where to feel it matters more than what is in front.
@@ -325,7 +331,39 @@ def _spinous(solved: Solved, station: str) -> Vec:
     return add(solved.skeleton.points[station], scale(frame[0], depth))
 
 
+ARC_STEP_DEGREES = 3.0
+
+
+def _arc_points(frames: Sequence[Solved], spec: ArrowModel, proj: Projector) -> list[Point]:
+    """A turn's arrow: an arc round the upright axis through ``spec.around`` (where it is at
+    the start, at its height plus the offset's "up"), from the turning points' first bearing
+    round that axis to their last."""
+    assert spec.around is not None
+    axis = frames[0].skeleton.points[spec.around]
+    height = axis[1] + spec.offset[1]
+    bearings = []
+    for solved in frames:
+        pts = [solved.skeleton.points[name] for name in spec.points]
+        mid = scale(_sum(pts), 1.0 / len(pts))
+        bearings.append(math.atan2(mid[2] - axis[2], mid[0] - axis[0]))
+    # Unwrapped, so a turn through the back of the circle is not taken the short way round.
+    swept = [bearings[0]]
+    for bearing in bearings[1:]:
+        step = (bearing - swept[-1] + math.pi) % (2 * math.pi) - math.pi
+        swept.append(swept[-1] + step)
+    start, end = swept[0], swept[-1]
+    count = max(2, math.ceil(abs(math.degrees(end - start)) / ARC_STEP_DEGREES) + 1)
+    out = []
+    for k in range(count):
+        angle = start + (end - start) * k / (count - 1)
+        point = (axis[0] + spec.radius * math.cos(angle), height, axis[2] + spec.radius * math.sin(angle))
+        out.append(proj.point(point))
+    return out
+
+
 def _arrow_points(frames: Sequence[Solved], spec: ArrowModel, proj: Projector, mirror: bool) -> list[Point]:
+    if spec.around is not None:
+        return _arc_points(frames, spec, proj)
     out = []
     dx = -spec.offset[0] if mirror else spec.offset[0]
     for solved in frames:
@@ -376,7 +414,7 @@ def _arrow_svg(points: list[Point], bounds: Bounds) -> str:
     dx, dy = tip[0] - before[0], tip[1] - before[1]
     norm = math.hypot(dx, dy) or 1.0
     dx, dy = dx / norm, dy / norm
-    size = 4.0
+    size = 5.0
     base = (tip[0] - dx * size, tip[1] - dy * size)
     left = (base[0] - dy * size * 0.6, base[1] + dx * size * 0.6)
     right = (base[0] + dy * size * 0.6, base[1] - dx * size * 0.6)
@@ -478,7 +516,7 @@ def _render(
             if pose.id != poses[shown].id:
                 ghosts.setdefault(pose.id, key)
     still = "".join(_ghost(key, proj, bounds) for key in ghosts.values())
-    still += _body(final, proj, poses[shown].highlight, bounds)
+    still += _body(final, proj, poses[shown].highlight, bounds, poses[shown].moving)
 
     frames_svg, css = "", ""
     animate = animated and len(poses) > 1
@@ -549,7 +587,7 @@ def _same_props(poses: Sequence[Pose]) -> bool:
     return all(pose.props == poses[0].props for pose in poses)
 
 
-FLOOR_LINE_PITCH = 20.0  # up to this camera pitch, a figure with no mat stands on a floor line
+FLOOR_LINE_PITCH = 25.0  # up to this camera pitch, a figure with no mat stands on a floor line
 
 
 def _floor_level(props: Sequence[Primitive], bounds: Bounds, view: View) -> float | None:
@@ -588,8 +626,8 @@ def _animation(
     windows: list[list[tuple[float, float]]] = []
     clock = 0.0
 
-    def group(solved: Solved, highlight: Sequence[str]) -> int:
-        body = _body(solved, proj, highlight, bounds)
+    def group(solved: Solved, pose: Pose) -> int:
+        body = _body(solved, proj, pose.highlight, bounds, pose.moving)
         props = "" if shared_props else _props(solved.props, proj, bounds, view)
         groups.append(props + body)
         windows.append([])
@@ -607,7 +645,7 @@ def _animation(
 
     def key_group(i: int) -> int:
         if poses[i].id not in key_groups:
-            key_groups[poses[i].id] = group(keys[i], poses[i].highlight)
+            key_groups[poses[i].id] = group(keys[i], poses[i])
         return key_groups[poses[i].id]
 
     def move_group(i: int, j: int) -> list[int]:
@@ -616,7 +654,7 @@ def _animation(
             if (b, a) in move_groups:
                 return list(reversed(move_groups[(b, a)]))
             frames = transition(a, b, FRAMES_PER_MOVE)
-            move_groups[(a, b)] = [group(f, poses[i if k < len(frames) / 2 else j].highlight)
+            move_groups[(a, b)] = [group(f, poses[i if k < len(frames) / 2 else j])
                                    for k, f in enumerate(frames)]
         return move_groups[(a, b)]
 
