@@ -23,9 +23,10 @@ FIGURE_BOXES_JS = r"""
 async () => {
   // The union of what is drawn, in the SVG's viewBox units: every shape, through its transforms,
   // cut to its clip path (the close-up inset draws a whole torso and shows a circle of it).
-  // The ground (the floor line and the mat) is scenery that runs off the edges by design.
+  // The ground (the floor line and the mat) and a wall seen from the side (class bk, backdrop)
+  // are scenery that runs off the edges by design.
   const SHAPES = "path, circle, ellipse, rect, line, polyline, polygon, text, use, image";
-  const SCENERY = ".fl, .mt";
+  const SCENERY = ".fl, .mt, .bk";
   function boxIn(root, el) {
     const b = el.getBBox();
     const m = root.getScreenCTM().inverse().multiply(el.getScreenCTM());
@@ -80,6 +81,13 @@ async () => {
         });
       }
       if (img.naturalWidth === 0) { problems.push(`${name}: the image did not load`); continue; }
+      // The frame is shaped for its figure: an image of another shape is another figure (a
+      // cached one standing in for it) or a frame that did not follow its figure.
+      const [across, down] = (frame.className.match(/frame-(\d+)x(\d+)/) || [0, 4, 3]).slice(1).map(Number);
+      const shape = img.naturalWidth / img.naturalHeight;
+      if (Math.abs(shape / (across / down) - 1) > 0.03) {
+        problems.push(`${name}: a ${shape.toFixed(2)}:1 image in a ${across}x${down} frame`);
+      }
       // The <style> blocks go before parsing: even a parsed document is held to the page's CSP.
       const text = (await (await fetch(img.currentSrc || img.src)).text())
         .replace(/<style[^>]*>[\s\S]*?<\/style>/g, "");

@@ -127,3 +127,35 @@ def test_upright_and_lying_figures_fill_frames_of_their_own_shape(
     assert standing["height"] >= 1.9 * standing["width"], standing
     lying = frames["bridge"][0]  # lying on the back, knees bent
     assert lying["width"] >= 2.5 * lying["height"], lying
+
+
+def test_a_safer_variants_figure_is_its_own_after_the_library_is_cached(
+        browser: Any, shared_server: Server) -> None:
+    """The service worker precaches the library's figures (each technique's first step). The
+    standing pelvic tilt's figure must then still be the standing one, not the cached figure of
+    the lying form (a cache match that ignored the query served it, in a frame for standing)."""
+    from tests.browser.test_offline import wait_until
+
+    context, page, errors = new_page(browser, PHONE)
+    page.goto(shared_server.url + "/library")
+    wait_until(page, "async () => { await navigator.serviceWorker.ready;"
+                     " return !!(await caches.match(document.querySelector("
+                     "'figure.figure-slot[data-technique=pelvic-tilt] img').getAttribute('src'))); }",
+               timeout=60)
+    page.reload()
+    wait_until(page, "() => navigator.serviceWorker.controller !== null")
+    pass_safety_check(page, shared_server.url)
+    page.goto(shared_server.url + "/build")
+    page.check("input[name=no_floor]")
+    page.locator(".segmented label").filter(has_text="10").first.click()
+    page.get_by_role("button", name="Show my routine").click()
+    page.wait_for_url("**/preview?*")
+    frame = page.locator("figure.figure-slot[data-technique=pelvic-tilt]").first
+    frame.locator("img").evaluate("(img) => img.decode().catch(() => null)")
+    poses = frame.locator("img").evaluate(
+        "async (img) => (await (await fetch(img.currentSrc)).text()).match(/data-poses=\"([^\"]*)\"/)[1]")
+    assert poses == "standing-wall"
+    problems, measured = figure_problems(page)
+    context.close()
+    assert measured >= 2 and problems == []
+    assert errors.messages == []
