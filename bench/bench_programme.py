@@ -20,7 +20,7 @@ from fpdf import FPDF
 
 from backrelief.core.catalog import default_catalog
 from backrelief.core.planner import Profile, plan_routine
-from backrelief.core.programme import ProgrammePlan, first_dose, schedule
+from backrelief.core.programme import MAX_LEVEL, ProgrammePlan, WeekDose, schedule
 from backrelief.core.screening import evaluate
 from backrelief.journey.programme import begin, local_today, programme_view, week_routine
 from backrelief.journey.programme_calendar import programme_calendar
@@ -34,6 +34,7 @@ from backrelief.store import (
     record_result,
     start_session,
 )
+from backrelief.store.activity import log_walk
 from backrelief.store.programme import add_checkin
 from backrelief.web.api.screen import ANSWERS_EXAMPLE
 
@@ -66,17 +67,22 @@ def main() -> None:
     plan = ProgrammePlan(date(2026, 11, 2))
     titles = {page_id: page.title for page_id, page in catalog.education.items()}
 
+    # Each week a level up (rounds, longer holds, then harder forms): the most work a programme's
+    # doses can ask for.
+    doses = [WeekDose(week, min(MAX_LEVEL, week - 1), "up", ("bench",))
+             for week in range(1, plan.weeks + 1)]
+
     def build_programme() -> None:
         days = schedule(plan, tuple(titles))
-        for _week in range(plan.weeks):
-            week_routine(profile, first_dose(), catalog)
+        for dose in doses:
+            week_routine(profile, dose, catalog)
         assert len(days) == 37
 
     baseline_plan = timed(lambda: plan_routine(profile, catalog))
     build = timed(build_programme)
     calendar = timed(lambda: programme_calendar(1, plan, 10, titles))
-    print(f"6-week programme (schedule + 6 weekly routines): {build / baseline_plan:.1f}x "
-          "planning one routine")
+    print(f"6-week programme (schedule + 6 weekly routines, levels 0 to 5): "
+          f"{build / baseline_plan:.1f}x planning one routine")
     print(f"its iCalendar file: {calendar / baseline_plan:.1f}x planning one routine "
           f"({len(programme_calendar(1, plan, 10, titles))} bytes)")
 
@@ -95,6 +101,7 @@ def main() -> None:
                     finish_session(s, session_id, completed=True, ended_at=at)
                 if day % 30 == 0:
                     record_result(s, evaluate(CLEAR), CLEAR, taken_at=at)
+                log_walk(s, 10 + day % 25, at.date(), today=now.date())  # a walk every day
             record = begin(s, ProgrammePlan(local_today() - timedelta(days=35)), profile)
             for week in range(1, 6):
                 add_checkin(s, record.id, week, {"socks": 2 + week}, 5, 5,

@@ -7,9 +7,12 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import pexpect
+import pytest
 from icalendar import Calendar
 
 from backrelief.config import load_config
+from backrelief.core.catalog import default_catalog
 from backrelief.store import add_rating, finish_session, open_database, start_session
 from backrelief.store.programme import active_programme, link_session
 from tests.conftest import RunCli
@@ -70,9 +73,22 @@ def test_a_settled_week_steps_the_next_one_up(run_cli: RunCli, data_dir: Path) -
     week2 = document["schedule"][1]["dose"]
     assert (week2["change"], week2["level"], week2["extra_rounds"]) == ("up", 1, 1)
     assert "settled by the next day" in week2["reasons"][0]
+    assert "one more round" in week2["what"] and "one more round" in week2["reasons"][0]
     assert document["schedule"][2]["dose"]["decided"] is False
+    # Dose and form per technique, and what changed from the plan.
+    planned = {t["technique"]: t for t in document["schedule"][0]["techniques"]}
+    assert planned and all(t["change"] == "as planned" for t in planned.values())
+    stepped = document["schedule"][1]["techniques"]
+    assert {t["technique"] for t in stepped} == set(planned)
+    assert all(t["form"] == planned[t["technique"]]["form"] for t in stepped)
+    grown = [t for t in stepped if t["rounds"] > planned[t["technique"]]["rounds"]]
+    assert grown and all(f"(planned {planned[t['technique']]['rounds']})" in t["change"]
+                         for t in grown)
     text = run_cli("programme", "show", "--as-of", "2026-11-10")
     assert "Stepped up" in text.stdout and "2 of 30 sessions done" in text.stdout
+    assert text.stdout.count("Stepped up") == 1  # the reason's own verdict, no label before it
+    assert "Not decided yet: decided after week 2" in text.stdout
+    assert grown[0]["change"] in text.stdout
 
 
 def test_checkin_and_calendar(run_cli: RunCli, tmp_path: Path) -> None:
@@ -129,6 +145,12 @@ def test_report_writes_a_pdf(run_cli: RunCli, tmp_path: Path) -> None:
     assert "Back pain self-management summary" in reader.pages[0].extract_text()
     bad = run_cli("report", "--out", str(tmp_path / "missing" / "dir" / "x.pdf"))
     assert bad.returncode == 2 and "--out" in bad.stderr
+    # With a programme, the summary shows the walking goal and log per week.
+    assert run_cli("programme", "start").returncode == 0
+    assert run_cli("programme", "walk", "--minutes", "14").returncode == 0
+    assert run_cli("report", "--out", str(out)).returncode == 0
+    text = " ".join(PdfReader(out).pages[0].extract_text().split())
+    assert "Daily walking" in text and "Week 1: goal 10 min a day; 14 min logged on 1 day" in text
 
 
 def test_breaks_reminds_on_time_and_refuses_bad_intervals(run_cli: RunCli) -> None:
@@ -141,3 +163,90 @@ def test_breaks_reminds_on_time_and_refuses_bad_intervals(run_cli: RunCli) -> No
                          (("--every", "181"), "--every"), (("--count", "0"), "--count")]:
         bad = run_cli("breaks", *args)
         assert bad.returncode == 2 and option in bad.stderr, args
+
+
+ALL_DAYS = "mon,tue,wed,thu,fri,sat,sun"
+
+
+@pytest.mark.slow
+def test_the_terminal_session_plays_the_programme_day_and_records_it(
+        run_cli: RunCli, data_dir: Path, tmp_path: Path) -> None:
+    from tests.cli.test_session_pty import CLEAR_ANSWERS, spawn
+
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(CLEAR_ANSWERS))
+    assert run_cli("programme", "start", "--days", ALL_DAYS, "--minutes", "5", "--region",
+                   "lower").returncode == 0
+    # A one-off first: played, but not recorded against the programme.
+    child = spawn(["--answers", str(answers), "--pain", "3", "--no-voice", "--yes",
+                   "--no-programme", "--region", "upper", "--minutes", "3", "--equipment",
+                   "none", "--condition", "none"], data_dir, scale="60")
+    child.expect("Your routine")
+    assert "Programme week" not in (child.before or "")
+    child.expect("Session complete", timeout=90)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    document = show(run_cli)
+    assert document["sessions_done"] == 0
+    # The programme's day: says which week and session, plays the week's routine, links it.
+    child = spawn(["--answers", str(answers), "--pain", "3", "--no-voice", "--yes"], data_dir,
+                  scale="60")
+    child.expect(r"Programme week 1 of 6, session \d of 7 this week")
+    child.expect("This week's dose: the routine as planned for you")
+    child.expect("Your routine")
+    child.expect("Session complete", timeout=120)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    document = show(run_cli)
+    assert document["sessions_done"] == 1
+    today = document["today"]
+    week1 = document["schedule"][0]
+    assert [d["done"] for d in week1["days"] if d["date"] == today and d["kind"] == "session"] \
+        == [True]
+    database = open_database(config=load_config({"BACKRELIEF_DATA_DIR": str(data_dir)}))
+    try:
+        with database.session() as s:
+            from backrelief.store import list_sessions
+
+            sessions = list_sessions(s)
+            programme_items = [i["technique"] for i in sessions[-1].routine["items"]]
+            regions = {r for t in programme_items for r in default_catalog().technique(t).regions}
+    finally:
+        database.close()
+    assert programme_items == [i["technique"] for i in week1["routine"]["items"]]
+    assert "lower" in regions
+
+
+def test_walking_is_logged_and_shown_per_week(run_cli: RunCli) -> None:
+    assert run_cli("programme", "start", "--weeks", "2").returncode == 0
+    today = date.fromisoformat(show(run_cli)["today"])
+    first = run_cli("programme", "walk", "--minutes", "12")
+    assert first.returncode == 0, first.stderr
+    assert "12 that day, goal 10 (programme week 1): goal met." in first.stdout
+    assert run_cli("programme", "walk", "--minutes", "8", "--date",
+                   today.isoformat()).returncode == 0
+    walking = show(run_cli)["walking"]
+    assert walking["goal_today"] == 10 and walking["today_minutes"] == 20
+    assert walking["weeks"][0] == {"week": 1, "goal_minutes": 10, "minutes": 20,
+                                   "days_logged": 1, "days_met": 1}
+    assert walking["weeks"][1]["goal_minutes"] == 15
+    assert "uk-cmo-2019" in walking["sources"]
+    text = run_cli("programme", "show").stdout
+    assert "Walking: goal 10 min a day; 20 min logged on 1 day(s), goal met on 1." in text
+
+
+def test_bad_walks_exit_2_naming_the_option_and_store_nothing(run_cli: RunCli) -> None:
+    assert run_cli("programme", "start").returncode == 0
+    tomorrow = (date.fromisoformat(show(run_cli)["today"]) + timedelta(days=1)).isoformat()
+    for args, option in [
+        (("--minutes", "0"), "--minutes"), (("--minutes", "601"), "--minutes"),
+        (("--minutes", "ten"), "--minutes"), (("--minutes", "³"), "--minutes"),
+        (("--minutes", "-5"), "--minutes"), (("--minutes", "20", "--date", "yesterday"), "--date"),
+        (("--minutes", "20", "--date", tomorrow), "--date"),
+    ]:
+        result = run_cli("programme", "walk", *args)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert option in result.stderr and len(result.stderr.strip().splitlines()) == 1, args
+    assert show(run_cli)["walking"]["weeks"][0]["minutes"] == 0

@@ -118,3 +118,23 @@ def test_show_writes_the_step_figures_on_request(run_cli: RunCli, tmp_path: Path
     assert written == sorted(f"bridge-{n}.svg" for n in range(1, len(steps) + 1))
     svg = (out / "bridge-2.svg").read_text()
     assert svg.startswith("<svg") and "<title" in svg and 'role="img"' in svg
+
+
+def test_json_lists_harder_forms_and_hold_limits(run_cli: RunCli) -> None:
+    """A programme's later weeks use harder forms and longer holds: the library shows both."""
+    techniques = json.loads(run_cli("techniques", "--json").stdout)
+    assert all(isinstance(t["harder"], list) for t in techniques)
+    bridge = next(t for t in techniques if t["id"] == "bridge")
+    assert [step.get("max_seconds") for step in bridge["steps"]] == [None, 10, None]
+    forms = {h["id"]: h for h in bridge["harder"]}
+    assert list(forms) == ["bridge-staggered", "bridge-single-leg"]
+    single = forms["bridge-single-leg"]
+    assert (single["name"], single["intensity"]) == ("Single-leg bridge", "moderate")
+    # Its own list and the category rules (the standard bridge's ones too: a harder form is
+    # only ever offered on top of the standard form).
+    assert {"pregnancy", "acute_strain", "knee_problem"} <= set(single["contraindications"])
+    assert set(bridge["contraindications"]) <= set(single["contraindications"])
+    assert "knee_problem" not in forms["bridge-staggered"]["contraindications"]
+    assert [step.get("max_seconds") for step in single["steps"]] == [None, 5, None]
+    assert all(step["poses"] for step in single["steps"])
+    assert single["sources"] and all(s["citation"] for s in single["sources"])

@@ -10,6 +10,7 @@ from backrelief.core.catalog import default_catalog
 from backrelief.core.planner import Profile, plan_routine
 from backrelief.core.programme import (
     ACCEPTABLE_PAIN,
+    MAX_LEVEL,
     Checkin,
     ProgrammeError,
     ProgrammePlan,
@@ -117,7 +118,7 @@ def test_levels_stay_within_their_bounds() -> None:
     dose = first_dose()
     for week in range(8):
         dose = next_dose(dose, [ok(2 + week % 5)], flare_up=False, paused=False)
-    assert dose.level == 3 and dose.change == "hold"
+    assert dose.level == MAX_LEVEL == 5 and dose.change == "hold"
     for _ in range(6):
         dose = next_dose(dose, [ok(2, during=8)], flare_up=False, paused=False)
     assert dose.level == -1
@@ -135,24 +136,26 @@ def test_progression_decides_only_weeks_that_have_started() -> None:
 
 def test_a_dose_adds_rounds_within_each_techniques_cap_and_the_timeline_agrees() -> None:
     catalog = default_catalog()
-    routine = plan_routine(Profile(minutes=10), catalog)
-    doses = [first_dose()]
-    for _ in range(3):
-        doses.append(next_dose(doses[-1], [ok(2)], flare_up=False, paused=False))
-    dosed = dose_routine(routine, doses[-1], catalog)
+    profile = Profile(minutes=10)
+    routine = plan_routine(profile, catalog)
+    dose = next_dose(first_dose(), [ok(2)], flare_up=False, paused=False)
+    assert (dose.level, dose.extra_rounds, dose.hold, dose.harder) == (1, 1, 0, 0)
+    dosed = dose_routine(routine, dose, catalog, profile)
     for plain, item in zip(routine.items, dosed.items, strict=True):
         cap = catalog.technique(item.technique).max_rounds
-        assert item.rounds == min(cap, plain.rounds + 3)
+        assert item.rounds == min(cap, plain.rounds + 1)
+        assert item.hold == 0 and item.variant == plain.variant
     assert dosed.seconds > routine.seconds
     assert build_timeline(dosed, catalog)[-1].at == dosed.seconds  # the players play it as sized
-    assert any("more round" in line for line in dosed.advice)
+    assert any("one more round" in line for line in dosed.advice)
 
 
 def test_a_stepped_back_dose_never_drops_below_one_round() -> None:
     catalog = default_catalog()
-    routine = plan_routine(Profile(minutes=20), catalog)
+    profile = Profile(minutes=20)
+    routine = plan_routine(profile, catalog)
     lighter = next_dose(first_dose(), [ok(2, during=9)], flare_up=False, paused=False)
-    dosed = dose_routine(routine, lighter, catalog)
+    dosed = dose_routine(routine, lighter, catalog, profile)
     assert all(item.rounds >= 1 for item in dosed.items)
     assert all(a.rounds == max(1, b.rounds - 1) for a, b in zip(dosed.items, routine.items,
                                                                   strict=True))

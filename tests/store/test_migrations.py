@@ -22,7 +22,8 @@ from backrelief.store.migrate import (
 from backrelief.store.models import Base
 
 TABLES = {"screens", "sessions", "pain_ratings", "technique_feedback", "settings",
-          "programmes", "programme_sessions", "programme_checkins"}
+          "programmes", "programme_sessions", "programme_checkins", "activity_logs",
+          "users", "auth_sessions", "login_attempts", "invites", "pairing_codes"}
 
 
 def _tables(url: str) -> set[str]:

@@ -58,3 +58,23 @@ def test_no_programme_leaves_the_bundle_as_it_was(db: Database) -> None:
     with db.session() as s:
         plain = fhir_bundle(list_ratings(s), now=now)
         assert add_programme_resources(s, plain) == plain
+
+
+def test_walking_days_are_activity_observations_in_minutes(db: Database) -> None:
+    from backrelief.store.activity import log_walk
+
+    now = datetime.now(UTC)
+    today = now.date()
+    with db.session(write=True) as s:
+        log_walk(s, 10, today, today=today)
+        log_walk(s, 15, today, today=today)
+        log_walk(s, 30, today - timedelta(days=1), today=today)
+    with db.session() as s:
+        document = add_programme_resources(s, fhir_bundle(list_ratings(s), now=now))
+    bundle = Bundle.model_validate(json.loads(json.dumps(document)))
+    walks = [e.resource for e in bundle.entry if isinstance(e.resource, Observation)
+             and e.resource.code.text.startswith("Minutes walked")]
+    assert [(str(o.effectiveDateTime), float(o.valueQuantity.value), o.valueQuantity.code)
+            for o in walks] == [((today - timedelta(days=1)).isoformat(), 30.0, "min"),
+                                (today.isoformat(), 25.0, "min")]
+    assert all(o.category[0].coding[0].code == "activity" and not o.code.coding for o in walks)

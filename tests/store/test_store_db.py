@@ -11,6 +11,7 @@ from sqlalchemy import event, select, text
 
 from backrelief.config import load_config
 from backrelief.store import Database, DatabaseUnavailable, add_rating, list_ratings, open_database
+from backrelief.store.accounts import owner_id
 from backrelief.store.models import PainRating
 
 
@@ -102,8 +103,8 @@ def test_sqlite_foreign_keys_are_enforced(tmp_path: Path) -> None:
     try:
         with pytest.raises(Exception, match="FOREIGN KEY"), database.session(write=True) as s:
             s.execute(text(
-                "INSERT INTO pain_ratings (rated_at, pain, kind, session_id) "
-                "VALUES ('2024-01-01 00:00:00.000000', 1, 'daily', 42)"
+                "INSERT INTO pain_ratings (user_id, rated_at, pain, kind, session_id) "
+                "VALUES ((SELECT id FROM users), '2024-01-01 00:00:00.000000', 1, 'daily', 42)"
             ))
     finally:
         database.close()
@@ -111,7 +112,8 @@ def test_sqlite_foreign_keys_are_enforced(tmp_path: Path) -> None:
 
 def test_check_constraints_guard_the_data_even_without_the_api(db: Database) -> None:
     with pytest.raises(Exception, match=r"(?i)check"), db.session(write=True) as session:
-        session.add(PainRating(rated_at=datetime.now(UTC), pain=11, kind="daily"))
+        session.add(PainRating(user_id=owner_id(session), rated_at=datetime.now(UTC), pain=11,
+                               kind="daily"))
         session.flush()
 
 

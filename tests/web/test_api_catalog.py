@@ -22,6 +22,14 @@ def test_one_technique_and_an_unknown_one(client: TestClient) -> None:
     assert "back-crack" in missing.json()["error"]
 
 
+def test_a_technique_lists_its_harder_forms(client: TestClient) -> None:
+    bridge = client.get("/api/techniques/bridge").json()
+    assert [h["id"] for h in bridge["harder"]] == ["bridge-staggered", "bridge-single-leg"]
+    assert {"id", "name", "intensity", "contraindications", "steps", "sources"} <= set(
+        bridge["harder"][1])
+    assert bridge["harder"][1]["steps"][1]["max_seconds"] == 5
+
+
 def test_education_pages(client: TestClient) -> None:
     pages = client.get("/api/education").json()
     for page in pages:

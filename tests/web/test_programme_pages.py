@@ -3,16 +3,16 @@ the pause for see-a-professional advice, and the private calendar feed."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlalchemy import func, select
 
 from backrelief.journey.programme import local_today
-from backrelief.store import Database, add_rating, get_session
+from backrelief.store import Database, add_rating, finish_session, get_session, start_session
 from backrelief.store.models import ProgrammeCheckin, ProgrammeSession
-from backrelief.store.programme import active_programme
+from backrelief.store.programme import active_programme, link_session
 from tests.web.conftest import CLEAR_ANSWERS, store_screen
 
 ALL_DAYS = {"weeks": "6", "days": [str(d) for d in range(7)], "at": "07:30"}
@@ -38,11 +38,36 @@ def test_starting_shows_six_weeks_with_the_reason_for_each_dose(client: TestClie
     assert "0 of 42</strong> sessions done" in page
     assert page.count('class="card week"') == 6
     assert "The first week: the routine as planned for you." in page
-    assert "Decided after week 1" in page
+    assert "Not decided yet: decided after week 1" in page
     assert "Start today's session" in page
     with database.session() as s:
         record = active_programme(s)
     assert record is not None and record.plan.at.strftime("%H:%M") == "07:30"
+
+
+def test_a_stepped_up_week_says_so_once(client: TestClient, database: Database) -> None:
+    """The reason already starts with its verdict ("Stepped up: ..."): the page shows it once."""
+    first = local_today() - timedelta(days=7)
+    start(client, start=first.isoformat())
+    with database.session(write=True) as s:
+        record = active_programme(s)
+        assert record is not None
+        for offset, before in ((0, 6), (1, 3)):
+            day = first + timedelta(days=offset)
+            noon = datetime.combine(day, time(12)).astimezone()
+            session_id = start_session(s, {"items": [{"technique": "cat-cow"}], "seconds": 60,
+                                           "excluded": [], "advice": []}, started_at=noon)
+            add_rating(s, before, kind="before", session_id=session_id, at=noon)
+            add_rating(s, 3, kind="after", session_id=session_id, at=noon + timedelta(minutes=20))
+            finish_session(s, session_id, completed=True, ended_at=noon + timedelta(minutes=20))
+            link_session(s, record.id, session_id, day)
+        for offset in (2, 3):
+            add_rating(s, 1, kind="daily",
+                       at=datetime.combine(first + timedelta(days=offset), time(12)).astimezone())
+    page = client.get("/programme").text
+    assert "Stepped up: pain stayed at 5/10 or less in 2 sessions" in page
+    assert page.count("Stepped up") == 1, page.count("Stepped up")
+    assert "Not decided yet: decided after week 2" in page and "(not decided yet)" not in page
 
 
 def test_routines_are_shown_only_behind_the_safety_gate(client: TestClient,
@@ -156,3 +181,26 @@ def test_ending_needs_the_tick(client: TestClient, database: Database) -> None:
     client.post("/programme/end", data={"confirm": "yes"})
     with database.session() as s:
         assert active_programme(s) is None
+
+
+def test_walking_form_logs_minutes_and_bad_input_names_the_field(client: TestClient,
+                                                                database: Database) -> None:
+    from backrelief.store.models import ActivityLog
+
+    start(client)
+    page = client.get("/programme").text
+    assert 'action="/programme/walk"' in page and "today's goal is <strong>10 minutes</strong>" in page
+    done = client.post("/programme/walk", data={"minutes": "25"}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/programme#walking"
+    page = client.get("/programme").text
+    assert "you have logged 25" in page and "25 min on 1 day" in page
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
+    for data, field in [({"minutes": "0"}, "minutes"), ({"minutes": "lots"}, "minutes"),
+                        ({}, "minutes"), ({"minutes": "700"}, "minutes"),
+                        ({"minutes": "20", "date": "someday"}, "date"),
+                        ({"minutes": "20", "date": tomorrow}, "date")]:
+        bad = client.post("/programme/walk", data=data)
+        assert bad.status_code == 422, data
+        assert f'href="#f-{field}"' in bad.text, data
+    with database.session() as s:
+        assert s.scalar(select(func.count()).select_from(ActivityLog)) == 1

@@ -143,11 +143,18 @@ def show(as_json: bool, as_of: str | None) -> None:
         dose = week["dose"]
         mark = " (this week)" if week["week"] == view.current_week else ""
         click.echo(f"\nWeek {week['week']}{mark}: {week['done']}/{week['planned']} sessions, "
-                   f"dose level {dose['level']:+d}")
+                   f"dose level {dose['level']:+d} ({dose['what']})")
         for reason in dose["reasons"]:
             click.echo(f"  {reason}")
-        for item in week["routine"]["items"]:
-            click.echo(f"  - {item['name']}: {item['rounds']} round(s), {item['seconds']} s")
+        walked = document["walking"]["weeks"][week["week"] - 1]
+        click.echo(f"  Walking: goal {walked['goal_minutes']} min a day; {walked['minutes']} min "
+                   f"logged on {walked['days_logged']} day(s), goal met on {walked['days_met']}.")
+        seconds = {item["technique"]: item["seconds"] for item in week["routine"]["items"]}
+        for item in week["techniques"]:
+            holds = f", holds {'/'.join(str(s) for s in item['hold_seconds'])} s" \
+                if item["hold_seconds"] else ""
+            click.echo(f"  - {item['name']}: {item['rounds']} round(s){holds}, "
+                       f"{seconds[item['technique']]} s: {item['change']}")
     change = document["function_change"]
     if change is not None:
         words = "a meaningful change" if change["meaningful"] else "not yet a meaningful change"
@@ -212,6 +219,49 @@ def checkin(activities: tuple[str, ...], sleep: str | None, confidence: str | No
     except StoreInputError as exc:
         fail(_option(exc.field), exc.problem)
     click.echo(f"Check-in for week {number} recorded.")
+
+
+@programme.command()
+@click.option("--minutes", required=True, help="Minutes walked, 1 to 600.")
+@click.option("--date", "day", default=None, help="The day walked (YYYY-MM-DD; default today).")
+def walk(minutes: str, day: str | None) -> None:
+    """Log minutes of walking towards the daily activity goal (staying active is the core
+    advice for back pain: NICE NG59, NHS)."""
+    from backrelief.core.activity import MAX_MINUTES, MIN_MINUTES
+
+    if not is_ascii_number(minutes, 3) or not MIN_MINUTES <= int(minutes) <= MAX_MINUTES:
+        fail("--minutes", f"must be a whole number from {MIN_MINUTES} to {MAX_MINUTES}, "
+                          f"got {minutes!r}")
+    from backrelief.journey.programme import local_today
+
+    today = local_today()
+    try:
+        walked_on = date.fromisoformat(day) if day is not None else today
+    except ValueError:
+        fail("--date", f"must be a date like 2026-12-07, got {day!r}")
+    if walked_on > today:
+        fail("--date", f"must not be in the future, got {walked_on.isoformat()}")
+
+    from backrelief.cli.diary import store_session
+    from backrelief.core.activity import daily_goal
+    from backrelief.store import StoreInputError
+    from backrelief.store.activity import log_walk
+    from backrelief.store.programme import active_programme
+
+    try:
+        with store_session(write=True) as s:
+            total = log_walk(s, int(minutes), walked_on, today=today)
+            record = active_programme(s)
+    except StoreInputError as exc:
+        fail({"minutes": "--minutes", "date": "--date"}.get(exc.field, exc.field), exc.problem)
+    week = record.plan.week_of(walked_on) if record is not None else None
+    line = f"Logged {int(minutes)} minutes of walking on {walked_on:%a %d %b}: {total} that day"
+    if week is not None:
+        goal = daily_goal(week)
+        line += f", goal {goal} (programme week {week})" + (": goal met." if total >= goal else ".")
+    else:
+        line += "."
+    click.echo(line)
 
 
 @programme.command()

@@ -199,10 +199,16 @@ def _play(routine: Routine, voice: bool, console: Console, recorder: Recorder,
 @click.option("--voice/--no-voice", default=True, help="Speak the cues through espeak-ng.")
 @click.option("--yes", "-y", "assume_yes", is_flag=True,
               help="Use remembered or default answers and start without asking.")
+@click.option("--no-programme", "no_programme", is_flag=True,
+              help="A one-off session even on a programme day (not recorded against it).")
 def session(region: str | None, equipment: tuple[str, ...], minutes: int | None,
             condition: tuple[str, ...], pregnancy_weeks: int | None, pain: int | None,
-            no_floor: bool, answers_path: str | None, voice: bool, assume_yes: bool) -> None:
-    """Run a whole guided session: safety screen, your choices, a preview, then the player."""
+            no_floor: bool, answers_path: str | None, voice: bool, assume_yes: bool,
+            no_programme: bool) -> None:
+    """Run a whole guided session: safety screen, your choices, a preview, then the player.
+
+    On a day the programme plans a session, plays that day's routine at the week's dose and
+    records it against the programme (``--no-programme`` for a one-off)."""
     from rich.console import Console
 
     from backrelief.core.catalog import default_catalog
@@ -224,18 +230,34 @@ def session(region: str | None, equipment: tuple[str, ...], minutes: int | None,
         console.print("[bold]No routine today.[/bold] Please follow the advice above.")
         raise SystemExit(1)
 
-    options = {"region": region, "equipment": equipment, "minutes": minutes,
-               "condition": condition, "no_floor": no_floor}
-    choices = _choose(options, result, recorder.defaults(), ask=not assume_yes,
-                      age=answers.get("age"))
-    weeks = pregnancy_weeks if pregnancy_weeks is not None else result.pregnancy_weeks
-    profile = build_profile(choices["region"], choices["equipment"], choices["minutes"],
-                            choices["conditions"], weeks, pain, gentle_only=result.gentle_only,
-                            no_floor=choices["no_floor"])
     catalog = default_catalog()
-    avoid = {technique: reason for technique, reason in recorder.avoid().items()
-             if technique in catalog.techniques}
-    routine = plan_routine(profile, catalog, avoid=avoid)
+    programme = None if no_programme else recorder.programme_today()
+    planned = None if programme is None else recorder.programme_plan(programme, pain, result)
+    if programme is not None and planned is not None:
+        # The programme's day: its region, kit, minutes and conditions, at this week's dose.
+        from backrelief.journey.programme import today_label
+
+        profile, routine = planned
+        console.print(f"[bold]{today_label(programme)}[/bold]", highlight=False)
+        console.print(f"This week's dose: {programme.current_dose.what}.", highlight=False)
+        for reason in programme.current_dose.reasons:
+            console.print(reason, highlight=False)
+        if any((region, equipment, minutes, condition, no_floor)):
+            console.print("The programme sets the region, kit and time; your other options are "
+                          "not used today (--no-programme for a one-off with them).")
+    else:
+        programme = None
+        options = {"region": region, "equipment": equipment, "minutes": minutes,
+                   "condition": condition, "no_floor": no_floor}
+        choices = _choose(options, result, recorder.defaults(), ask=not assume_yes,
+                          age=answers.get("age"))
+        weeks = pregnancy_weeks if pregnancy_weeks is not None else result.pregnancy_weeks
+        profile = build_profile(choices["region"], choices["equipment"], choices["minutes"],
+                                choices["conditions"], weeks, pain,
+                                gentle_only=result.gentle_only, no_floor=choices["no_floor"])
+        avoid = {technique: reason for technique, reason in recorder.avoid().items()
+                 if technique in catalog.techniques}
+        routine = plan_routine(profile, catalog, avoid=avoid)
     console.print(routine_preview(routine, catalog, profile.minutes))
     if not routine.items:
         raise SystemExit(1)
@@ -244,7 +266,7 @@ def session(region: str | None, equipment: tuple[str, ...], minutes: int | None,
 
     from backrelief.cli.session_end import end_session
 
-    recorder.start(routine, profile)
+    recorder.start(routine, profile, programme)
     rated: dict[str, str] = {}
     outcome = _play(routine, voice, console, recorder, sorted(profile.conditions), rated)
     end_session(outcome, routine, recorder, console, assume_yes, rated)

@@ -44,7 +44,11 @@ class Recorder(Protocol):
 
     def avoid(self) -> dict[str, str]: ...
 
-    def start(self, routine: Routine, profile: Profile) -> None: ...
+    def start(self, routine: Routine, profile: Profile, programme: Any = None) -> None: ...
+
+    def programme_today(self) -> Any: ...
+
+    def programme_plan(self, view: Any, pain: int | None, result: ScreenResult) -> Any: ...
 
     def feedback(self, technique: str, verdict: str) -> None: ...
 
@@ -71,7 +75,13 @@ class NullRecorder:
     def avoid(self) -> dict[str, str]:
         return {}
 
-    def start(self, routine: Routine, profile: Profile) -> None:
+    def start(self, routine: Routine, profile: Profile, programme: Any = None) -> None:
+        return None
+
+    def programme_today(self) -> Any:
+        return None  # no diary, no programme
+
+    def programme_plan(self, view: Any, pain: int | None, result: ScreenResult) -> Any:
         return None
 
     def feedback(self, technique: str, verdict: str) -> None:
@@ -137,15 +147,45 @@ class StoreRecorder:
         with self._db.session() as s:
             return avoid_reasons(current_memory(s))
 
-    def start(self, routine: Routine, profile: Profile) -> None:
+    def start(self, routine: Routine, profile: Profile, programme: Any = None) -> None:
+        """Store the session; ``programme`` (a journey.programme.ProgrammeView with a session
+        today) links it to that programme day."""
         from backrelief.journey import sessions
+        from backrelief.journey.programme import start_planned
 
         if self._pending_screen is not None:
             self._write_screen(*self._pending_screen)
             self._pending_screen = None
         with self._db.session(write=True) as s:
-            self._session_id = sessions.start(s, routine, profile, pain_before=profile.pain,
-                                              screen_id=self._screen_id)
+            if programme is not None:
+                self._session_id = start_planned(s, programme, routine, profile,
+                                                 pain_before=profile.pain,
+                                                 screen_id=self._screen_id)
+            else:
+                self._session_id = sessions.start(s, routine, profile, pain_before=profile.pain,
+                                                  screen_id=self._screen_id)
+
+    def programme_today(self) -> Any:
+        """The active programme's view when it has a session planned today, else None."""
+        from backrelief.core.catalog import default_catalog
+        from backrelief.journey.programme import local_today, programme_view
+
+        with self._db.session() as s:
+            view = programme_view(s, default_catalog(), local_today())
+        return view if view is not None and view.today_session is not None else None
+
+    def programme_plan(self, view: Any, pain: int | None, result: ScreenResult) -> Any:
+        """Today's programme (profile, routine), fitted to the re-check (journey.today_plan)."""
+        from backrelief.core.catalog import default_catalog
+        from backrelief.core.vocabulary import CONDITION_IDS
+        from backrelief.journey.programme import today_plan
+
+        with self._db.session() as s:
+            return today_plan(s, default_catalog(), view, pain_before=pain,
+                              gentle_only=result.gentle_only,
+                              conditions=frozenset(c for c in result.conditions  # type: ignore[misc]
+                                                   if c in CONDITION_IDS),
+                              pregnancy_weeks=result.pregnancy_weeks)
 
     def feedback(self, technique: str, verdict: str) -> None:
         from backrelief.store import add_feedback

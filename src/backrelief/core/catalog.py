@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -35,8 +35,8 @@ from backrelief.core.vocabulary import (
     Side,
 )
 
-__all__ = ["Catalog", "ContentError", "EducationPage", "Source", "Step", "Technique", "Variant",
-           "content_root", "default_catalog", "load_catalog"]
+__all__ = ["HOLD_STAGES", "Catalog", "ContentError", "EducationPage", "HarderForm", "Source", "Step",
+           "Technique", "Variant", "content_root", "default_catalog", "dosed_steps", "load_catalog"]
 
 Slug = Annotated[str, Rules(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
 Text = Annotated[str, Rules(min_length=3, max_length=600)]
@@ -66,7 +66,9 @@ class Step:
 
     ``seconds`` is how long the position is held (per repetition when ``reps`` is given);
     ``reps`` without ``seconds`` means moving at the planner's steady tempo. ``say`` is the short
-    spoken form; ``poses`` the key poses of the figure.
+    spoken form; ``poses`` the key poses of the figure. ``max_seconds`` is the longest the hold
+    may grow to as a programme steps up (the content author's safe hold range, from the step's
+    source); a step without it keeps its hold.
     """
 
     __pydantic_config__ = STRICT
@@ -79,6 +81,16 @@ class Step:
     side: Side | None = None
     tip: Annotated[str, Rules(max_length=300)] | None = None
     poses: list[Slug] = field(default_factory=list)
+    max_seconds: Annotated[int, Rules(gt=0, le=300)] | None = None
+
+    def held(self, stage: int) -> Step:
+        """This step with its hold lengthened ``stage`` of :data:`HOLD_STAGES` steps of the way
+        to ``max_seconds`` (0: as written). Never shorter, never past ``max_seconds``."""
+        if stage <= 0 or self.seconds is None or self.max_seconds is None:
+            return self
+        stage = min(stage, HOLD_STAGES)
+        longer = self.seconds + -(-(self.max_seconds - self.seconds) * stage // HOLD_STAGES)
+        return replace(self, seconds=longer)
 
     def dose_text(self) -> str:
         """The dose in words, as every page and command shows it: '8 reps, hold 5 s, each side'."""
@@ -96,6 +108,18 @@ class Step:
     def __post_init__(self) -> None:
         if self.seconds is None and self.reps is None:
             raise ValueError("a step needs a dose: 'seconds', 'reps' or both")
+        if self.max_seconds is not None and (self.seconds is None or self.max_seconds < self.seconds):
+            raise ValueError("'max_seconds' needs 'seconds' and must not be below it")
+
+
+# A programme lengthens holds in two steps (half way to ``max_seconds``, then all the way): kept
+# simple on purpose, so a week's change is small enough to judge by the next day's pain.
+HOLD_STAGES = 2
+
+
+def dosed_steps(steps: Iterable[Step], hold: int) -> list[Step]:
+    """``steps`` with their holds lengthened to ``hold`` (see :meth:`Step.held`)."""
+    return [step.held(hold) for step in steps]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,6 +138,19 @@ class Variant:
     steps: Annotated[list[Step], _NonEmpty] | None = None
     contraindications: list[ConditionId] = field(default_factory=list)
     sources: Annotated[list[Slug], _NonEmpty]
+
+
+@dataclass(frozen=True, kw_only=True)
+class HarderForm(Variant):
+    """A harder form of a technique, for a programme that has stepped up past longer holds.
+
+    Never a safer form: the planner never chooses it (``for_conditions`` stays empty); a
+    programme offers it only where the standard form is used and none of its
+    ``contraindications``, nor a condition's rule on its position or equipment, applies.
+    """
+
+    for_conditions: list[ConditionId] = field(default_factory=list)
+    steps: Annotated[list[Step], _NonEmpty]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,11 +179,12 @@ class Technique:
     common_mistakes: Annotated[list[Text], _NonEmpty]
     safety_note: Annotated[str, Rules(max_length=800)] | None = None
     variants: list[Variant] = field(default_factory=list)
+    harder: list[HarderForm] = field(default_factory=list)
     sources: Annotated[list[Slug], _NonEmpty]
 
     def variant(self, variant_id: str) -> Variant:
-        """The variant with this id (KeyError if there is none)."""
-        for candidate in self.variants:
+        """The safer variant or harder form with this id (KeyError if there is none)."""
+        for candidate in (*self.variants, *self.harder):
             if candidate.id == variant_id:
                 return candidate
         raise KeyError(variant_id)
@@ -163,6 +201,9 @@ class EducationPage:
     summary: Text
     body: Annotated[str, Rules(min_length=50)]
     sources: Annotated[list[Slug], _NonEmpty]
+    # Points a clinician must check before release: claims that rest on sources outside the
+    # clinical brief, or on none (kept in the content, next to the words, so they cannot drift).
+    review: list[Text] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -255,6 +296,20 @@ def _check_technique(label: str, technique: Technique, sources: dict[str, Source
             raise ContentError(
                 label, f"{where}.contraindications", f"also listed in for_conditions: {sorted(clash)}"
             )
+    for index, harder in enumerate(technique.harder):
+        where = f"harder[{index}]"
+        if harder.id in seen:
+            raise ContentError(label, f"{where}.id", f"duplicate form id {harder.id!r}")
+        seen.add(harder.id)
+        check_sources(label, f"{where}.sources", harder.sources, sources)
+        if harder.for_conditions:
+            raise ContentError(label, f"{where}.for_conditions",
+                               "a harder form is never a safer form for a condition")
+        if harder.position not in (None, technique.position):
+            # The programme swaps the form in place, keeping the routine's floor changes.
+            raise ContentError(label, f"{where}.position", "a harder form keeps the technique's position")
+        if harder.intensity == "gentle":
+            raise ContentError(label, f"{where}.intensity", "a harder form is not gentle")
     if technique.equipment_needs == "any" and len(technique.equipment) < 2:
         raise ContentError(label, "equipment", "equipment_needs 'any' needs two or more items")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from backrelief.core.catalog import Catalog, EducationPage, Step, Technique, Variant
+from backrelief.core.catalog import Catalog, EducationPage, HarderForm, Step, Technique, Variant
 
 # Field names read once: pages call these for every step of every technique they show, and
 # reflecting on the dataclass each time cost more than the rest of the page (issue 16).
@@ -34,6 +34,18 @@ def variant_to_json(variant: Variant, catalog: Catalog) -> dict[str, Any]:
     return data
 
 
+def harder_to_json(technique: Technique, harder: HarderForm, catalog: Catalog) -> dict[str, Any]:
+    """A harder form, for a programme's later weeks: its steps (with their hold limits) and the
+    conditions it is never offered with."""
+    from backrelief.core.conditions import harder_contraindications
+
+    data = {name: value for name, value in variant_to_json(harder, catalog).items()
+            if name != "for_conditions"}
+    data["intensity"] = harder.intensity or technique.intensity
+    data["contraindications"] = list(harder_contraindications(technique, harder))
+    return data
+
+
 def technique_to_json(technique: Technique, catalog: Catalog) -> dict[str, Any]:
     """A technique with every field of the contract, its contraindications made effective."""
     from backrelief.core.conditions import effective_contraindications
@@ -55,6 +67,7 @@ def technique_to_json(technique: Technique, catalog: Catalog) -> dict[str, Any]:
         "common_mistakes": list(technique.common_mistakes),
         "safety_note": technique.safety_note,
         "variants": [variant_to_json(variant, catalog) for variant in technique.variants],
+        "harder": [harder_to_json(technique, harder, catalog) for harder in technique.harder],
         "sources": catalog.cite(technique.sources),
     }
 

@@ -297,6 +297,38 @@ def choose_form(
     return FormChoice(technique, None, (), tuple(dict.fromkeys([*standard_reasons, *extra])))
 
 
+def harder_forms(
+    technique: Technique,
+    restrictions: Restrictions,
+    at_hand: Collection[Equipment],
+    *,
+    gentle_only: bool = False,
+    no_floor: bool = False,
+    rules: dict[ConditionId, Condition] | None = None,
+) -> list[Variant]:
+    """The technique's harder forms (``harder`` in its file) this person may progress to.
+
+    Only on top of the standard form: none when a stated condition blocks the standard form (a
+    safer variant is in use), on a gentle-only day, or when the form's own ``contraindications``,
+    a condition's category rule on its position or equipment, missing kit or ``no_floor`` rules
+    it out. The same checks :func:`choose_form` makes, none of them waived.
+    """
+    rules = default_conditions() if rules is None else rules
+    if gentle_only or _blocking_conditions(technique, restrictions, rules):
+        return []
+    allowed: list[Variant] = []
+    for harder in technique.harder:
+        form = Form(technique, harder)
+        if set(harder.contraindications) & restrictions.conditions:
+            continue
+        if no_floor and form.position not in OFF_FLOOR_POSITIONS:
+            continue
+        if _check_form(form, restrictions, frozenset(at_hand), rules, ())[1]:
+            continue
+        allowed.append(harder)
+    return allowed
+
+
 def effective_contraindications(
     technique: Technique, rules: dict[ConditionId, Condition] | None = None
 ) -> list[ConditionId]:
@@ -309,6 +341,18 @@ def effective_contraindications(
     everyone = Restrictions(frozenset(CONDITION_IDS))
     blocking = _blocking_conditions(technique, everyone, rules)
     return [c for c in CONDITION_IDS if c in blocking]
+
+
+def harder_contraindications(
+    technique: Technique, harder: Variant, rules: dict[ConditionId, Condition] | None = None
+) -> list[ConditionId]:
+    """Conditions with which :func:`harder_forms` never offers ``harder``: its own list, the
+    category rules on its position or kit, and whatever rules out the standard form (a harder
+    form is only ever used on top of it). Shown by ``techniques --json``."""
+    rules = default_conditions() if rules is None else rules
+    kit: frozenset[Equipment] = frozenset(get_args(Equipment))
+    return [c for c in CONDITION_IDS if harder.id not in {
+        form.id for form in harder_forms(technique, Restrictions(frozenset({c})), kit, rules=rules)}]
 
 
 def condition_advice(

@@ -205,6 +205,7 @@ class RoutineItem:
     rounds: int
     seconds: int
     why: str
+    hold: int = 0  # a programme's longer holds: stages of core.catalog.Step.held (0: as written)
 
     def to_json(self) -> dict[str, Any]:
         """The item as DESIGN.md's ``plan --json`` shows it."""
@@ -216,6 +217,7 @@ class RoutineItem:
             "seconds": self.seconds,
             "variant": self.variant,
             "rounds": self.rounds,
+            "hold": self.hold,
             "role": self.role,
             "intensity": self.intensity,
             "why": self.why,

@@ -24,23 +24,36 @@ from the sessions of week ``n-1``:
 A ``see_professional`` diary advice **pauses** progression: no step up until the person says
 they have been seen (stepping back still applies: it is the safe direction).
 
-What a dose level means, kept simple on purpose and conservative (the clinical brief does not
-give progression steps for these techniques): level 0 is the routine as the planner fits it;
-each level up adds one round of every technique (more repetitions and hold cycles), never past
-the technique's ``max_rounds`` (the content author's dose cap); level -1 takes a round off where
-there is more than one and keeps to gentle techniques. The catalogue has no harder forms of a
-technique (its variants are safer forms for conditions), so progression never changes the form.
+What a dose level means, kept simple on purpose and conservative (one change a week, so the next
+day's pain can judge it). Level 0 is the routine as the planner fits it. Each step up follows the
+order the issue asks and the NHS sources give (more repetitions first, NHS Inform, brief 3.0
+"Volume"; then longer holds, e.g. the Mayo bird dog's "up to 10 seconds"; then a harder form,
+South Tees NHS for the bridge):
+
+* level 1: one more round of every technique, never past its ``max_rounds`` (the content
+  author's dose cap);
+* levels 2 and 3: that, and each hold lengthened half way, then all the way, to the step's
+  ``max_seconds`` (its safe hold range; steps without one keep their hold);
+* levels 4 and 5: the technique's harder forms in the order its file lists them (the second
+  level is the next harder form, or the last one with longer holds), back at the planned
+  rounds, and only where :func:`backrelief.core.conditions.harder_forms` allows one for this
+  person; a technique without one stays at the level-3 dose.
+
+Level -1 (stepped back) takes a round off where there is more than one, keeps every hold as
+written and the standard or safer form, and keeps to gentle techniques. A step back never
+increases any technique's dose (:func:`dose_rank` orders them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
-from backrelief.core.catalog import Catalog
-from backrelief.core.planner import Routine, RoutineItem
+from backrelief.core.catalog import HOLD_STAGES, Catalog, dosed_steps
+from backrelief.core.conditions import harder_forms
+from backrelief.core.planner import Profile, Routine, RoutineItem, plan_routine
 from backrelief.core.timeline import item_seconds
 
 # Silbernagel 2007 (pain-monitoring model): pain up to 5 on a 0-10 scale during exercise is
@@ -49,7 +62,8 @@ ACCEPTABLE_PAIN = 5
 MIN_WEEKS, MAX_WEEKS, DEFAULT_WEEKS = 1, 12, 6
 DEFAULT_DAYS: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday to Friday: 5 sessions a week
 DEFAULT_TIME = time(18, 0)
-MIN_LEVEL, MAX_LEVEL = -1, 3
+MIN_LEVEL, MAX_LEVEL = -1, 5
+HARDER_FROM = 4  # the first level that uses a harder form
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # Education pages in the order a programme schedules them, one a week; pages the catalogue does
@@ -183,7 +197,11 @@ class SessionResponse:
 
 @dataclass(frozen=True)
 class WeekDose:
-    """The dose of one week and the reason it changed (or did not)."""
+    """The dose of one week and the reason it changed (or did not).
+
+    Each of ``reasons`` is a whole sentence that starts with its verdict ("Stepped up: ...",
+    "Kept the same: ...", "Not decided yet: ..."): pages and commands show them as they are,
+    never with a label of their own in front."""
 
     week: int
     level: int
@@ -193,19 +211,50 @@ class WeekDose:
 
     @property
     def extra_rounds(self) -> int:
-        """Rounds added to each technique (negative: taken off)."""
-        return self.level
+        """Rounds added to each technique (negative: taken off; 0 again once a harder form is
+        used, which starts back at the planned rounds)."""
+        if self.level < 0:
+            return -1
+        return 1 if 1 <= self.level < HARDER_FROM else 0
+
+    @property
+    def hold(self) -> int:
+        """How far holds are lengthened: stages of :data:`backrelief.core.catalog.HOLD_STAGES`."""
+        return min(HOLD_STAGES, self.level - 1) if 2 <= self.level < HARDER_FROM else 0
+
+    @property
+    def harder(self) -> int:
+        """How many steps into a technique's harder forms (0: the standard or safer form)."""
+        return self.level - HARDER_FROM + 1 if self.level >= HARDER_FROM else 0
 
     @property
     def gentle_only(self) -> bool:
         """A stepped-back week keeps to gentle techniques."""
         return self.level < 0
 
+    @property
+    def what(self) -> str:
+        """What this week's level does, in words."""
+        return LEVEL_WORDS[self.level]
+
     def to_json(self) -> dict[str, Any]:
         """The week's dose as ``programme show --json`` shows it."""
         return {"week": self.week, "level": self.level, "change": self.change,
-                "extra_rounds": self.extra_rounds, "gentle_only": self.gentle_only,
+                "extra_rounds": self.extra_rounds, "hold": self.hold, "harder": self.harder,
+                "gentle_only": self.gentle_only, "what": self.what,
                 "reasons": list(self.reasons), "decided": self.decided}
+
+
+# What each level does, in the words every page and command shows.
+LEVEL_WORDS: dict[int, str] = {
+    -1: "a lighter dose: one round fewer, gentle techniques only",
+    0: "the routine as planned for you",
+    1: "one more round of each technique",
+    2: "one more round, and longer holds (half way to each technique's safe limit)",
+    3: "one more round, and holds at each technique's safe limit",
+    4: "the harder form of a technique where there is one you can safely do",
+    5: "the next harder form (or longer holds in it) where there is one",
+}
 
 
 def _problems(responses: Sequence[SessionResponse], flare_up: bool) -> list[str]:
@@ -258,9 +307,11 @@ def next_dose(previous: WeekDose, responses: Sequence[SessionResponse], *, flare
         return WeekDose(week, previous.level, "hold", (
             "Kept at the fullest dose: pain stayed at 5/10 or less and settled by the next day.",))
     count = len(responses)
-    return WeekDose(week, previous.level + 1, "up", (
+    level = previous.level + 1
+    return WeekDose(week, level, "up", (
         f"Stepped up: pain stayed at {ACCEPTABLE_PAIN}/10 or less in {count} session"
-        f"{'s' if count != 1 else ''} and settled by the next day, with no flare-up.",))
+        f"{'s' if count != 1 else ''} and settled by the next day, with no flare-up. This week: "
+        f"{LEVEL_WORDS[level]}.",))
 
 
 def first_dose() -> WeekDose:
@@ -288,7 +339,8 @@ def progression(plan: ProgrammePlan, evidence: Mapping[int, WeekEvidence], today
         previous = doses[-1]
         if week > current:
             doses.append(WeekDose(week, previous.level, "hold",
-                                  (f"Decided after week {week - 1}, from how its sessions go.",),
+                                  (f"Not decided yet: decided after week {week - 1}, from how its "
+                                   "sessions go.",),
                                   decided=False))
             continue
         seen = evidence.get(week - 1, WeekEvidence())
@@ -297,36 +349,119 @@ def progression(plan: ProgrammePlan, evidence: Mapping[int, WeekEvidence], today
     return doses
 
 
-def dose_routine(routine: Routine, dose: WeekDose, catalog: Catalog) -> Routine:
-    """``routine`` with the week's dose applied: rounds added or taken off each technique,
-    within 1 and the technique's ``max_rounds``, and the seconds recomputed with the same
-    expansion the players play (:func:`backrelief.core.timeline.item_seconds`)."""
+def week_routine(profile: Profile, dose: WeekDose, catalog: Catalog,
+                 avoid: Collection[str] | Mapping[str, str] = frozenset()) -> Routine:
+    """The routine a week's dose gives for ``profile``: the planner's fit, then the dose.
+
+    A stepped-back week plans gentle techniques only; the planner would then give the ones left
+    more rounds to fill the time, so each is capped at a round fewer than the full plan gives it
+    (a step back never increases any technique's dose)."""
+    if not dose.gentle_only:
+        return dose_routine(plan_routine(profile, catalog, avoid=avoid), dose, catalog, profile)
+    full = {item.technique: item.rounds for item in plan_routine(profile, catalog, avoid=avoid).items}
+    gentle = replace(profile, gentle_only=True)
+    routine = dose_routine(plan_routine(gentle, catalog, avoid=avoid), dose, catalog, gentle)
     items: list[RoutineItem] = []
     for item in routine.items:
-        technique = catalog.technique(item.technique)
-        rounds = min(technique.max_rounds, max(1, item.rounds + dose.extra_rounds))
-        if rounds == item.rounds:
-            items.append(item)
-            continue
-        steps = technique.steps
-        if item.variant is not None:
-            steps = technique.variant(item.variant).steps or technique.steps
-        lead = item.seconds - item_seconds(steps, item.rounds)  # the floor-change lead, if any
-        items.append(replace(item, rounds=rounds, seconds=item_seconds(steps, rounds) + lead))
+        cap = max(1, full[item.technique] - 1) if item.technique in full else item.rounds
+        if item.rounds > cap:
+            steps = dosed_steps(_steps(catalog, item), item.hold)
+            lead = item.seconds - item_seconds(steps, item.rounds)
+            item = replace(item, rounds=cap, seconds=item_seconds(steps, cap) + lead)
+        items.append(item)
+    return replace(routine, items=tuple(items), seconds=sum(i.seconds for i in items))
+
+
+def dose_routine(routine: Routine, dose: WeekDose, catalog: Catalog, profile: Profile) -> Routine:
+    """``routine`` with the week's dose applied to each technique (see the module docstring):
+    rounds within 1 and ``max_rounds``, holds within each step's ``max_seconds``, a harder form
+    only where :func:`backrelief.core.conditions.harder_forms` allows it for ``profile``; the
+    seconds recomputed with the same expansion the players play
+    (:func:`backrelief.core.timeline.item_seconds`)."""
+    items = tuple(_dosed_item(item, dose, catalog, profile) for item in routine.items)
     total = sum(item.seconds for item in items)
     note = dose_note(dose)
     advice = (*routine.advice, note) if note else routine.advice
-    return replace(routine, items=tuple(items), seconds=total, advice=advice)
+    return replace(routine, items=items, seconds=total, advice=advice)
+
+
+def _steps(catalog: Catalog, item: RoutineItem) -> list[Any]:
+    technique = catalog.technique(item.technique)
+    if item.variant is None:
+        return list(technique.steps)
+    return list(technique.variant(item.variant).steps or technique.steps)
+
+
+def _dosed_item(item: RoutineItem, dose: WeekDose, catalog: Catalog,
+                profile: Profile) -> RoutineItem:
+    technique = catalog.technique(item.technique)
+    rounds = min(technique.max_rounds, max(1, item.rounds + dose.extra_rounds))
+    hold, variant, name, intensity = dose.hold, item.variant, item.name, item.intensity
+    position, equipment, why = item.position, item.equipment, item.why
+    forms = harder_forms(technique, profile.restrictions, profile.equipment,
+                         gentle_only=profile.gentle, no_floor=profile.no_floor) \
+        if dose.harder and item.variant is None else []
+    if forms:
+        form = forms[min(dose.harder, len(forms)) - 1]
+        hold = min(HOLD_STAGES, max(0, dose.harder - len(forms)))
+        rounds = min(technique.max_rounds, item.rounds)
+        variant, name = form.id, form.name
+        intensity = form.intensity or technique.intensity
+        position = form.position or technique.position
+        if form.equipment is not None:
+            equipment = tuple(form.equipment)
+        why = f"{why} Done as '{form.name}', its harder form: {form.summary}"
+    elif dose.harder:  # no harder form for this person: the level-3 dose, never less
+        rounds = min(technique.max_rounds, item.rounds + 1)
+        hold = HOLD_STAGES
+    if (rounds, hold, variant) == (item.rounds, item.hold, item.variant):
+        return item
+    lead = item.seconds - item_seconds(dosed_steps(_steps(catalog, item), item.hold), item.rounds)
+    dosed = replace(item, rounds=rounds, hold=hold, variant=variant, name=name,
+                    intensity=intensity, position=position, equipment=equipment, why=why)
+    seconds = item_seconds(dosed_steps(_steps(catalog, dosed), hold), rounds) + lead
+    return replace(dosed, seconds=seconds)
+
+
+def dose_rank(item: RoutineItem, catalog: Catalog) -> tuple[int, int, int]:
+    """How demanding an item's dose is, to compare two weeks of the same technique: the harder
+    form's place (0 for the standard or a safer form), then rounds, then the hold stage."""
+    technique = catalog.technique(item.technique)
+    harder_ids = [form.id for form in technique.harder]
+    form_rank = harder_ids.index(item.variant) + 1 if item.variant in harder_ids else 0
+    return form_rank, item.rounds, item.hold
+
+
+def held_seconds(item: RoutineItem, catalog: Catalog) -> list[int]:
+    """The hold of every held step as this item plays it (``hold`` applied)."""
+    return [step.seconds for step in dosed_steps(_steps(catalog, item), item.hold)
+            if step.seconds is not None and step.reps is not None]
+
+
+def dose_change(planned: RoutineItem | None, dosed: RoutineItem, catalog: Catalog) -> str:
+    """What this week does to one technique compared with the routine as planned, in words."""
+    if planned is None:
+        return "added this week, in place of a technique left out"
+    if planned == dosed:
+        return "as planned"
+    parts: list[str] = []
+    if dosed.variant != planned.variant:
+        parts.append(f"harder form: {dosed.name}")
+    if dosed.rounds != planned.rounds:
+        parts.append(f"{dosed.rounds} round{'s' if dosed.rounds != 1 else ''} "
+                     f"(planned {planned.rounds})")
+    before, after = held_seconds(planned, catalog), held_seconds(dosed, catalog)
+    if after != before and dosed.variant == planned.variant:
+        parts.append("holds " + ", ".join(f"{s} s" for s in after) + " (planned "
+                     + ", ".join(f"{s} s" for s in before) + ")")
+    return "; ".join(parts) or "as planned"
 
 
 def dose_note(dose: WeekDose) -> str | None:
     """One line for the routine's advice saying how this week's dose differs, if it does."""
-    if dose.level > 0:
-        return (f"Programme week {dose.week}: {dose.level} more round{'s' if dose.level > 1 else ''}"
-                " of each technique where its dose allows.")
-    if dose.level < 0:
-        return f"Programme week {dose.week}: a lighter dose, gentle techniques only."
-    return None
+    if dose.level == 0:
+        return None
+    return f"Programme week {dose.week}: {LEVEL_WORDS[dose.level]}."
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from backrelief.core.catalog import Catalog, Step
+from backrelief.core.catalog import Catalog, Step, dosed_steps
 from backrelief.core.vocabulary import Position
 
 if TYPE_CHECKING:
@@ -332,9 +332,9 @@ def item_seconds(steps: Sequence[Step], rounds: int) -> int:
 def _item_steps(item: RoutineItem, catalog: Catalog) -> tuple[str, list[Step]]:
     technique = catalog.technique(item.technique)
     if item.variant is None:
-        return technique.name, list(technique.steps)
-    variant = technique.variant(item.variant)
-    return variant.name, list(variant.steps or technique.steps)
+        return technique.name, dosed_steps(technique.steps, item.hold)
+    variant = technique.variant(item.variant)  # a safer variant or a programme's harder form
+    return variant.name, dosed_steps(variant.steps or technique.steps, item.hold)
 
 
 def build_timeline(routine: Routine, catalog: Catalog) -> list[Cue]:

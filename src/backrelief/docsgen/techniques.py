@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from backrelief.core.catalog import Catalog, default_catalog
+from backrelief.core.catalog import Catalog, Step, default_catalog
 
 
 def render(catalog: Catalog | None = None) -> str:
     """The whole catalogue as Markdown."""
-    from backrelief.core.conditions import effective_contraindications
+    from backrelief.core.conditions import effective_contraindications, harder_contraindications
 
     catalog = catalog or default_catalog()
     lines = [
@@ -28,8 +28,7 @@ def render(catalog: Catalog | None = None) -> str:
         lines += ["", f"## {t.id}", "", f"**{t.name}**: {t.summary}", "", f"*Why:* {t.benefit}", ""]
         if t.safety_note:
             lines += [f"> **Why we teach it this way.** {t.safety_note}", ""]
-        for number, step in enumerate(t.steps, start=1):
-            lines.append(f"{number}. {step.text} *({step.dose_text()})*")
+        lines += [_step_line(number, step) for number, step in enumerate(t.steps, start=1)]
         lines += ["", "**Common mistakes**", ""] + [f"- {m}" for m in t.common_mistakes]
         lines += ["", "**Cautions**", ""] + [f"- {c}" for c in t.cautions]
         excluded = effective_contraindications(t)
@@ -41,6 +40,19 @@ def render(catalog: Catalog | None = None) -> str:
                 f"**Safer variant `{v.id}`: {v.name}** (for {', '.join(v.for_conditions)}). "
                 f"{v.summary}",
             ]
+        for h in t.harder:
+            excluded = harder_contraindications(t, h)
+            never = f" Not offered with: {', '.join(excluded)}." if excluded else ""
+            lines += ["", f"**Harder form `{h.id}`: {h.name}** ({h.intensity or t.intensity}; "
+                      f"a programme's later weeks). {h.summary}{never}", ""]
+            lines += [_step_line(number, step) for number, step in enumerate(h.steps, start=1)]
+            lines += ["", "*Sources:* " + "; ".join(c["citation"] for c in catalog.cite(h.sources))]
         lines += ["", "**Sources**", ""]
         lines += [f"- {c['citation']}" for c in catalog.cite(t.sources)]
     return "\n".join(lines) + "\n"
+
+
+def _step_line(number: int, step: Step) -> str:
+    """One numbered step with its dose and, for a hold a programme may lengthen, its limit."""
+    longest = f", up to {step.max_seconds} s as a programme steps up" if step.max_seconds else ""
+    return f"{number}. {step.text} *({step.dose_text()}{longest})*"

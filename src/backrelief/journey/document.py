@@ -89,6 +89,7 @@ def _routine(data: Mapping[str, Any]) -> Routine:
                 rounds=int(item["rounds"]),
                 seconds=int(item["seconds"]),
                 why=str(item["why"]),
+                hold=int(item.get("hold", 0)),  # absent before programmes lengthened holds
             )
             for item in data["items"]
         )

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from backrelief.core.activity import WALK_SOURCES, WalkWeek, daily_goal, walk_weeks
 from backrelief.core.catalog import Catalog
 from backrelief.core.planner import Profile, Routine, plan_routine
 from backrelief.core.programme import (
@@ -21,16 +22,19 @@ from backrelief.core.programme import (
     PlannedDay,
     ProgrammePlan,
     WeekDose,
-    dose_routine,
+    dose_change,
     function_change,
+    held_seconds,
     progression,
     schedule,
 )
+from backrelief.core.programme import week_routine as core_week_routine
 from backrelief.core.progress import Advice
 from backrelief.core.vocabulary import ConditionId
 from backrelief.journey import sessions as journey_sessions
 from backrelief.journey.document import profile_json
 from backrelief.journey.memory import avoid_reasons, current_memory
+from backrelief.store.activity import walked_per_day
 from backrelief.store.advice import diary_advice
 from backrelief.store.programme import (
     ProgrammeRecord,
@@ -101,6 +105,17 @@ class WeekView:
     routine: Routine
     done: int
     planned: int
+    planned_routine: Routine | None = None  # the same profile at level 0, to say what changed
+
+    def technique_doses(self, catalog: Catalog) -> list[dict[str, Any]]:
+        """Dose and form of each technique this week, and what changed from the plan."""
+        planned = {item.technique: item for item in
+                   (self.planned_routine.items if self.planned_routine else ())}
+        return [{"technique": item.technique, "name": item.name,
+                 "form": item.variant or "standard", "rounds": item.rounds, "hold": item.hold,
+                 "hold_seconds": held_seconds(item, catalog),
+                 "change": dose_change(planned.get(item.technique), item, catalog)}
+                for item in self.routine.items]
 
 
 @dataclass(frozen=True)
@@ -117,6 +132,13 @@ class ProgrammeView:
     checkins: tuple[Checkin, ...]
     done_days: frozenset[date]
     started_days: frozenset[date]  # days whose session was started, finished or not
+    walking: tuple[WalkWeek, ...] = ()  # the daily walking goal and log, per week
+    walked_today: int = 0
+
+    @property
+    def walk_goal_today(self) -> int | None:
+        """Today's walking goal in minutes (None outside the programme's weeks)."""
+        return None if self.current_week is None else daily_goal(self.current_week)
 
     @property
     def today_session(self) -> PlannedDay | None:
@@ -136,8 +158,11 @@ class ProgrammeView:
             return None
         return self.weeks[self.current_week - 1].dose
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, catalog: Catalog | None = None) -> dict[str, Any]:
         """The ``backrelief programme show --json`` document."""
+        from backrelief.core.catalog import default_catalog
+
+        catalog = catalog or default_catalog()
         plan = self.programme.plan
         change = function_change(self.checkins)
         return {
@@ -164,6 +189,7 @@ class ProgrammeView:
                     "planned": w.planned,
                     "days": [{**d.to_json(), "done": d.day in self.done_days} for d in w.days],
                     "routine": w.routine.to_json(),
+                    "techniques": w.technique_doses(catalog),
                 }
                 for w in self.weeks
             ],
@@ -174,15 +200,18 @@ class ProgrammeView:
             ],
             "function_change": None if change is None else {
                 "points": round(change[0], 1), "meaningful": change[1]},
+            "walking": {
+                "goal_today": self.walk_goal_today, "today_minutes": self.walked_today,
+                "weeks": [w.to_json() for w in self.walking],
+                "sources": list(WALK_SOURCES),
+            },
         }
 
 
 def week_routine(profile: Profile, dose: WeekDose, catalog: Catalog,
                  avoid: dict[str, str] | None = None) -> Routine:
-    """The routine a week's dose gives for ``profile``: the planner's fit, then the dose."""
-    if dose.gentle_only and not profile.gentle_only:
-        profile = replace(profile, gentle_only=True)
-    return dose_routine(plan_routine(profile, catalog, avoid=avoid or {}), dose, catalog)
+    """The routine a week's dose gives for ``profile`` (core.programme.week_routine)."""
+    return core_week_routine(profile, dose, catalog, avoid or {})
 
 
 def programme_view(db: Session, catalog: Catalog, today: date,
@@ -201,15 +230,61 @@ def programme_view(db: Session, catalog: Catalog, today: date,
     finished = {s.id for s in list_sessions(db)
                 if s.ended_at is not None and s.stop_reason != journey_sessions.ABANDONED}
     done_days = frozenset(day for session_id, day in linked.items() if session_id in finished)
+    planned = plan_routine(profile, catalog)  # level 0, no pain, no memory: what a week changes
     weeks: list[WeekView] = []
     for dose in doses:
         in_week = tuple(d for d in days if d.week == dose.week)
         sessions = [d for d in in_week if d.kind == "session"]
         weeks.append(WeekView(dose.week, dose, in_week, week_routine(profile, dose, catalog),
-                              sum(1 for d in sessions if d.day in done_days), len(sessions)))
+                              sum(1 for d in sessions if d.day in done_days), len(sessions),
+                              planned))
+    walked = walked_per_day(db, plan.start, plan.end)
     return ProgrammeView(programme, profile, today, plan.week_of(today), tuple(weeks), advice,
                          paused_for, tuple(list_checkins(db, programme.id)), done_days,
-                         frozenset(linked.values()))
+                         frozenset(linked.values()),
+                         tuple(walk_weeks(plan.start, plan.weeks, walked)), walked.get(today, 0))
+
+
+def today_plan(db: Session, catalog: Catalog, view: ProgrammeView, *, pain_before: int | None,
+               gentle_only: bool = False, conditions: frozenset[ConditionId] = frozenset(),
+               pregnancy_weeks: int | None = None) -> tuple[Profile, Routine] | None:
+    """Today's programme routine: this week's dose, fitted to today's pain and to the re-check's
+    conditions, gentle-only rule and pregnancy week on top of the programme's (both shells).
+    None when no programme session is planned today."""
+    if view.today_session is None or view.current_dose is None:
+        return None
+    base = view.profile
+    profile = replace(
+        base, conditions=base.conditions | conditions,
+        pregnancy_weeks=pregnancy_weeks if pregnancy_weeks is not None else base.pregnancy_weeks,
+        pain=pain_before, gentle_only=gentle_only or base.gentle_only,
+    )
+    return profile, week_routine(profile, view.current_dose, catalog,
+                                 avoid_reasons(current_memory(db)))
+
+
+def today_label(view: ProgrammeView) -> str:
+    """Which programme day today is, in words: "Programme week 2 of 6, session 3 of 5 this
+    week (Wed 11 Nov)"."""
+    day = view.today_session
+    if day is None or view.current_week is None:
+        return "No programme session today."
+    sessions = [d.day for d in view.weeks[view.current_week - 1].days if d.kind == "session"]
+    return (f"Programme week {day.week} of {view.programme.plan.weeks}, session "
+            f"{sessions.index(day.day) + 1} of {len(sessions)} this week ({day.day:%a %d %b}).")
+
+
+def start_planned(db: Session, view: ProgrammeView, routine: Routine, profile: Profile, *,
+                  pain_before: int | None, screen_id: int | None) -> int:
+    """Store today's programme session (a routine from :func:`today_plan`) and link it to the
+    programme's day, in one transaction."""
+    day = view.today_session
+    if day is None:
+        raise ValueError("no programme session is planned today")
+    session_id = journey_sessions.start(db, routine, profile, pain_before=pain_before,
+                                        screen_id=screen_id)
+    link_session(db, view.programme.id, session_id, day.day)
+    return session_id
 
 
 def start_today(db: Session, catalog: Catalog, view: ProgrammeView, *, pain_before: int,
@@ -222,20 +297,9 @@ def start_today(db: Session, catalog: Catalog, view: ProgrammeView, *, pain_befo
     The caller has passed the safety gate with the screen ``screen_id`` (the re-check just
     taken); its conditions, gentle-only rule and pregnancy week apply on top of the programme's.
     """
-    day = view.today_session
-    dose = view.current_dose
-    if day is None or dose is None:
+    planned = today_plan(db, catalog, view, pain_before=pain_before, gentle_only=gentle_only,
+                         conditions=conditions, pregnancy_weeks=pregnancy_weeks)
+    if planned is None or not planned[1].items:
         return None
-    base = view.profile
-    profile = replace(
-        base, conditions=base.conditions | conditions,
-        pregnancy_weeks=pregnancy_weeks if pregnancy_weeks is not None else base.pregnancy_weeks,
-        pain=pain_before, gentle_only=gentle_only or base.gentle_only,
-    )
-    routine = week_routine(profile, dose, catalog, avoid_reasons(current_memory(db)))
-    if not routine.items:
-        return None
-    session_id = journey_sessions.start(db, routine, profile, pain_before=pain_before,
-                                        screen_id=screen_id)
-    link_session(db, view.programme.id, session_id, day.day)
-    return session_id
+    profile, routine = planned
+    return start_planned(db, view, routine, profile, pain_before=pain_before, screen_id=screen_id)

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 
 from sqlalchemy.orm import Session
 
+from backrelief.core.activity import WalkWeek
 from backrelief.core.catalog import Catalog
 from backrelief.core.progress import Advice
 from backrelief.core.screening import default_screen
@@ -55,6 +56,13 @@ class ReportData:
     helped: tuple[tuple[str, int], ...]  # technique name, sessions it felt better after
     stopped: tuple[tuple[date, str, str], ...]  # date, technique or "session", why
     advice: Advice
+    walking: tuple[WalkWeek, ...] = ()  # the programme's weeks: daily goal and minutes logged
+
+    def walking_lines(self) -> list[str]:
+        """One line per programme week that has started or has walking logged."""
+        return [f"Week {w.week}: goal {w.goal} min a day; {w.minutes} min logged on "
+                f"{w.days_logged} day{'s' if w.days_logged != 1 else ''}, goal met on "
+                f"{w.days_met}." for w in self.walking if w.days_logged or w.week == 1]
 
     @property
     def red_flags(self) -> list[tuple[date, str, str]]:
@@ -99,6 +107,7 @@ def gather_report(db: Session, catalog: Catalog, today: date, now: datetime) -> 
     function: list[tuple[datetime, float]] = []
     planned: int | None = None
     done: int | None = None
+    walking: tuple[WalkWeek, ...] = ()
     if programme is not None:
         function = [(c.at, c.function) for c in list_checkins(db, programme.id)
                     if c.function is not None]
@@ -106,6 +115,7 @@ def gather_report(db: Session, catalog: Catalog, today: date, now: datetime) -> 
         if view is not None:
             planned = sum(w.planned for w in view.weeks)
             done = sum(w.done for w in view.weeks)
+            walking = view.walking
     return ReportData(
         made_at=now, screens=tuple(screens),
         pain=tuple((r.at, r.pain) for r in ratings),
@@ -114,7 +124,7 @@ def gather_report(db: Session, catalog: Catalog, today: date, now: datetime) -> 
                           and s.stop_reason != ABANDONED),
         sessions_started=len(sessions), programme_done=done, programme_planned=planned,
         helped=tuple(helped.most_common(5)), stopped=tuple(stopped[-8:]),
-        advice=diary_advice(db, now=now),
+        advice=diary_advice(db, now=now), walking=walking,
     )
 
 

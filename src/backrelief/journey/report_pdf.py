@@ -91,6 +91,10 @@ def render_report_pdf(data: ReportData) -> bytes:
     if data.programme_planned is not None:
         _line(pdf, f"Current programme: {data.programme_done} of {data.programme_planned} "
                    "planned sessions done.")
+    if data.walking:
+        _line(pdf, "Daily walking (the programme's activity goal):")
+        for line in data.walking_lines():
+            _line(pdf, f"  - {line}")
     if data.helped:
         _line(pdf, "Felt better after: " + "; ".join(f"{name} ({count} sessions)"
                                                      for name, count in data.helped) + ".")

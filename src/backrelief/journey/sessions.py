@@ -23,6 +23,7 @@ from backrelief.journey.document import session_document
 from backrelief.store.diary import add_rating
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import PracticeSession
+from backrelief.store.scope import owner_of
 from backrelief.store.sessions import (
     add_feedback,
     count_sessions,
@@ -40,7 +41,8 @@ def abandon_unfinished(db: Session, now: datetime | None = None) -> list[int]:
     """Record every session still open as abandoned (not completed); returns their ids."""
     ended = utcnow() if now is None else now
     open_ids = list(db.scalars(
-        select(PracticeSession.id).where(PracticeSession.ended_at.is_(None))
+        select(PracticeSession.id).where(PracticeSession.user_id == owner_of(db),
+                                         PracticeSession.ended_at.is_(None))
         .order_by(PracticeSession.id)
     ))
     for session_id in open_ids:

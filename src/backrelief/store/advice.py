@@ -15,7 +15,7 @@ import heapq
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, cast, func, select
+from sqlalchemy import ColumnElement, Float, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from backrelief.core.progress import (
@@ -30,6 +30,7 @@ from backrelief.core.progress import (
 )
 from backrelief.store.diary import RATING_COLUMNS, RatingRecord, rating_records
 from backrelief.store.models import PainRating as PainRatingRow
+from backrelief.store.scope import owner_of
 from backrelief.store.screens import latest_screen
 from backrelief.store.sessions import session_outcomes
 from backrelief.store.types import utcnow
@@ -46,7 +47,8 @@ def course_kinds(db: Session) -> tuple[str, ...]:
     """The kinds that make ``core.progress.course_ratings``: daily and before-session
     ratings, or every kind when there are only after-session ones."""
     resting = PainRatingRow.kind.in_(COURSE_KINDS)
-    if db.scalar(select(PainRatingRow.id).where(resting).limit(1)) is not None:
+    mine = PainRatingRow.user_id == owner_of(db)
+    if db.scalar(select(PainRatingRow.id).where(mine, resting).limit(1)) is not None:
         return COURSE_KINDS
     return ALL_KINDS
 
@@ -58,7 +60,8 @@ def _course(db: Session, kinds: tuple[str, ...], *, newest: int | None = None,
     kinds sorted them all first."""
     parts = []
     for kind in kinds:
-        query = select(*RATING_COLUMNS).where(PainRatingRow.kind == kind)
+        query = select(*RATING_COLUMNS).where(PainRatingRow.user_id == owner_of(db),
+                                              PainRatingRow.kind == kind)
         if since is not None:
             query = query.where(PainRatingRow.rated_at >= since)
         if newest is not None:
@@ -79,7 +82,7 @@ def read_course_window(db: Session, *, now: datetime, slope: bool = False) -> Co
     if not newest:
         return None
     first = _course(db, kinds, oldest=1)[0]
-    course = PainRatingRow.kind.in_(kinds)
+    course = and_(PainRatingRow.user_id == owner_of(db), PainRatingRow.kind.in_(kinds))
     count = int(db.scalar(select(func.count()).select_from(PainRatingRow).where(course)) or 0)
     start = tail_start(newest[-1].at, newest[0].at, now)
     while True:
@@ -90,6 +93,7 @@ def read_course_window(db: Session, *, now: datetime, slope: bool = False) -> Co
         # Whole UTC days again, or the day the read starts in would be cut short.
         start = utc_midnight(start - max(RECENT_ALARM_WINDOW, newest[-1].at - start))
     spread = db.scalar(select(func.count()).select_from(PainRatingRow).where(
+        PainRatingRow.user_id == owner_of(db),
         PainRatingRow.spread.is_(True),
         PainRatingRow.rated_at >= now - RECENT_ALARM_WINDOW,
         PainRatingRow.rated_at <= now,

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
@@ -49,6 +49,11 @@ BUSY_TIMEOUT_MS = 10_000
 # minute (the diary's statements take milliseconds; an import of years is many small ones).
 PG_CONNECT_TIMEOUT_S = 10
 PG_STATEMENT_TIMEOUT_MS = 60_000
+# Database(default_user=OWNER): a session that names no user acts as the owner account (the
+# CLI, and the web app on loopback without accounts). None: it acts as nobody, and any diary
+# read or write in it raises store.scope.NoUserScope (the web app with accounts on).
+OWNER: Final = "owner"
+DefaultUser = int | Literal["owner"] | None
 
 
 @dataclass
@@ -56,6 +61,7 @@ class Database:
     """An engine plus the transaction helpers every caller uses."""
 
     engine: Engine
+    default_user: DefaultUser = OWNER
     _writer: Engine = field(init=False, repr=False)
     # One writer at a time by design (issue 16): SQLite has a single write lock, and threads
     # that race for it queue in its busy handler, which sleeps with back-off (a write's p99 was
@@ -73,17 +79,33 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def session(self, *, write: bool = False) -> Iterator[Session]:
+    def session(self, write: bool = False, *, user: int | None = None) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on an exception.
+
+        Every repository function in it reads and writes only ``user``'s rows (``store.scope``);
+        without ``user``, the database's ``default_user``. A session that names nobody can
+        still use ``store.accounts`` (logging in happens before anyone is known).
 
         A fault of the database itself (read-only file, disk full, server gone, a statement
         timeout) is a :class:`DatabaseUnavailable` with a one-line message; nothing was written.
         """
+        from backrelief.store.scope import OWNER_DEFAULT_KEY, USER_KEY, scope_statement
+
         bind = self._writer if write else self.engine
         serial = self._write_lock if write and self.dialect == "sqlite" else nullcontext()
+        scope = user if user is not None else self.default_user
+        if isinstance(scope, bool) or not (scope is None or scope == OWNER
+                                           or isinstance(scope, int)):
+            raise TypeError(f"user must be a user id, got {scope!r}")
         try:
-            with serial, Session(bind, expire_on_commit=False) as session, session.begin():
-                yield session
+            with serial, Session(bind, expire_on_commit=False) as session:
+                if scope == OWNER:
+                    session.info[OWNER_DEFAULT_KEY] = True
+                elif scope is not None:
+                    session.info[USER_KEY] = scope
+                event.listen(session, "do_orm_execute", scope_statement)
+                with session.begin():
+                    yield session
         except OperationalError as exc:
             raise DatabaseUnavailable(
                 f"{describe_url(self.engine.url)}: {_one_line(exc)}") from None
@@ -183,12 +205,15 @@ def describe_url(url: str | URL) -> str:
 
 
 def open_database(
-    url: str | None = None, *, config: Config | None = None, migrate: bool = True
+    url: str | None = None, *, config: Config | None = None, migrate: bool = True,
+    default_user: DefaultUser = OWNER,
 ) -> Database:
     """Open the configured diary database and migrate it to the current schema.
 
-    ``url`` overrides the configuration. The default SQLite file and its directory are created
-    on first use, readable by the owner only: the diary is health data.
+    ``url`` overrides the configuration. ``default_user``: whom a session that names no user
+    acts as (:data:`OWNER` for the CLI; None for the web app with accounts on). The default
+    SQLite file and its directory are created on first use, readable by the owner only: the
+    diary is health data.
     """
     if url is None:
         config = config or load_config()
@@ -200,7 +225,7 @@ def open_database(
                 raise DatabaseUnavailable(
                     f"cannot create {config.sqlite_path}: {exc.strerror or exc}"
                 ) from None
-    database = Database(create_database_engine(url))
+    database = Database(create_database_engine(url), default_user=default_user)
     if migrate:
         from backrelief.store.migrate import ensure_schema
 

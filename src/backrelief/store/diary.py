@@ -19,6 +19,7 @@ from backrelief.core.vocabulary import PAIN_MAX, PAIN_MIN
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import PainRating as PainRatingRow
 from backrelief.store.models import PracticeSession
+from backrelief.store.scope import own, owner_of
 from backrelief.store.types import utcnow
 from backrelief.store.validation import one_of, past_time, row_id, short_text, whole_number
 
@@ -109,6 +110,7 @@ def add_rating(
     if spread and kind == "before":
         raise StoreInputError("spread", SPREAD_BEFORE_PROBLEM)
     row = PainRatingRow(
+        user_id=owner_of(db),
         pain=whole_number("pain", pain, PAIN_MIN, PAIN_MAX),
         kind=one_of("kind", kind, RATING_KINDS),
         rated_at=now if at is None else past_time("at", at, now),
@@ -116,7 +118,7 @@ def add_rating(
         session_id=session_id,
         spread=spread,
     )
-    if session_id is not None and db.get(PracticeSession, row_id("session_id", session_id)) is None:
+    if session_id is not None and own(db, PracticeSession, row_id("session_id", session_id)) is None:
         raise StoreInputError("session_id", f"no session with id {session_id}")
     db.add(row)
     db.flush()
@@ -138,7 +140,7 @@ def list_ratings(
 ) -> list[RatingRecord]:
     """Ratings oldest first; ``limit`` keeps the most recent ones, ``offset`` skips that many
     of the most recent first (page 2 of 50 is ``limit=50, offset=50``)."""
-    query = select(*RATING_COLUMNS)
+    query = select(*RATING_COLUMNS).where(PainRatingRow.user_id == owner_of(db))
     if since is not None:
         query = query.where(PainRatingRow.rated_at >= since)
     if session_id is not None:
@@ -175,7 +177,7 @@ def daily_means(db: Session, *, since: datetime) -> list[DayMean]:
     rows = db.execute(
         select(day.label("day"), after.label("after"), func.avg(PainRatingRow.pain),
                func.count())
-        .where(PainRatingRow.rated_at >= since)
+        .where(PainRatingRow.user_id == owner_of(db), PainRatingRow.rated_at >= since)
         .group_by(day, after).order_by(day, after)
     )
     return [DayMean(d if isinstance(d, date) else date.fromisoformat(str(d)), bool(a),
@@ -184,12 +186,13 @@ def daily_means(db: Session, *, since: datetime) -> list[DayMean]:
 
 def count_ratings(db: Session) -> int:
     """How many ratings the diary holds."""
-    return int(db.scalar(select(func.count()).select_from(PainRatingRow)) or 0)
+    return int(db.scalar(select(func.count()).select_from(PainRatingRow)
+                         .where(PainRatingRow.user_id == owner_of(db))) or 0)
 
 
 def delete_rating(db: Session, rating_id: int) -> bool:
     """Delete one rating (a mistyped entry); True if it existed."""
-    row = db.get(PainRatingRow, row_id("rating_id", rating_id))
+    row = own(db, PainRatingRow, row_id("rating_id", rating_id))
     if row is None:
         return False
     db.delete(row)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The head revision this code expects. A test checks it against the scripts, so the fast path
 # below never skips a migration; update it with every new revision.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0008"
 VERSION_TABLE = "alembic_version"
 # pg_advisory_xact_lock key: any constant unique to backrelief ("BKRLF" as a number).
 _PG_LOCK_KEY = 0x424B524C46
@@ -67,21 +67,42 @@ def _run_locked(engine: Engine, command_name: str, revision: str) -> None:
 
     with engine.connect() as connection:
         connection.execution_options(**{IMMEDIATE_OPTION: True})
-        with connection.begin():
-            if connection.dialect.name == "postgresql":
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-            config = alembic_config(connection)
-            try:
-                if command_name == "upgrade":
-                    command.upgrade(config, revision)
-                else:
-                    command.downgrade(config, revision)
-            except CommandError as exc:
-                raise SchemaError(
-                    f"cannot {command_name} the database schema to {revision}: {exc}. "
-                    f"The revisions this version knows end at {SCHEMA_REVISION}; is the "
-                    "database from a newer version of backrelief?"
-                ) from None
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite's documented procedure for rebuilding a table (lang_altertable.html,
+            # "Making Other Kinds Of Table Schema Changes"): foreign keys off, outside any
+            # transaction, so dropping the old copy of a parent table cascades nowhere; every
+            # key is checked before the commit instead. On the driver connection: a statement
+            # through SQLAlchemy would begin a transaction first, where the pragma does nothing.
+            connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                "PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                       {"key": _PG_LOCK_KEY})
+                config = alembic_config(connection)
+                try:
+                    if command_name == "upgrade":
+                        command.upgrade(config, revision)
+                    else:
+                        command.downgrade(config, revision)
+                except CommandError as exc:
+                    raise SchemaError(
+                        f"cannot {command_name} the database schema to {revision}: {exc}. "
+                        f"The revisions this version knows end at {SCHEMA_REVISION}; is the "
+                        "database from a newer version of backrelief?"
+                    ) from None
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise SchemaError(
+                            f"cannot {command_name} the database schema to {revision}: a row "
+                            f"of {broken[0]} refers to a missing row of {broken[2]}")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                    "PRAGMA foreign_keys = ON")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    Integer,
     MetaData,
     SmallInteger,
     String,
@@ -45,6 +46,81 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# Accounts (issue 13, revision 0006). Every diary row belongs to one user; the repository
+# functions read and write only the rows of the session's user (store.scope). The account
+# tables themselves are reached through store.accounts only.
+class User(Base):
+    """One person with a diary: the owner (made by revision 0006) or a member."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('owner', 'member')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    # The name folded to lower case: names are unique whatever their case ("Alice" = "alice").
+    name_key: Mapped[str] = mapped_column(String(40), unique=True)
+    # Argon2id (PHC string); NULL for an account that cannot log in with a password (the owner
+    # on loopback, a user who signs in only through a paired device).
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuthSession(Base):
+    """A signed-in browser or paired device. The id is the SHA-256 of the cookie's token, so a
+    copy of the database does not let anyone in."""
+
+    __tablename__ = "auth_sessions"
+    __table_args__ = (CheckConstraint("kind IN ('browser', 'device')", name="kind"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    label: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)  # absolute, whatever the activity
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginAttempt(Base):
+    """Failed logins counted per account and per address, in the database so that every
+    worker process sees the same counts (store.accounts' throttling)."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (CheckConstraint("scope IN ('account', 'address')", name="scope"),)
+
+    scope: Mapped[str] = mapped_column(String(10), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Invite(Base):
+    """A single-use registration link; only the SHA-256 of its token is stored."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PairingCode(Base):
+    """A single-use, ten-minute code that signs a phone in to one user's account."""
+
+    __tablename__ = "pairing_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class Screen(Base):
     """One completed safety screen: the answers given and the tier it produced."""
 
@@ -54,9 +130,11 @@ class Screen(Base):
             "tier IN ('emergency', 'same_day', 'see_professional', 'self_care', 'incomplete')",
             name="tier",
         ),
+        Index("ix_screens_user_id_taken_at", "user_id", "taken_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     tier: Mapped[str] = mapped_column(String(20))
     exercise_allowed: Mapped[bool]
@@ -69,8 +147,13 @@ class PracticeSession(Base):
     """One guided session: the routine played, when, and how it ended."""
 
     __tablename__ = "sessions"
+    __table_args__ = (
+        Index("ix_sessions_user_id_started_at", "user_id", "started_at"),
+        Index("ix_sessions_user_id_ended_at", "user_id", "ended_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # revision 0004
     routine: Mapped[Any] = mapped_column(JSON)
@@ -91,12 +174,15 @@ class PainRating(Base):
     __table_args__ = (
         CheckConstraint("pain >= 0 AND pain <= 10", name="pain_range"),
         CheckConstraint("kind IN ('before', 'after', 'daily')", name="kind"),
-        # Revision 0004: the windowed reads (store.advice, the progress page's chart).
-        Index("ix_pain_ratings_kind_rated_at", "kind", "rated_at"),
-        Index("ix_pain_ratings_rated_at_kind_pain", "rated_at", "kind", "pain"),
+        # Revision 0004: the windowed reads (store.advice, the progress page's chart); since
+        # 0006 they lead with the user, as every read does.
+        Index("ix_pain_ratings_user_id_kind_rated_at", "user_id", "kind", "rated_at"),
+        Index("ix_pain_ratings_user_id_rated_at_kind_pain", "user_id", "rated_at", "kind",
+              "pain"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     rated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     pain: Mapped[int] = mapped_column(SmallInteger)
     kind: Mapped[str] = mapped_column(String(10))
@@ -131,6 +217,8 @@ class Setting(Base):
 
     __tablename__ = "settings"
 
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -146,9 +234,11 @@ class Programme(Base):
     __table_args__ = (
         CheckConstraint("weeks >= 1 AND weeks <= 12", name="weeks"),
         CheckConstraint("status IN ('active', 'ended')", name="status"),
+        Index("ix_programmes_user_id_status", "user_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     start_date: Mapped[date] = mapped_column(Date)
     weeks: Mapped[int] = mapped_column(SmallInteger)
@@ -198,3 +288,22 @@ class ProgrammeCheckin(Base):
     activities: Mapped[dict[str, int]] = mapped_column(JSON)
     sleep: Mapped[int | None] = mapped_column(SmallInteger)
     confidence: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class ActivityLog(Base):
+    """Minutes of walking on a calendar day (issue 14's daily activity goal); a day may have
+    several entries, which add up."""
+
+    __tablename__ = "activity_logs"
+    __table_args__ = (
+        CheckConstraint("minutes >= 1 AND minutes <= 600", name="minutes_range"),
+        CheckConstraint("kind IN ('walk')", name="kind"),
+        Index("ix_activity_logs_user_id_day", "user_id", "day"),  # every read is one user's days
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(10))
+    minutes: Mapped[int] = mapped_column(SmallInteger)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)

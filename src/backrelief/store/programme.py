@@ -28,6 +28,7 @@ from backrelief.core.progress import PainRating, summarise_trend
 from backrelief.store.diary import RatingRecord, list_ratings
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import Programme, ProgrammeCheckin, ProgrammeSession
+from backrelief.store.scope import UNSCOPED, own, owner_of
 from backrelief.store.sessions import SessionRecord, get_session, list_sessions
 from backrelief.store.types import utcnow
 from backrelief.store.validation import json_value, past_time
@@ -70,10 +71,12 @@ def start_programme(db: Session, plan: ProgrammePlan, profile: Mapping[str, Any]
     """Store a new programme (ending any active one) with a fresh calendar token."""
     stored_profile = json_value("profile", dict(profile))
     now = utcnow()
-    for row in db.scalars(select(Programme).where(Programme.status == "active")):
+    user = owner_of(db)
+    for row in db.scalars(select(Programme).where(Programme.user_id == user,
+                                                  Programme.status == "active")):
         row.status, row.ended_at = "ended", now
     row = Programme(
-        created_at=now, start_date=plan.start, weeks=plan.weeks, days=list(plan.days),
+        user_id=user, created_at=now, start_date=plan.start, weeks=plan.weeks, days=list(plan.days),
         at_time=plan.at.strftime("%H:%M"), profile=stored_profile, status="active",
         calendar_token=secrets.token_urlsafe(32),  # 256 bits: the URL is the only key
     )
@@ -84,27 +87,41 @@ def start_programme(db: Session, plan: ProgrammePlan, profile: Mapping[str, Any]
 
 def active_programme(db: Session) -> ProgrammeRecord | None:
     """The programme running now, if any."""
-    row = db.scalar(select(Programme).where(Programme.status == "active")
+    row = db.scalar(select(Programme).where(Programme.user_id == owner_of(db),
+                                            Programme.status == "active")
                     .order_by(Programme.id.desc()).limit(1))
     return None if row is None else _record(row)
 
 
 def list_programmes(db: Session) -> list[ProgrammeRecord]:
     """Every programme, oldest first (active or ended)."""
-    return [_record(row) for row in db.scalars(select(Programme).order_by(Programme.id))]
+    query = select(Programme).where(Programme.user_id == owner_of(db)).order_by(Programme.id)
+    return [_record(row) for row in db.scalars(query)]
 
 
 def programme_by_token(db: Session, token: str) -> ProgrammeRecord | None:
     """The programme whose calendar URL carries ``token`` (active or not)."""
     if not isinstance(token, str) or not 20 <= len(token) <= 64:
         return None
-    row = db.scalar(select(Programme).where(Programme.calendar_token == token))
+    row = db.scalar(select(Programme).where(Programme.user_id == owner_of(db),
+                                            Programme.calendar_token == token))
     return None if row is None else _record(row)
+
+
+def calendar_owner(db: Session, token: str) -> int | None:
+    """The user whose programme's calendar URL carries ``token``: the calendar feed is read by
+    a calendar app that has no login, so the token alone says whose it is (the one unscoped
+    read of a diary table; store.scope)."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 64:
+        return None
+    found = db.scalar(select(Programme.user_id).where(Programme.calendar_token == token)
+                      .execution_options(**UNSCOPED))
+    return None if found is None else int(found)
 
 
 def end_programme(db: Session, programme_id: int) -> None:
     """Stop a programme early (its sessions and check-ins stay in the diary)."""
-    row = db.get(Programme, programme_id)
+    row = own(db, Programme, programme_id)
     if row is None:
         raise StoreInputError("programme", f"no programme {programme_id}")
     if row.status == "active":
@@ -115,7 +132,7 @@ def end_programme(db: Session, programme_id: int) -> None:
 def mark_seen(db: Session, programme_id: int, rules: Sequence[str]) -> None:
     """The person says they have been seen about ``rules`` (the diary's see-a-professional
     reasons now): progression may step up again until a new such reason appears."""
-    row = db.get(Programme, programme_id)
+    row = own(db, Programme, programme_id)
     if row is None:
         raise StoreInputError("programme", f"no programme {programme_id}")
     row.seen_at = utcnow()
@@ -125,7 +142,7 @@ def mark_seen(db: Session, programme_id: int, rules: Sequence[str]) -> None:
 
 def link_session(db: Session, programme_id: int, session_id: int, day: date) -> None:
     """Record that ``session_id`` was the programme's session for ``day``."""
-    if db.get(Programme, programme_id) is None:
+    if own(db, Programme, programme_id) is None:
         raise StoreInputError("programme", f"no programme {programme_id}")
     get_session(db, session_id)  # raises StoreInputError naming the session when unknown
     db.add(ProgrammeSession(programme_id=programme_id, session_id=session_id, day=day))
@@ -134,6 +151,8 @@ def link_session(db: Session, programme_id: int, session_id: int, day: date) -> 
 
 def programme_session_days(db: Session, programme_id: int) -> dict[int, date]:
     """Session id -> the programme day it was done for."""
+    if own(db, Programme, programme_id) is None:  # links belong to a user through these
+        return {}
     rows = db.execute(select(ProgrammeSession.session_id, ProgrammeSession.day)
                       .where(ProgrammeSession.programme_id == programme_id))
     return {session_id: day for session_id, day in rows}
@@ -143,7 +162,7 @@ def add_checkin(db: Session, programme_id: int, week: int, activities: Mapping[s
                 sleep: object = None, confidence: object = None,
                 *, at: datetime | None = None) -> Checkin:
     """Store a weekly check-in; bad values raise :class:`StoreInputError` naming the field."""
-    row_programme = db.get(Programme, programme_id)
+    row_programme = own(db, Programme, programme_id)
     if row_programme is None:
         raise StoreInputError("programme", f"no programme {programme_id}")
     if isinstance(week, bool) or not isinstance(week, int) or not 1 <= week <= row_programme.weeks:
@@ -162,6 +181,8 @@ def add_checkin(db: Session, programme_id: int, week: int, activities: Mapping[s
 
 def list_checkins(db: Session, programme_id: int) -> list[Checkin]:
     """The programme's check-ins, oldest first."""
+    if own(db, Programme, programme_id) is None:
+        return []
     rows = db.scalars(select(ProgrammeCheckin).where(ProgrammeCheckin.programme_id == programme_id)
                       .order_by(ProgrammeCheckin.recorded_at, ProgrammeCheckin.id))
     return [Checkin(r.recorded_at, r.week, dict(r.activities), r.sleep, r.confidence) for r in rows]
@@ -208,10 +229,17 @@ def programme_evidence(db: Session, programme: ProgrammeRecord) -> dict[int, Wee
 
 
 def forget_programmes(db: Session) -> dict[str, int]:
-    """Delete every programme, link and check-in (``forget``); returns the rows each lost."""
-    deleted: dict[str, int] = {}
-    for name, model in (("programme_checkins", ProgrammeCheckin),
-                        ("programme_sessions", ProgrammeSession), ("programmes", Programme)):
-        deleted[name] = int(db.scalar(select(func.count()).select_from(model)) or 0)
-        db.execute(delete(model))
+    """Delete every programme, link and check-in of the session's user, and their activity log
+    (``forget``); returns the rows each table lost."""
+    from backrelief.store.activity import forget_activity
+
+    mine = select(Programme.id).where(Programme.user_id == owner_of(db)).scalar_subquery()
+    deleted: dict[str, int] = {"activity_logs": forget_activity(db)}
+    for name, model, where in (
+        ("programme_checkins", ProgrammeCheckin, ProgrammeCheckin.programme_id.in_(mine)),
+        ("programme_sessions", ProgrammeSession, ProgrammeSession.programme_id.in_(mine)),
+        ("programmes", Programme, Programme.user_id == owner_of(db)),
+    ):
+        deleted[name] = int(db.scalar(select(func.count()).select_from(model).where(where)) or 0)
+        db.execute(delete(model).where(where))
     return deleted

@@ -10,7 +10,9 @@ Patient-Specific Functional Scale (section 8: "do not invent codes"), and our sc
 own words, so these carry ``code.text`` only, no coding. The programme is a ``CarePlan``
 (status ``active``, or ``completed`` once ended; intent ``plan``) with its period and one
 activity: the sessions, with their weekdays and time. Ids are UUIDs derived from stable
-fields, as for the ratings, so exporting twice gives the same ids.
+fields, as for the ratings, so exporting twice gives the same ids. Walking (the daily activity
+goal) is one ``Observation`` per day logged, category ``activity``, minutes as ``valueQuantity``
+in UCUM ``min``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from backrelief.store.programme import list_checkins, list_programmes
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/backrelief/backrelief/programme")
 FHIR_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SURVEY = [{"coding": [{"system": CATEGORY_SYSTEM, "code": "survey", "display": "Survey"}]}]
+ACTIVITY = [{"coding": [{"system": CATEGORY_SYSTEM, "code": "activity", "display": "Activity"}]}]
 
 
 def _uuid(key: str) -> str:
@@ -91,4 +94,22 @@ def add_programme_resources(db: Session, bundle: dict[str, Any]) -> dict[str, An
                 entries.append(_observation(
                     f"{base}/confidence", "Confidence to manage the back (0-10)", at,
                     {"valueInteger": checkin.confidence}, plan_id))
+    entries.extend(_walking_observations(db))
     return {**bundle, "entry": entries}
+
+
+def _walking_observations(db: Session) -> list[dict[str, Any]]:
+    """One Observation per day of logged walking: minutes that day (text code only, as for the
+    check-ins: no code was found for this self-reported measure, so none is invented)."""
+    from backrelief.store.activity import walked_per_day
+
+    out: list[dict[str, Any]] = []
+    for day, minutes in sorted(walked_per_day(db).items()):
+        key = f"walking/{day.isoformat()}"
+        out.append({"fullUrl": f"urn:uuid:{_uuid(key)}", "resource": {
+            "resourceType": "Observation", "id": _uuid(key), "status": "final",
+            "category": ACTIVITY, "code": {"text": "Minutes walked in the day (self-reported)"},
+            "effectiveDateTime": day.isoformat(),
+            "valueQuantity": {"value": minutes, "unit": "min",
+                              "system": "http://unitsofmeasure.org", "code": "min"}}})
+    return out

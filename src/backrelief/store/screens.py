@@ -20,6 +20,7 @@ from backrelief.core.progress import ScreenSnapshot
 from backrelief.core.screening import TIER_ORDER, Reason, ScreenResult
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import Screen
+from backrelief.store.scope import own, owner_of
 from backrelief.store.types import utcnow
 from backrelief.store.validation import json_value, one_of, past_time
 
@@ -124,6 +125,7 @@ def record_screen(
         raise StoreInputError("exercise_allowed", "must be true or false")
     documents = reason_documents("reasons", reasons)
     row = Screen(
+        user_id=owner_of(db),
         taken_at=now if taken_at is None else past_time("taken_at", taken_at, now),
         tier=one_of("tier", tier, SCREEN_TIERS),
         exercise_allowed=exercise_allowed,
@@ -160,16 +162,18 @@ def record_result(
 
 def get_screen(db: Session, screen_id: int) -> ScreenRecord | None:
     """One stored screen by id, or None."""
-    row = db.get(Screen, screen_id)
+    row = own(db, Screen, screen_id)
     return None if row is None else _record(row)
 
 
 def latest_screen(db: Session) -> ScreenRecord | None:
     """The most recent screen, or None if there has been none."""
-    row = db.scalars(select(Screen).order_by(Screen.taken_at.desc(), Screen.id.desc()).limit(1)).first()
+    row = db.scalars(select(Screen).where(Screen.user_id == owner_of(db))
+                     .order_by(Screen.taken_at.desc(), Screen.id.desc()).limit(1)).first()
     return None if row is None else _record(row)
 
 
 def list_screens(db: Session) -> list[ScreenRecord]:
     """Every screen, oldest first."""
-    return [_record(row) for row in db.scalars(select(Screen).order_by(Screen.taken_at, Screen.id))]
+    query = select(Screen).where(Screen.user_id == owner_of(db))
+    return [_record(row) for row in db.scalars(query.order_by(Screen.taken_at, Screen.id))]

@@ -20,6 +20,7 @@ from backrelief.core.progress import flagged_techniques as _flagged_from_outcome
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import PainRating as PainRatingRow
 from backrelief.store.models import PracticeSession, Screen, TechniqueFeedback
+from backrelief.store.scope import own, owner_of
 from backrelief.store.types import utcnow
 from backrelief.store.upsert import upsert
 from backrelief.store.validation import (
@@ -103,7 +104,7 @@ def _verdict(value: str) -> Verdict:
 
 def _get(db: Session, session_id: Any) -> PracticeSession:
     row_id("session_id", session_id)
-    row = db.get(PracticeSession, session_id)
+    row = own(db, PracticeSession, session_id)
     if row is None:
         raise StoreInputError("session_id", f"no session with id {session_id}")
     return row
@@ -120,9 +121,10 @@ def start_session(
     now = utcnow()
     if routine is None:
         raise StoreInputError("routine", "is required")
-    if screen_id is not None and db.get(Screen, screen_id) is None:
+    if screen_id is not None and own(db, Screen, screen_id) is None:
         raise StoreInputError("screen_id", f"no screen with id {screen_id}")
     row = PracticeSession(
+        user_id=owner_of(db),
         started_at=now if started_at is None else past_time("started_at", started_at, now),
         routine=json_value("routine", routine),
         screen_id=screen_id,
@@ -187,7 +189,10 @@ def _feedback_by_session(db: Session, ids: Sequence[int] | None = None
     feedback: dict[int, dict[str, Verdict]] = {}
     query = select(TechniqueFeedback.session_id, TechniqueFeedback.technique_id,
                    TechniqueFeedback.verdict).order_by(TechniqueFeedback.id)
-    if ids is not None:
+    if ids is None:  # feedback has no user of its own: its session's
+        query = query.join(PracticeSession, PracticeSession.id == TechniqueFeedback.session_id
+                           ).where(PracticeSession.user_id == owner_of(db))
+    else:  # ids of this user's sessions
         query = query.where(TechniqueFeedback.session_id.in_(ids))
     for session_id, technique_id, verdict in db.execute(query):
         feedback.setdefault(session_id, {})[technique_id] = _verdict(verdict)
@@ -222,11 +227,12 @@ def list_sessions(db: Session, *, limit: int | None = None, offset: int = 0) -> 
     if limit is None:
         feedback = _feedback_by_session(db)
         rows = db.execute(
-            select(*_COLUMNS).order_by(PracticeSession.started_at, PracticeSession.id)
+            select(*_COLUMNS).where(PracticeSession.user_id == owner_of(db))
+            .order_by(PracticeSession.started_at, PracticeSession.id)
         ).all()
     else:
         rows = list(reversed(db.execute(
-            select(*_COLUMNS)
+            select(*_COLUMNS).where(PracticeSession.user_id == owner_of(db))
             .order_by(PracticeSession.started_at.desc(), PracticeSession.id.desc())
             .limit(limit).offset(offset)
         ).all()))
@@ -237,7 +243,8 @@ def list_sessions(db: Session, *, limit: int | None = None, offset: int = 0) -> 
 def count_sessions(db: Session, *, ended: bool | None = None,
                    excluding_stop_reason: str | None = None) -> int:
     """How many sessions there are (``ended``: only those that ended, or did not), by COUNT."""
-    query = select(func.count()).select_from(PracticeSession)
+    query = select(func.count()).select_from(PracticeSession).where(
+        PracticeSession.user_id == owner_of(db))
     if ended is not None:
         column = PracticeSession.ended_at
         query = query.where(column.is_not(None) if ended else column.is_(None))
@@ -251,7 +258,7 @@ def latest_unfinished_session(db: Session, *, since: datetime) -> SessionRecord 
     """The newest session started at ``since`` or later that has not ended, if any."""
     row = db.execute(
         select(*_COLUMNS)
-        .where(PracticeSession.ended_at.is_(None),
+        .where(PracticeSession.user_id == owner_of(db), PracticeSession.ended_at.is_(None),
                PracticeSession.started_at >= aware_utc("since", since))
         .order_by(PracticeSession.started_at.desc(), PracticeSession.id.desc()).limit(1)
     ).first()
@@ -267,7 +274,7 @@ def session_pains(db: Session, ids: Sequence[int]) -> dict[int, dict[str, int]]:
         return pains
     rows = db.execute(
         select(PainRatingRow.session_id, PainRatingRow.kind, PainRatingRow.pain)
-        .where(PainRatingRow.session_id.in_(ids))
+        .where(PainRatingRow.user_id == owner_of(db), PainRatingRow.session_id.in_(ids))
         .order_by(PainRatingRow.rated_at, PainRatingRow.id)
     )
     for session_id, kind, pain in rows:
@@ -292,7 +299,7 @@ def session_outcomes(db: Session) -> list[SessionOutcome]:
     # database walked every rating to find the few that belong to a session).
     ratings = db.execute(
         select(PainRatingRow.session_id, PainRatingRow.kind, PainRatingRow.pain)
-        .where(PainRatingRow.session_id.is_not(None))
+        .where(PainRatingRow.user_id == owner_of(db), PainRatingRow.session_id.is_not(None))
         .order_by(PainRatingRow.session_id, PainRatingRow.rated_at, PainRatingRow.id)
     )
     for session_id, kind, pain in ratings:
@@ -328,7 +335,9 @@ class FeedbackEvent:
 def feedback_events(db: Session, since: datetime | None = None) -> list[FeedbackEvent]:
     """Every verdict on a technique (from ``since`` on, when given), oldest first."""
     query = select(TechniqueFeedback.session_id, TechniqueFeedback.technique_id,
-                   TechniqueFeedback.verdict, TechniqueFeedback.recorded_at)
+                   TechniqueFeedback.verdict, TechniqueFeedback.recorded_at
+                   ).join(PracticeSession, PracticeSession.id == TechniqueFeedback.session_id
+                          ).where(PracticeSession.user_id == owner_of(db))
     if since is not None:
         query = query.where(TechniqueFeedback.recorded_at >= aware_utc("since", since))
     rows = db.execute(query.order_by(TechniqueFeedback.recorded_at, TechniqueFeedback.id))

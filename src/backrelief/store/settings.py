@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import Setting
+from backrelief.store.scope import owner_of
 from backrelief.store.types import utcnow
 from backrelief.store.upsert import upsert
 from backrelief.store.validation import json_value
@@ -30,7 +31,7 @@ def _key(key: Any) -> str:
 
 def get_setting(db: Session, key: str, default: Any = None) -> Any:
     """The value stored under ``key``, or ``default``."""
-    row = db.get(Setting, _key(key))
+    row = db.get(Setting, (owner_of(db), _key(key)))
     return default if row is None else row.value
 
 
@@ -40,14 +41,15 @@ def set_setting(db: Session, key: str, value: Any) -> None:
     stored = json_value(name, value)
     db.flush()  # pending ORM changes first: the upsert is a plain statement
     # One statement, so simultaneous identical writes never collide (store.upsert).
-    upsert(db, Setting, {"key": name, "value": stored, "updated_at": utcnow()},
-           key=("key",))
+    upsert(db, Setting, {"user_id": owner_of(db), "key": name, "value": stored,
+                         "updated_at": utcnow()},
+           key=("user_id", "key"))
     db.expire_all()
 
 
 def delete_setting(db: Session, key: str) -> bool:
     """Forget one setting; True if it existed."""
-    row = db.get(Setting, _key(key))
+    row = db.get(Setting, (owner_of(db), _key(key)))
     if row is None:
         return False
     db.delete(row)
@@ -57,4 +59,5 @@ def delete_setting(db: Session, key: str) -> bool:
 
 def all_settings(db: Session) -> dict[str, Any]:
     """Every setting, by key."""
-    return {row.key: row.value for row in db.scalars(select(Setting).order_by(Setting.key))}
+    query = select(Setting).where(Setting.user_id == owner_of(db)).order_by(Setting.key)
+    return {row.key: row.value for row in db.scalars(query)}

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from backrelief.core.stop_rules import CHOICE_LABELS, default_stop_rules
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import PracticeSession
+from backrelief.store.scope import own
 from backrelief.store.sessions import add_feedback
 from backrelief.store.types import utcnow
 from backrelief.store.validation import one_of, past_time, slug
@@ -67,7 +68,7 @@ def add_stop(
     """
     if isinstance(session_id, bool) or not isinstance(session_id, int):
         raise StoreInputError("session_id", f"must be a session id, got {session_id!r}")
-    row = db.get(PracticeSession, session_id)
+    row = own(db, PracticeSession, session_id)
     if row is None:
         raise StoreInputError("session_id", f"no session with id {session_id}")
     chosen_response = one_of("response", response, tuple(r.id for r in default_stop_rules().responses))

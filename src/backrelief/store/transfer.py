@@ -51,6 +51,7 @@ from backrelief.store.models import (
     Setting,
     TechniqueFeedback,
 )
+from backrelief.store.scope import UNSCOPED, owner_of
 from backrelief.store.screens import list_screens, reason_documents
 from backrelief.store.sessions import list_sessions
 from backrelief.store.settings import KEY_PATTERN, all_settings
@@ -87,9 +88,10 @@ class ImportSummary:
 
 
 def export_diary(db: Session, *, now: datetime | None = None) -> dict[str, Any]:
-    """Everything the diary holds, as one JSON-ready document."""
+    """Everything the session's user's diary holds, as one JSON-ready document."""
     sessions = list_sessions(db)
-    feedback = db.scalars(select(TechniqueFeedback).order_by(TechniqueFeedback.id))
+    feedback = db.scalars(select(TechniqueFeedback).where(_my_feedback(db))
+                          .order_by(TechniqueFeedback.id))
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
@@ -116,10 +118,29 @@ def _by_id(record: Any) -> int:
     return int(record.id)
 
 
+def _my_sessions(db: Session) -> Any:
+    return select(PracticeSession.id).where(PracticeSession.user_id == owner_of(db))
+
+
+def _my_feedback(db: Session) -> Any:
+    """Feedback has no user of its own: it is its session's user's."""
+    return TechniqueFeedback.session_id.in_(_my_sessions(db).scalar_subquery())
+
+
 def is_empty(db: Session) -> bool:
-    """True when the diary holds no screens, sessions, ratings or feedback (settings aside)."""
+    """True when the user's diary holds no screens, sessions, ratings or feedback (settings
+    aside). Feedback hangs off sessions, so no sessions means no feedback."""
+    for model in (Screen, PracticeSession, PainRating):
+        if db.scalar(select(model.id).where(model.user_id == owner_of(db)).limit(1)):
+            return False
+    return True
+
+
+def _no_rows_at_all(db: Session) -> bool:
+    """Nobody has any record: only then can an import keep the file's ids (they are unique
+    across users)."""
     for model in (Screen, PracticeSession, PainRating, TechniqueFeedback):
-        if db.scalar(select(func.count()).select_from(model)):
+        if db.scalar(select(model.id).limit(1).execution_options(**UNSCOPED)):
             return False
     return True
 
@@ -358,7 +379,11 @@ def _existing(column: Any, columns: Sequence[Any], key_of: Callable[[Any], Hasha
         wanted = list(set(values(rows)))
         if not wanted:
             return set()
-        return {key_of(row) for row in db.execute(select(*columns).where(column.in_(wanted)))}
+        query = select(*columns).where(column.in_(wanted))
+        owned = getattr(column.class_, "user_id", None)
+        # Feedback is looked up by session ids, which are the user's own sessions already.
+        query = query if owned is None else query.where(owned == owner_of(db))
+        return {key_of(row) for row in db.execute(query)}
     return look_up
 
 
@@ -395,8 +420,11 @@ _BY_NAME = {table.name: table for table in TABLES}
 
 def _write(db: Session, items: Iterable[Item], settings: dict[str, Any], *,
            merge: bool) -> ImportSummary:
-    keep_ids = is_empty(db)
-    if not keep_ids and not merge:
+    empty = is_empty(db)
+    # Ids are unique across users: keep the file's only when nobody has any record yet.
+    keep_ids = empty and _no_rows_at_all(db)
+    user = owner_of(db)
+    if not empty and not merge:
         raise StoreInputError(
             "diary", "is not empty; import only into an empty diary, or ask to merge"
         )
@@ -412,6 +440,8 @@ def _write(db: Session, items: Iterable[Item], settings: dict[str, Any], *,
             return
         table, rows = current, pending[:]
         pending.clear()
+        if table.model is not TechniqueFeedback:
+            rows = [(file_id, {"user_id": user, **row}) for file_id, row in rows]
         if keep_ids:
             db.execute(insert(table.model), [{"id": file_id, **row} for file_id, row in rows])
             added[table.name] += len(rows)
@@ -442,9 +472,9 @@ def _write(db: Session, items: Iterable[Item], settings: dict[str, Any], *,
             flush()
     flush()
     for key, value in sorted(settings.items()):
-        present = db.get(Setting, key) is not None
+        present = db.get(Setting, (user, key)) is not None
         if not present:
-            db.add(Setting(key=key, value=value, updated_at=utcnow()))
+            db.add(Setting(user_id=user, key=key, value=value, updated_at=utcnow()))
         (skipped if present else added)["settings"] += 1
     db.flush()
     if keep_ids:
@@ -463,7 +493,8 @@ def _find(db: Session, table: _Table, key: Hashable, row: dict[str, Any]) -> int
     """The id of the diary's own copy of a mapped record a merge skips."""
     column = Screen.taken_at if table.model is Screen else PracticeSession.started_at
     when = row["taken_at"] if table.model is Screen else row["started_at"]
-    rows: list[Any] = list(db.execute(select(table.model).where(column == when)).scalars())
+    rows: list[Any] = list(db.execute(select(table.model).where(
+        column == when, table.model.user_id == owner_of(db))).scalars())
     for found in rows:
         values = {c.name: getattr(found, c.name) for c in table.model.__table__.columns}
         if table.key(values) == key:
@@ -487,7 +518,7 @@ def _resync_sequences(db: Session) -> None:
 
 
 def forget_everything(db: Session) -> dict[str, int]:
-    """Delete every record and setting; returns how many rows each table lost.
+    """Delete every record and setting of the session's user; returns the rows each lost.
 
     Call ``Database.compact()`` afterwards (outside the transaction) so that a SQLite file
     keeps no trace of the deleted rows.
@@ -496,13 +527,14 @@ def forget_everything(db: Session) -> dict[str, int]:
 
     forget_programmes(db)
     deleted: dict[str, int] = {}
-    for name, model in (
-        ("feedback", TechniqueFeedback),
-        ("ratings", PainRating),
-        ("sessions", PracticeSession),
-        ("screens", Screen),
-        ("settings", Setting),
+    user = owner_of(db)
+    for name, model, where in (
+        ("feedback", TechniqueFeedback, _my_feedback(db)),
+        ("ratings", PainRating, PainRating.user_id == user),
+        ("sessions", PracticeSession, PracticeSession.user_id == user),
+        ("screens", Screen, Screen.user_id == user),
+        ("settings", Setting, Setting.user_id == user),
     ):
-        deleted[name] = int(db.scalar(select(func.count()).select_from(model)) or 0)
-        db.execute(delete(model))
+        deleted[name] = int(db.scalar(select(func.count()).select_from(model).where(where)) or 0)
+        db.execute(delete(model).where(where))
     return deleted

@@ -102,7 +102,8 @@ def figure_frame(technique_id: str, step_index: int, variant_id: str | None,
 
 def step_figures(catalog: Catalog, technique_id: str, variant_id: str | None = None,
                  *, animated: bool = True, sides: bool = False) -> list[FigureRef]:
-    """The figure of every step of a technique (or of its safer variant) that has one.
+    """The figure of every step of a technique (or of its safer variant or harder form) that
+    has one.
 
     With ``sides``, a step done on each side whose figure differs by side (a mirrored one for
     the left) has two figures, the left then the right, so the player can show the side being
@@ -113,9 +114,9 @@ def step_figures(catalog: Catalog, technique_id: str, variant_id: str | None = N
         return []
     steps = technique.steps
     if variant_id is not None:
-        variants = {variant.id: variant for variant in technique.variants}
-        if variant_id in variants and variants[variant_id].steps:
-            steps = variants[variant_id].steps or steps
+        form = next((v for v in (*technique.variants, *technique.harder) if v.id == variant_id),
+                    None)
+        steps = form.steps or steps if form is not None else steps
     refs: list[FigureRef | None] = []
     for index, step in enumerate(steps):
         sided = [figure_ref(catalog, technique_id, index, variant_id, animated=animated, side=side)

@@ -7,8 +7,9 @@ model as the API validates, so both paths share one definition of valid input.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
+from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
@@ -16,6 +17,20 @@ from backrelief.core.vocabulary import is_ascii_number
 from backrelief.web.errors import field_name
 
 Model = TypeVar("Model", bound=BaseModel)
+
+
+async def posted_form(request: Request) -> FormData:
+    """The posted form, read on the event loop (reading the body is the one await).
+
+    Routes that write take it as a dependency (:data:`PostedForm`) and are plain ``def``, so
+    FastAPI runs them, and the commit's fsync, in its threadpool: one pattern for every form
+    that writes, and the event loop never waits on the disk (issue 15: a write's p99 at 32
+    clients was 2.2 s when commits ran on the loop).
+    """
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
 
 
 

@@ -15,7 +15,7 @@ from backrelief.core.vocabulary import PAIN_MAX, PAIN_MIN
 from backrelief.journey.sessions import finish_after
 from backrelief.store import diary_advice, list_ratings
 from backrelief.web.context import render, web
-from backrelief.web.forms import form_int, form_text
+from backrelief.web.forms import PostedForm, form_int, form_text
 from backrelief.web.ids import RowIdPath
 from backrelief.web.routes.progress import form_spread
 from backrelief.web.sessions import load_session, routine_items
@@ -58,9 +58,8 @@ def after(request: Request, session_id: RowIdPath) -> Response:
 
 
 @router.post("/session/{session_id}/after", include_in_schema=False)
-async def save_after(request: Request, session_id: RowIdPath) -> Response:
+def save_after(request: Request, session_id: RowIdPath, form: PostedForm) -> Response:
     """Store pain after and the feedback; end the session if the player did not already."""
-    form = await request.form()
     pain = form_int(form, "pain")
     errors: dict[str, str] = {}
     if not isinstance(pain, int) or not PAIN_MIN <= pain <= PAIN_MAX:

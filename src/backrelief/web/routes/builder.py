@@ -19,7 +19,7 @@ from backrelief.journey.memory import avoid_reasons, current_memory
 from backrelief.web.api.plan import PlanRequest
 from backrelief.web.context import render, web
 from backrelief.web.errors import FieldError
-from backrelief.web.forms import form_int, form_list, form_text, validate
+from backrelief.web.forms import PostedForm, form_int, form_list, form_text, validate
 from backrelief.web.gate import Gate, exercise_gate, start_url
 from backrelief.web.routes.session import render_preview
 
@@ -59,9 +59,12 @@ def _defaults(request: Request, remembered: dict[str, Any]) -> dict[str, Any]:
     query = _query_form(request)
     values = {**remembered, "pregnancy_weeks": "", "pain": "", "no_floor": False}
     if query.get("region") or query.get("minutes"):
+        minutes = form_int(query, "minutes")
         values.update({
             "region": form_text(query, "region") or "whole",
-            "minutes": form_int(query, "minutes") or remembered["minutes"],
+            # A missing field takes the remembered choice; a wrong one (0, "abc") is kept, for
+            # _query_errors to name, never quietly replaced.
+            "minutes": remembered["minutes"] if minutes is None else minutes,
             "equipment": form_list(query, "equipment"),
             "conditions": form_list(query, "conditions"),
             "pregnancy_weeks": _blank(form_int(query, "pregnancy_weeks")),
@@ -69,6 +72,19 @@ def _defaults(request: Request, remembered: dict[str, Any]) -> dict[str, Any]:
             "no_floor": form_text(query, "no_floor") == "yes",
         })
     return values
+
+
+def _query_errors(request: Request, result: ScreenResult) -> dict[str, str]:
+    """What is wrong with the choices in the address ("Change my choices", or typed by hand),
+    checked as the form is (``_choices``), one message per field. The pain may be left out:
+    the builder then asks for it, starting from the screen's answer."""
+    query = _query_form(request)
+    if not (query.get("region") or query.get("minutes")):
+        return {}
+    _, _, errors = _choices(query, result)
+    if form_text(query, "pain") is None:
+        errors.pop("pain", None)
+    return errors
 
 
 def _builder(request: Request, values: dict[str, Any], screen_conditions: list[str],
@@ -99,13 +115,14 @@ def builder(request: Request) -> Response:
             return RedirectResponse(gate.next_url, status_code=303)
         values = _defaults(request, remembered_choices(s).as_dict())
     result = gate.result
+    errors = _query_errors(request, result)
     pain_now = gate.screen.answers.get("pain_now") if gate.screen else None
     if isinstance(pain_now, int) and values["pain"] == "":
         values["pain"] = pain_now
     if result.pregnancy_weeks is not None and values["pregnancy_weeks"] == "":
         values["pregnancy_weeks"] = result.pregnancy_weeks
-    return _builder(request, values, list(result.conditions), result.gentle_only, {},
-                    floor_first=_floor_first(gate))
+    return _builder(request, values, list(result.conditions), result.gentle_only, errors,
+                    422 if errors else 200, floor_first=_floor_first(gate))
 
 
 def _checkbox(raw: str | None) -> bool | str:
@@ -171,9 +188,8 @@ def _refused(request: Request, form: FormData, values: dict[str, Any], gate: Gat
 
 
 @router.post("/build", include_in_schema=False)
-async def build(request: Request) -> Response:
+def build(request: Request, form: PostedForm) -> Response:
     """Check the choices and show the preview; nothing is stored until the player starts."""
-    form = await request.form()
     with web(request).database.session() as s:
         gate = exercise_gate(s)
     if not gate.allowed or gate.result is None:
@@ -202,9 +218,8 @@ def preview(request: Request) -> Response:
 
 
 @router.post("/session/start", include_in_schema=False)
-async def start_player(request: Request) -> Response:
+def start_player(request: Request, form: PostedForm) -> Response:
     """"Start the session": plan again from the same choices, store it with pain before, play."""
-    form = await request.form()
     context = web(request)
     with context.database.session(write=True) as s:
         gate = exercise_gate(s)

@@ -39,6 +39,7 @@ from backrelief.store.errors import StoreInputError
 from backrelief.store.types import utcnow
 from backrelief.web import strict_json
 from backrelief.web.context import render, web
+from backrelief.web.forms import PostedForm
 from backrelief.web.gate import exercise_gate, recheck_base
 from backrelief.web.ids import RowIdPath
 
@@ -183,12 +184,11 @@ def _json_field(form: FormData, name: str, kind: type) -> Any:
 
 
 @router.post("/check", include_in_schema=False)
-async def check_step(request: Request) -> Response:
+def check_step(request: Request, form: PostedForm) -> Response:
     """Take one step's answers; show the next step, or store the result and show it.
 
     Which step comes next, and when the check ends, is :mod:`backrelief.core.screen_flow`'s.
     """
-    form = await request.form()
     mode: Mode = "recheck" if form.get("mode") == "recheck" else "full"
     name = next((known for known in STEP_NAMES if known == form.get("step")), None)
     if name is None:

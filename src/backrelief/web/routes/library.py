@@ -29,7 +29,7 @@ def library(request: Request) -> Response:
 
 @router.get("/library/{technique_id}", include_in_schema=False)
 def technique_page(request: Request, technique_id: str) -> Response:
-    """One technique in full: steps, cautions, mistakes, safer variants, sources."""
+    """One technique in full: steps, cautions, mistakes, safer variants, harder forms, sources."""
     catalog = web(request).catalog
     technique = catalog.techniques.get(technique_id)
     if technique is None:
@@ -38,15 +38,21 @@ def technique_page(request: Request, technique_id: str) -> Response:
 
     with web(request).database.session() as s:
         memory = current_memory(s).get(technique.id)
+    data = technique_to_json(technique, catalog)
     return render(
         request,
         "technique.html",
         technique=technique,
         left_out=memory.reason(local_zone(), utcnow()) if memory else None,
-        data=technique_to_json(technique, catalog),
+        data=data,
         # A step done on each side is shown for the side a session starts with (the left).
         figures=[first_side_figure(catalog, technique.id, index)
                  for index in range(len(technique.steps))],
+        # A programme's harder forms, each step with its figure and the form's JSON (its
+        # contraindications made effective, its sources cited).
+        harder=[(form, [first_side_figure(catalog, technique.id, index, form.id)
+                        for index in range(len(form.steps))], data["harder"][number])
+                for number, form in enumerate(technique.harder)],
     )
 
 

@@ -9,7 +9,6 @@ pauses progression until the person says they have been seen.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, time
 
 from fastapi import APIRouter, HTTPException, Request
@@ -17,6 +16,14 @@ from markupsafe import Markup
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from backrelief.core.activity import (
+    GOAL_MAX,
+    GOAL_START,
+    GOAL_STEP,
+    MAX_MINUTES,
+    MIN_MINUTES,
+    WALK_SOURCES,
+)
 from backrelief.core.planner import Profile, ProfileError
 from backrelief.core.programme import (
     ACCEPTABLE_PAIN,
@@ -45,7 +52,7 @@ from backrelief.store.programme import (
 from backrelief.store.sessions import list_sessions
 from backrelief.store.types import utcnow
 from backrelief.web.context import render, web
-from backrelief.web.forms import form_int, form_text
+from backrelief.web.forms import PostedForm, form_int, form_text
 from backrelief.web.gate import Gate, exercise_gate, start_url
 
 router = APIRouter()
@@ -73,6 +80,10 @@ def _page(request: Request, errors: dict[str, str] | None = None, status_code: i
         today=today, change=change, titles=titles, calendar_url=calendar_url,
         acceptable_pain=ACCEPTABLE_PAIN, meaningful=FUNCTION_MEANINGFUL_CHANGE,
         max_activities=MAX_ACTIVITIES, show_routines=show_routines,
+        technique_doses={w.week: w.technique_doses(context.catalog) for w in view.weeks}
+        if view is not None else {},
+        walk_start=GOAL_START, walk_step=GOAL_STEP, walk_max=GOAL_MAX,
+        walk_sources=context.catalog.cite(WALK_SOURCES),
         sources=context.catalog.cite(["silbernagel-2007-pain-monitoring",
                                       "smith-2017-painful-exercise", "stratford-1995-psfs"]),
     )
@@ -122,9 +133,8 @@ def _remembered_profile(choices: Choices) -> Profile:
 
 
 @router.post("/programme/start", include_in_schema=False)
-async def start(request: Request) -> Response:
+def start(request: Request, form: PostedForm) -> Response:
     """Start a programme with the remembered choices (region, kit, minutes, conditions)."""
-    form = await request.form()
     plan, errors = _plan(form)
     if plan is None:
         return _page(request, errors, 422, dict(form))
@@ -158,17 +168,23 @@ def today(request: Request) -> Response:
     if not _fresh_recheck(gate, request) or gate.screen is None or gate.result is None:
         return RedirectResponse(recheck, status_code=303)
     pain = gate.screen.answers.get("pain_now")
-    routine = journey.week_routine(replace(view.profile, pain=pain if isinstance(pain, int)
-                                                   else None, gentle_only=gate.result.gentle_only),
-                                   view.current_dose, context.catalog)
+    result = gate.result
+    with context.database.session() as s:  # the same fit start_today stores
+        planned = journey.today_plan(
+            s, context.catalog, view, pain_before=pain if isinstance(pain, int) else None,
+            gentle_only=result.gentle_only,
+            conditions=frozenset(c for c in result.conditions if c in CONDITION_IDS),  # type: ignore[misc]
+            pregnancy_weeks=result.pregnancy_weeks)
+    if planned is None:
+        return RedirectResponse("/programme", status_code=303)
+    routine = planned[1]
     return render(request, "programme_today.html", view=view, routine=routine,
                   dose=view.current_dose, pain=pain if isinstance(pain, int) else None)
 
 
 @router.post("/programme/today", include_in_schema=False)
-async def start_today(request: Request) -> Response:
+def start_today(request: Request, form: PostedForm) -> Response:
     """Store today's programme session and play it (behind the same gate as any session)."""
-    form = await request.form()
     context = web(request)
     with context.database.session(write=True) as s:
         view = journey.programme_view(s, context.catalog, journey.local_today())
@@ -203,9 +219,8 @@ def seen(request: Request) -> Response:
 
 
 @router.post("/programme/end", include_in_schema=False)
-async def end(request: Request) -> Response:
+def end(request: Request, form: PostedForm) -> Response:
     """End the programme early, after an explicit tick."""
-    form = await request.form()
     if form.get("confirm") != "yes":
         return _page(request, {"confirm": "Tick the box to confirm."}, 422)
     with web(request).database.session(write=True) as s:
@@ -216,9 +231,8 @@ async def end(request: Request) -> Response:
 
 
 @router.post("/programme/checkin", include_in_schema=False)
-async def checkin(request: Request) -> Response:
+def checkin(request: Request, form: PostedForm) -> Response:
     """The weekly check-in: up to three activities 0-10, sleep and confidence."""
-    form = await request.form()
     errors: dict[str, str] = {}
     scores: dict[str, object] = {}
     for index in range(1, MAX_ACTIVITIES + 1):
@@ -254,6 +268,37 @@ async def checkin(request: Request) -> Response:
     if errors:
         return _page(request, errors, 422, dict(form))
     return RedirectResponse("/programme#checkin", status_code=303)
+
+
+@router.post("/programme/walk", include_in_schema=False)
+def walk(request: Request, form: PostedForm) -> Response:
+    """Log minutes of walking towards the daily goal (nothing is written on bad input)."""
+    from backrelief.store.activity import log_walk
+
+    errors: dict[str, str] = {}
+    minutes = form_int(form, "minutes")
+    if not isinstance(minutes, int) or not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        errors["minutes"] = f"Enter the minutes walked, a whole number from {MIN_MINUTES} to {MAX_MINUTES}."
+    today = journey.local_today()
+    raw_day = (form_text(form, "date") or "").strip()
+    day: date | None = today
+    if raw_day:
+        try:
+            day = date.fromisoformat(raw_day)
+        except ValueError:
+            day = None
+            errors["date"] = "Enter the day as a date, for example 2026-12-07."
+    if day is not None and day > today:
+        errors["date"] = "The day must not be in the future."
+    if not errors:
+        with web(request).database.session(write=True) as s:
+            try:
+                log_walk(s, minutes, day, today=today)
+            except StoreInputError as exc:
+                errors[exc.field] = exc.problem
+    if errors:
+        return _page(request, errors, 422, dict(form))
+    return RedirectResponse("/programme#walking", status_code=303)
 
 
 @router.get("/programme/calendar/{token}.ics", include_in_schema=False)

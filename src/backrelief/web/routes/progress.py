@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
@@ -26,7 +25,7 @@ from backrelief.store.sessions import count_sessions, session_pains
 from backrelief.web.chart import ChartGuide, ChartPoint, pain_chart
 from backrelief.web.context import render, web
 from backrelief.web.diary_export import CLEAR_SITE_DATA, EXPORT_FORMATS, export_response
-from backrelief.web.forms import form_int
+from backrelief.web.forms import PostedForm, form_int
 
 router = APIRouter()
 
@@ -138,24 +137,18 @@ def progress(request: Request, page: int = Query(1, ge=1, le=PAGES),
 
 
 @router.post("/progress/rating", include_in_schema=False)
-async def daily_rating(request: Request) -> Response:
+def daily_rating(request: Request, form: PostedForm) -> Response:
     """Add a daily pain rating."""
-    form = await request.form()
     pain = form_int(form, "pain")
     errors: dict[str, str] = {}
     if not isinstance(pain, int) or not PAIN_MIN <= pain <= PAIN_MAX:
         errors["pain"] = f"Choose a number from {PAIN_MIN} to {PAIN_MAX}."
     spread = form_spread(form, errors)
     if errors or not isinstance(pain, int):
-        return await run_in_threadpool(_progress_page, request, errors, 422, spread)
+        return _progress_page(request, errors, 422, spread)
     database = web(request).database
-
-    def write() -> None:
-        with database.session(write=True) as s:
-            add_rating(s, pain, kind="daily", spread=spread)
-
-    # The commit fsyncs: in a worker thread, never on the event loop (issue 16).
-    await run_in_threadpool(write)
+    with database.session(write=True) as s:
+        add_rating(s, pain, kind="daily", spread=spread)
     return RedirectResponse("/progress#trend", status_code=303)
 
 
@@ -170,19 +163,13 @@ def export(request: Request, format: str = "json") -> Response:
 
 
 @router.post("/progress/delete", include_in_schema=False)
-async def delete_all(request: Request) -> Response:
+def delete_all(request: Request, form: PostedForm) -> Response:
     """Delete everything the diary holds, after an explicit confirmation tick."""
-    form = await request.form()
     if form.get("confirm") != "yes":
-        return await run_in_threadpool(
-            _progress_page, request, {"confirm": "Tick the box to confirm."}, 422)
+        return _progress_page(request, {"confirm": "Tick the box to confirm."}, 422)
     database = web(request).database
-
-    def forget() -> None:
-        with database.session(write=True) as s:
-            forget_everything(s)
-        database.compact()
-
-    await run_in_threadpool(forget)  # the delete and VACUUM fsync: off the event loop
+    with database.session(write=True) as s:
+        forget_everything(s)
+    database.compact()
     return RedirectResponse("/?deleted=1", status_code=303,
                             headers={"Clear-Site-Data": CLEAR_SITE_DATA})

@@ -10,10 +10,10 @@ is recorded (``store.stops``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from backrelief.core.screening import AnswerError
@@ -113,8 +113,13 @@ async def _fields(request: Request) -> Mapping[str, Any]:
     return await request.form()
 
 
+# Read on the event loop; the route is a plain def, so its commit runs in the threadpool
+# (the pattern of ``backrelief.web.forms.PostedForm``).
+PostedFields = Annotated[Mapping[str, Any], Depends(_fields)]
+
+
 @router.post("/session/{session_id}/hurt", include_in_schema=False)
-async def hurt(request: Request, session_id: RowIdPath) -> Response:
+def hurt(request: Request, session_id: RowIdPath, form: PostedFields) -> Response:
     """Apply a stop rule to a "this hurts" response and the person's choice; record the stop.
 
     Form fields (the player's dialog posts them; the page documents them too):
@@ -128,7 +133,6 @@ async def hurt(request: Request, session_id: RowIdPath) -> Response:
     choice); ``end`` and ``recheck`` also end the session. Replies with JSON when asked
     (the decision, the choice, ``next`` and ``next_label``), else redirects to ``next``.
     """
-    form = await _fields(request)
     response_id = str(form.get("response", ""))
     technique = str(form.get("technique", "")) or None
     raw_stop_id = form.get("stop_id")

@@ -11,7 +11,7 @@ from backrelief.core.vocabulary import DEFAULT_MINUTES, EQUIPMENT
 from backrelief.store import all_settings
 from backrelief.web.api.settings import SettingsModel, current_settings, save_settings
 from backrelief.web.context import render, web
-from backrelief.web.forms import form_int, form_list, form_text, validate
+from backrelief.web.forms import PostedForm, form_int, form_list, form_text, validate
 from backrelief.web.routes.builder import MINUTE_CHOICES, REGION_CHOICES, condition_choices
 
 router = APIRouter()
@@ -46,9 +46,8 @@ def settings_page(request: Request) -> Response:
 
 
 @router.post("/settings", include_in_schema=False)
-async def save(request: Request) -> Response:
+def save(request: Request, form: PostedForm) -> Response:
     """Validate and store the defaults."""
-    form = await request.form()
     data: dict[str, Any] = {
         "region": form_text(form, "region") or "whole",
         # Empty means the default; 0 is a value, refused by the model (not quietly 10).
