@@ -304,3 +304,19 @@ def test_the_earlier_pose_can_be_seen_in_the_dark_scheme_too() -> None:
     opacity = float(opacities[-1])  # the later rule, the dark scheme's, wins
     ghost = tuple(f + opacity * (c - f) for c, f in zip(line, frame, strict=True))
     assert 1.8 <= _contrast(ghost, frame) < _contrast(body, frame) + 0.5  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("variant", [None, "bridge-staggered", "bridge-single-leg"])
+def test_bridge_lift_arrow_points_up_from_the_hips_and_is_long(variant: str | None) -> None:
+    # It followed the hip joint, which travels towards the head as much as up: a short slant
+    # that did not read as a lift. Now it rises straight up, a good part of the body's height.
+    svg = render_step_svg("bridge", 1, animated=False, variant_id=variant)
+    root = ET.fromstring(svg)
+    shaft = next(p for p in root.iter(f"{SVG}path") if p.get("class") == "ar")
+    head = next(p for p in root.iter(f"{SVG}path") if p.get("class") == "ah")
+    xs = [float(n) for n in NUMBER.findall(shaft.get("d") or "")[0::2]]
+    ys = [float(n) for n in NUMBER.findall(shaft.get("d") or "")[1::2]]
+    tip_y = float(NUMBER.findall(head.get("d") or "")[1])
+    rise = ys[0] - tip_y
+    assert rise >= 22.0, rise
+    assert max(xs) - min(xs) < 0.2 * rise, "straight up, not a slant"

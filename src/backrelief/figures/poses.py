@@ -99,6 +99,10 @@ class ArrowModel(_Strict):
     # rotation reads as one, not as a short slide across the chest.
     around: str | None = None
     radius: float = Field(default=30.0, gt=0, le=80)
+    # A lift: a straight arrow this many cm upward from where the points start (plus the
+    # offset), so a lift reads as one even when the points also slide along the body (the
+    # bridge's hips travel towards the head as much as up).
+    lift: float | None = Field(default=None, gt=0, le=60)
 
 
 JointValue = float | dict[str, float]

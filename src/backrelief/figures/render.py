@@ -366,6 +366,11 @@ def _arrow_points(frames: Sequence[Solved], spec: ArrowModel, proj: Projector, m
         return _arc_points(frames, spec, proj)
     out = []
     dx = -spec.offset[0] if mirror else spec.offset[0]
+    if spec.lift is not None:
+        pts = [frames[0].skeleton.points[name] for name in spec.points]
+        x, y = proj.point(scale(_sum(pts), 1.0 / len(pts)))
+        x, y = x + dx, y - spec.offset[1]
+        return [(x, y), (x, y - spec.lift)]
     for solved in frames:
         pts = [solved.skeleton.points[name] for name in spec.points]
         mid = scale(_sum(pts), 1.0 / len(pts))
