@@ -17,7 +17,7 @@ def test_programme_start_recheck_and_todays_session(page: Any, server: Server) -
     page.wait_for_url("**/programme")
     assert page.locator("section.week").count() == 6
     assert "0 of 42" in page.locator("#summary").inner_text()
-    assert "Starting dose" in page.locator("#week-1").inner_text()
+    assert "The first week: the routine as planned" in page.locator("#week-1").inner_text()
     assert page.locator("#routines-hidden").count() == 1  # no routine before a safety check
 
     page.get_by_role("link", name="Start today's session").click()

@@ -37,8 +37,8 @@ def test_starting_shows_six_weeks_with_the_reason_for_each_dose(client: TestClie
     page = client.get("/programme").text
     assert "0 of 42</strong> sessions done" in page
     assert page.count('class="card week"') == 6
-    assert "The first week: the routine as planned for you." in page
-    assert "Not decided yet: decided after week 1" in page
+    assert "<strong>The first week:</strong> the routine as planned for you." in page
+    assert "<strong>Not decided yet:</strong> decided after week 1" in page
     assert "Start today's session" in page
     with database.session() as s:
         record = active_programme(s)
@@ -65,9 +65,10 @@ def test_a_stepped_up_week_says_so_once(client: TestClient, database: Database) 
             add_rating(s, 1, kind="daily",
                        at=datetime.combine(first + timedelta(days=offset), time(12)).astimezone())
     page = client.get("/programme").text
-    assert "Stepped up: pain stayed at 5/10 or less in 2 sessions" in page
+    assert "<strong>Stepped up:</strong> pain stayed at 5/10 or less in 2 sessions" in page
     assert page.count("Stepped up") == 1, page.count("Stepped up")
-    assert "Not decided yet: decided after week 2" in page and "(not decided yet)" not in page
+    assert "<strong>Not decided yet:</strong> decided after week 2" in page
+    assert "(not decided yet)" not in page
 
 
 def test_routines_are_shown_only_behind_the_safety_gate(client: TestClient,
