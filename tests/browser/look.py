@@ -15,13 +15,18 @@ from typing import Any
 # dropped first: geometry does not depend on them, and the page's policy would refuse them.
 # The drawn box is then placed where the <img> shows it: object-fit scales the viewBox into the
 # image's box the way preserveAspectRatio "xMidYMid meet" does (contain) or "slice" (cover).
+# The least of its frame a figure's drawn box may cover (its area over the frame's area). Lying
+# figures cover about a third of a 4:3 frame; in frames of their own shape every figure covers
+# at least 0.26 in the SVG (figures.render.FRAME_SHAPES), a little less once the page rounds.
+FILL_FLOOR = 0.25
 FIGURE_BOXES_JS = r"""
 async () => {
   // The union of what is drawn, in the SVG's viewBox units: every shape, through its transforms,
   // cut to its clip path (the close-up inset draws a whole torso and shows a circle of it).
-  // The ground (the floor line and the mat) is scenery that runs off the edges by design.
+  // The ground (the floor line and the mat) and a wall seen from the side (class bk, backdrop)
+  // are scenery that runs off the edges by design.
   const SHAPES = "path, circle, ellipse, rect, line, polyline, polygon, text, use, image";
-  const SCENERY = ".fl, .mt";
+  const SCENERY = ".fl, .mt, .bk";
   function boxIn(root, el) {
     const b = el.getBBox();
     const m = root.getScreenCTM().inverse().multiply(el.getScreenCTM());
@@ -51,7 +56,8 @@ async () => {
     }
     return isFinite(x0) ? [x0, y0, x1, y1] : null;
   }
-  const problems = [];
+  const FILL_FLOOR = __FILL_FLOOR__;
+  const problems = [], covers = [];
   const frames = [...document.querySelectorAll("figure.figure-slot")];
   let measured = 0;
   const host = document.createElement("div");
@@ -75,6 +81,13 @@ async () => {
         });
       }
       if (img.naturalWidth === 0) { problems.push(`${name}: the image did not load`); continue; }
+      // The frame is shaped for its figure: an image of another shape is another figure (a
+      // cached one standing in for it) or a frame that did not follow its figure.
+      const [across, down] = (frame.className.match(/frame-(\d+)x(\d+)/) || [0, 4, 3]).slice(1).map(Number);
+      const shape = img.naturalWidth / img.naturalHeight;
+      if (Math.abs(shape / (across / down) - 1) > 0.03) {
+        problems.push(`${name}: a ${shape.toFixed(2)}:1 image in a ${across}x${down} frame`);
+      }
       // The <style> blocks go before parsing: even a parsed document is held to the page's CSP.
       const text = (await (await fetch(img.currentSrc || img.src)).text())
         .replace(/<style[^>]*>[\s\S]*?<\/style>/g, "");
@@ -119,21 +132,36 @@ async () => {
       // half its frame in one direction.
       const fill = Math.max((drawn.right - drawn.left) / f.width, (drawn.bottom - drawn.top) / f.height);
       if (fill < 0.5) problems.push(`${name}: fills only ${Math.round(fill * 100)}% of its frame`);
+      // And fills the frame's area, not just one of its sides: a frame shaped for the figure
+      // (a person standing in a tall frame, lying in a wide one), so none is a strip in a box.
+      const cover = (drawn.right - drawn.left) * (drawn.bottom - drawn.top) / (f.width * f.height);
+      covers.push(cover);
+      if (cover < FILL_FLOOR) {
+        problems.push(`${name}: its drawn box covers only ${cover.toFixed(2)} of its ` +
+                      `${Math.round(f.width)}x${Math.round(f.height)} frame (at least ${FILL_FLOOR})`);
+      }
       measured += 1;
     }
   } finally {
     host.remove();
     window.scrollTo(0, 0);
   }
-  return {problems, measured};
+  return {problems, measured, covers};
 }
-"""
+""".replace("__FILL_FLOOR__", str(FILL_FLOOR))
 
 
 def figure_problems(page: Any) -> tuple[list[str], int]:
     """Problems with the figures shown on the page, and how many figures were measured."""
+    problems, covers = figure_problems_and_cover(page)
+    return problems, len(covers)
+
+
+def figure_problems_and_cover(page: Any) -> tuple[list[str], list[float]]:
+    """Problems with the figures shown on the page, and how much of its frame each one covers
+    (its drawn box's area over the frame's)."""
     result = page.evaluate(FIGURE_BOXES_JS)
-    return list(result["problems"]), int(result["measured"])
+    return list(result["problems"]), [float(c) for c in result["covers"]]
 
 
 # The rest of what a person sees, in one pass (argument: whether to scroll through the page; the

@@ -14,7 +14,7 @@ def test_writes_one_svg_per_step_of_a_technique(run_cli: RunCli, tmp_path: Path)
     assert result.returncode == 0, result.stderr
     technique = default_catalog().technique("bridge")
     expected = {f"bridge-{n}.svg" for n in range(1, len(technique.steps) + 1)}
-    for variant in technique.variants:
+    for variant in (*technique.variants, *technique.harder):
         expected |= {f"bridge-{variant.id}-{n}.svg" for n in range(1, len(variant.steps or []) + 1)}
     assert {p.name for p in out.iterdir()} == expected
     svg = (out / "bridge-2.svg").read_text()

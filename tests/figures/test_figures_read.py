@@ -15,6 +15,7 @@ import pytest
 from backrelief.core.catalog import default_catalog
 from backrelief.figures import FigureError, every_step, figure_for_step, render_step_svg
 from backrelief.figures.poses import pose_library
+from backrelief.figures.render import FLOOR_LINE_PITCH
 from backrelief.figures.scene import solved_pose
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -112,7 +113,7 @@ def test_every_figure_shows_what_the_person_rests_on(technique: str, variant: st
     floor_line = 'class="fl bk"' in svg
     mat_in_frame = 'class="mt"' in svg
     assert floor_line or mat_in_frame
-    if pitch > 20:
+    if pitch > FLOOR_LINE_PITCH:
         assert mat_in_frame, "seen from above, the mat shows the floor"
 
 
@@ -196,3 +197,126 @@ def test_the_ball_close_up_draws_the_spine_with_the_ball_beside_it(
     numbers = [float(n) for n in NUMBER.findall(main_balls[0].get("d") or "")]
     ball_x, ball_y, ball_r = (numbers[0] + numbers[7]) / 2, numbers[1], numbers[2]
     assert math.dist(end, (ball_x, ball_y)) <= ball_r + 1.5, "the leader ends at the ball"
+
+
+def _paths(svg: str, klass: str) -> list[list[tuple[float, float]]]:
+    """The points of every path of one class outside the close-up, as (x, y) pairs."""
+    root = ET.fromstring(svg)
+    out = []
+    for path in root.iter(f"{SVG}path"):
+        if klass in (path.get("class") or "").split() and not _in_inset(root, path):
+            numbers = [float(n) for n in NUMBER.findall(path.get("d") or "")]
+            out.append(list(zip(numbers[0::2], numbers[1::2], strict=False)))
+    return out
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_the_seated_twist_arrow_turns_round_the_spine_across_the_chest(side: str) -> None:
+    """The turn reads as a turn: an arc round the spine wider than most of the shoulders, where
+    a short slide of the elbow (12 cm, a third of the shoulders) used to be."""
+    svg = render_step_svg("seated-thoracic-rotation", 1, animated=False, side=side)
+    (arrow,) = _paths(svg, "ar")
+    xs = [x for x, _ in arrow]
+    points = solved_pose("seated-arms-crossed").skeleton.points
+    shoulders = abs(points["r_shoulder"][2] - points["l_shoulder"][2])
+    assert max(xs) - min(xs) >= 0.7 * shoulders
+    assert pose_library()["seated-rotate"].arrow.around == "T4"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("pose_id", [pose_id for pose_id, pose in pose_library().items()
+                                     if any(spec.kind == "mat" for spec in pose.props)])
+def test_every_limb_resting_on_the_floor_lies_within_the_mats_ends(pose_id: str) -> None:
+    """In a side view too the mat shows its ends: a hand or foot on the floor past them reads as
+    off the mat (the child's pose hands were 14 cm past it, the prone feet 1 cm)."""
+    solved = solved_pose(pose_id)
+    (mat,) = [prim for prim in solved.props if prim.style == "mat"]
+    off = []
+    for capsule in solved.skeleton.capsules:
+        if capsule.part == "contact":
+            continue
+        for point, radius in ((capsule.a, capsule.ra), (capsule.b, capsule.rb)):
+            past = abs(point[0] - mat.a[0]) + radius - mat.b[0]
+            if point[1] - radius <= RESTING_CM and past > 0:
+                off.append(f"{capsule.name} {past:.1f} cm")
+    assert not off, f"{pose_id}: past the mat's end: {', '.join(sorted(set(off)))}"
+
+
+def test_the_childs_pose_keeps_the_knees_where_they_were_on_all_fours() -> None:
+    """Sitting back, the bottom goes towards the heels and the hands stay forward: the knees do
+    not slide (they did, 1-2 cm is the solver's give), and the forehead is on the cushion."""
+    before, after = solved_pose("all-fours"), solved_pose("childs-pose")
+    assert math.dist(before.skeleton.points["r_knee"], after.skeleton.points["r_knee"]) < 3.0
+    assert after.skeleton.points["hip"][0] < before.skeleton.points["hip"][0] - 10  # went back
+    (cushion,) = [prim for prim in after.props if prim.style == "soft"]
+    assert abs(after.skeleton.points["head"][0] - cushion.a[0]) < cushion.b[0] + 2.0
+
+
+OPEN_BOOK_TURNS = [(variant, index) for technique, variant, index in STEPS
+                   if technique == "open-book-rotation"
+                   and any(pose_library()[p].arrow
+                           for p in figure_for_step(technique, index, variant_id=variant).poses)]
+
+
+@pytest.mark.parametrize(("variant", "index"), OPEN_BOOK_TURNS,
+                         ids=[f"{v or 'std'}-{i + 1}" for v, i in OPEN_BOOK_TURNS])
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_the_open_book_outlines_the_arm_that_opens(variant: str | None, index: int, side: str) -> None:
+    """Seen from above, which arm opens says which side is worked: that arm is outlined in the
+    arrow's colour, and the arrow ends at it."""
+    svg = render_step_svg("open-book-rotation", index, variant_id=variant, animated=False, side=side)
+    moving = _paths(svg, "mv")
+    assert len(moving) == 1, "one arm moves"
+    (head,) = _paths(svg, "ah")
+    tip = head[0]
+    assert min(math.dist(tip, point) for point in moving[0]) < 12.0, "the arrow ends at the moving arm"
+    assert ".brfig .mv{stroke:var(--a)" in svg
+
+
+def _colour(hex_colour: str) -> tuple[float, float, float]:
+    return tuple(int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_earlier_pose_can_be_seen_in_the_dark_scheme_too() -> None:
+    """The faint earlier pose is the line colour at low opacity over the frame. Light on dark it
+    was 1.4:1 against the dark frame, next to invisible; it must stand off the frame clearly
+    while staying quieter than the body itself."""
+    from pathlib import Path
+
+    from backrelief.figures.render import STYLE
+
+    css = (Path(__file__).resolve().parents[2] / "src/backrelief/web/static/css/app.css").read_text()
+    dark_block = css[css.index("@media (prefers-color-scheme: dark)"):]
+    frame = _colour(re.search(r"--figure-bg: (#[0-9a-f]{6})", dark_block).group(1))  # type: ignore[union-attr]
+    dark = STYLE[STYLE.index("@media (prefers-color-scheme:dark){.brfig{"):]
+    line = _colour(re.search(r"--l:var\(--brfig-line,(#[0-9a-f]{6})\)", dark).group(1))  # type: ignore[union-attr]
+    body = _colour(re.search(r"--b:var\(--brfig-body,(#[0-9a-f]{6})\)", dark).group(1))  # type: ignore[union-attr]
+    opacities = re.findall(r"\.brfig \.gh\{[^}]*fill-opacity:(\.\d+)", STYLE)
+    opacity = float(opacities[-1])  # the later rule, the dark scheme's, wins
+    ghost = tuple(f + opacity * (c - f) for c, f in zip(line, frame, strict=True))
+    assert 1.8 <= _contrast(ghost, frame) < _contrast(body, frame) + 0.5  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("variant", [None, "bridge-staggered", "bridge-single-leg"])
+def test_bridge_lift_arrow_points_up_from_the_hips_and_is_long(variant: str | None) -> None:
+    # It followed the hip joint, which travels towards the head as much as up: a short slant
+    # that did not read as a lift. Now it rises straight up, a good part of the body's height.
+    svg = render_step_svg("bridge", 1, animated=False, variant_id=variant)
+    root = ET.fromstring(svg)
+    shaft = next(p for p in root.iter(f"{SVG}path") if p.get("class") == "ar")
+    head = next(p for p in root.iter(f"{SVG}path") if p.get("class") == "ah")
+    xs = [float(n) for n in NUMBER.findall(shaft.get("d") or "")[0::2]]
+    ys = [float(n) for n in NUMBER.findall(shaft.get("d") or "")[1::2]]
+    tip_y = float(NUMBER.findall(head.get("d") or "")[1])
+    rise = ys[0] - tip_y
+    assert rise >= 22.0, rise
+    assert max(xs) - min(xs) < 0.2 * rise, "straight up, not a slant"

@@ -1,4 +1,6 @@
-"""Every step figure fills the same 4:3 frame with the same margin, measured in a real Chromium.
+"""Every step figure fills a frame of its own shape with the same margin, measured in a real
+Chromium: a person standing in a tall frame, one lying flat in a wide one, each covering at least
+a quarter of its frame, and a step's still and loop in frames of one shape.
 
 The drawn box is what Chromium says the figure's paths cover (``getBBox``), not what the
 renderer meant to draw: body, props, arrows, the ghost of the earlier pose, the close-up, and
@@ -18,9 +20,12 @@ from typing import Any
 import pytest
 
 from backrelief.figures import every_step, figure_for_step, render_step_svg
-from backrelief.figures.render import FRAME_ASPECT, FRAME_MARGIN
+from backrelief.figures.render import FRAME_MARGIN, FRAME_SHAPES
 
 TOLERANCE = 0.006  # of the frame's height: a fraction of a line's width on screen
+# The least of its frame a figure's drawn box covers. A person standing (about 1:6) covers 0.26
+# of a 1:2 frame; in the one 4:3 frame every figure had before, standing ones covered 0.10-0.16.
+COVER_FLOOR = 0.255
 
 MEASURE = """
 () => [...document.querySelectorAll("body > div")].map((cell) => {
@@ -37,7 +42,7 @@ MEASURE = """
     }
     box[2] = Math.min(box[2], b.y); box[3] = Math.max(box[3], b.y + b.height);
   }
-  return {id: cell.id, viewBox: [x, y, w, h], box};
+  return {id: cell.id, viewBox: [x, y, w, h], box, frame: svg.dataset.frame};
 })
 """
 
@@ -68,7 +73,7 @@ def page(browser: Any) -> Iterator[Any]:
         context.close()
 
 
-def test_every_step_figure_fills_a_four_by_three_frame_with_the_same_margin(
+def test_every_step_figure_fills_a_frame_of_its_own_shape_with_the_same_margin(
     page: Any, tmp_path: Path
 ) -> None:
     figures = _figures()
@@ -79,14 +84,24 @@ def test_every_step_figure_fills_a_four_by_three_frame_with_the_same_margin(
     measured = page.evaluate(MEASURE)
     assert len(measured) == len(figures) > 200
     problems = []
+    shapes: dict[str, set[str]] = {}
     for item in measured:
         x, y, w, h = item["viewBox"]
         left, right, top, bottom = item["box"]
         margin = FRAME_MARGIN * h
         slack = TOLERANCE * h
         gaps = {"left": left - x, "right": x + w - right, "top": top - y, "bottom": y + h - bottom}
-        if abs(w / h - FRAME_ASPECT) > 0.01:
-            problems.append(f"{item['id']}: aspect {w / h:.2f}, not {FRAME_ASPECT:.2f}")
+        shape = item["frame"]
+        if shape not in FRAME_SHAPES or abs(w / h - FRAME_SHAPES[shape]) > 0.01:
+            problems.append(f"{item['id']}: aspect {w / h:.2f} in a frame said to be {shape}")
+        cover = (right - left) * (bottom - top) / (w * h)
+        if cover < COVER_FLOOR:
+            problems.append(f"{item['id']}: covers {cover:.2f} of its {shape} frame")
+        shapes.setdefault(item["id"].rsplit("-", 1)[0], set()).add(shape)
+        # Lying face down was a thin strip across a 4:3 frame (0.17 of it); in a wide frame
+        # it covers well over a third.
+        if item["id"].startswith("prone-press-up-") and cover < 0.35:
+            problems.append(f"{item['id']}: a strip, covering {cover:.2f} of its {shape} frame")
         cropped = {side: round(gap, 1) for side, gap in gaps.items() if gap < margin - slack}
         if cropped:
             problems.append(f"{item['id']}: drawn into the margin ({margin:.1f}) at {cropped}")
@@ -95,4 +110,12 @@ def test_every_step_figure_fills_a_four_by_three_frame_with_the_same_margin(
         if not (across or down):
             problems.append(f"{item['id']}: fills neither the width nor the height: "
                             f"gaps {({k: round(v, 1) for k, v in gaps.items()})}, margin {margin:.1f}")
+    problems += [f"{step}: still and loop in frames of different shapes {sorted(found)}"
+                 for step, found in shapes.items() if len(found) != 1]
     assert not problems, "\n".join(problems[:20]) + f"\n({len(problems)} problems)"
+    # Upright and lying figures are framed differently: the shape follows the figure.
+    standing = {shape for step, found in shapes.items() for shape in found
+                if step.startswith("standing-back-extension-std-3")}
+    lying = {shape for step, found in shapes.items() for shape in found
+             if step.startswith("bridge-std-1")}
+    assert standing == {"1x2"} and lying == {"3x1"}, (standing, lying)

@@ -258,3 +258,41 @@ def test_limbs_do_not_pass_through_the_torso(pose_id: str) -> None:
                 t = closest_on_segment(point, part.a, part.b)
                 depth = part.ra + (part.rb - part.ra) * t - math.dist(point, lerp(part.a, part.b, t))
                 assert depth < 5.0, f"{pose_id}: {limb.name} is {depth:.1f} cm inside {part.name}"
+
+
+def _height_of_foot(solved: Solved, side: str) -> float:
+    """The lowest point of a foot's heel and toe pads (their spheres: 3.2 and 2.0 cm)."""
+    points = solved.skeleton.points
+    return min(points[f"{side}_heel"][1] - 3.2, points[f"{side}_toe"][1] - 2.0)
+
+
+@pytest.mark.parametrize("pose_id", ["single-leg-bridge-start", "single-leg-bridge-up"])
+def test_single_leg_bridge_has_one_foot_down_and_the_other_knee_up(pose_id: str) -> None:
+    # The harder bridge was drawn on two feet; it stands on the worked (right) foot alone, the
+    # other knee held up above the hip, foot well off the floor.
+    solved = solved_pose(pose_id)
+    points = solved.skeleton.points
+    assert abs(solved.contact_gaps[("r_heel", "floor")]) <= CONTACT_TOLERANCE
+    assert abs(solved.contact_gaps[("r_toes", "floor")]) <= CONTACT_TOLERANCE
+    assert ("l_heel", "floor") not in solved.contact_gaps
+    assert _height_of_foot(solved, "r") <= CONTACT_TOLERANCE
+    assert _height_of_foot(solved, "l") > 25.0, "the raised foot is off the floor"
+    assert points["l_knee"][1] > points["l_hip"][1] + 30.0, "the raised knee is above the hip"
+    assert abs(points["l_knee"][0] - points["l_hip"][0]) < 15.0, "drawn up over the hip, not out long"
+
+
+def test_single_leg_bridge_lifts_the_hips_level_in_a_straight_slope() -> None:
+    down = solved_pose("single-leg-bridge-start").skeleton.points
+    up = solved_pose("single-leg-bridge-up").skeleton.points
+    assert up["r_hip"][1] > down["r_hip"][1] + 8.0, "the hips lift"
+    assert abs(up["r_hip"][1] - up["l_hip"][1]) < 2.0, "hips level: the free side does not drop"
+    knee, hip, shoulder = up["r_knee"], up["r_hip"], up["r_shoulder"]
+    expected = shoulder[1] + (knee[1] - shoulder[1]) * (hip[0] - shoulder[0]) / (knee[0] - shoulder[0])
+    assert abs(hip[1] - expected) < 6.0
+
+
+def test_single_leg_bridge_keeps_the_upper_back_down() -> None:
+    # Its floor contacts are the head and upper arms (poses.yaml says why): the shoulder blades
+    # must still rest all but on the floor, as in the two-feet bridge.
+    lying = solved_pose("supine-flat").skeleton.points["T4"][1]
+    assert solved_pose("single-leg-bridge-up").skeleton.points["T4"][1] < lying + 2.5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -54,7 +55,9 @@ def test_technique_page_has_steps_cautions_sources_and_a_figure_slot(client: Tes
         assert step.text in page
     for caution in technique.cautions:
         assert caution in page
-    assert f'class="figure-slot technique-figure" data-technique="{technique_id}"' in page
+    # The frame is shaped for its figure (frame-1x2 standing ... frame-3x1 lying flat).
+    assert re.search(rf'class="figure-slot frame-\d+x\d+ technique-figure" data-technique="{technique_id}"',
+                     page)
     assert "Sources" in page
 
 

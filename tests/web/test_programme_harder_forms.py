@@ -105,4 +105,6 @@ def test_the_player_takes_a_harder_forms_own_steps() -> None:
     changed = replace(catalog, techniques={
         **catalog.techniques, "bridge": replace(bridge, harder=[bridge.harder[0], longer])})
     refs = step_figures(changed, "bridge", "bridge-single-leg", sides=True)
-    assert [ref.step for ref in refs] == [1, 2, 3, 4]
+    # Step 2 is done on each side with a one-legged pose: a figure for each side.
+    assert [(ref.step, ref.side) for ref in refs] == [
+        (1, None), (2, "left"), (2, "right"), (3, None), (4, None)]

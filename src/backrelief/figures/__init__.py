@@ -17,8 +17,9 @@ Public API (importable without web or database code)::
 
 An animated SVG shows, with ``prefers-reduced-motion: reduce`` or without CSS, only its still
 (the step's main pose, earlier key poses as a faint silhouette, the movement arrow). Its root
-carries ``data-period`` (seconds per loop) and ``data-key-times`` (when in the loop each key
-pose is reached); inline in a page, ``--brfig-period`` and ``--brfig-play: paused`` pace and
+carries ``data-frame`` (the shape of its frame, "1x2" standing to "3x1" lying flat, the same for
+a step's still and loop), ``data-period`` (seconds per loop) and ``data-key-times`` (when in the
+loop each key pose is reached); inline in a page, ``--brfig-period`` and ``--brfig-play: paused`` pace and
 pause it, and ``--brfig-body``, ``--brfig-line``... override the light/dark palette.
 
 Poses live in ``poses.yaml``; after editing it (or the model), run

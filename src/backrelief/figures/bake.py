@@ -91,7 +91,7 @@ def used_moves() -> list[tuple[str, str]]:
 
     pairs: dict[tuple[str, str], None] = {}
     for technique in default_catalog().ordered():
-        for variant in [None, *(v.id for v in technique.variants)]:
+        for variant in [None, *(v.id for v in (*technique.variants, *technique.harder))]:
             for step in steps_of(technique, variant):
                 poses = list(step.poses)
                 for i in range(len(poses) - 1):

@@ -41,6 +41,9 @@ class ArrowModel(_Strict):
 
     points: list[str] = Field(min_length=1)
     offset: tuple[float, float] = (0.0, 0.0)  # screen cm: right, up
+    around: str | None = None  # a turn round this point's upright axis (poses.Arrow)
+    radius: float = Field(default=30.0, gt=0, le=80)
+    lift: float | None = Field(default=None, gt=0, le=60)  # a straight lift, cm (poses.Arrow)
 
 
 JointValue = float | dict[str, float]  # as in poses.py
@@ -63,6 +66,9 @@ class PoseModel(_Strict):
     highlight: list[Region] | None = None
     arrow: str | list[str] | ArrowModel | None = None
     ghost: bool | None = None  # draw the previous key pose faintly behind this one
+    # The limbs that make the movement, outlined in the arrow's colour: which arm opens, seen
+    # from above, says which side is worked.
+    moving: list[Literal["l_arm", "r_arm", "l_leg", "r_leg", "head"]] | None = None
     inset: Literal["lower_back", "buttock"] | None = None  # a close-up of the back, seen from behind
     # The side this pose works (the leg lifted, the way the knees roll, the buttock on the ball):
     # a step done on the other side shows the pose mirrored.

@@ -77,6 +77,15 @@ class Arrow:
 
     points: tuple[str, ...]
     offset: tuple[float, float] = (0.0, 0.0)  # screen cm: right, up
+    # A turn: the arrow is an arc round the upright axis through this body point (the spine, for
+    # a twist), as far round as the points turn, drawn at ``radius`` cm from the axis, so a
+    # rotation reads as one, not as a short slide across the chest.
+    around: str | None = None
+    radius: float = 30.0
+    # A lift: a straight arrow this many cm upward from where the points start (plus the
+    # offset), so a lift reads as one even when the points also slide along the body (the
+    # bridge's hips travel towards the head as much as up).
+    lift: float | None = None
 
 
 ArrowModel = Arrow  # the name the renderer imports
@@ -100,6 +109,7 @@ class Pose:
     contacts: tuple[tuple[str, str], ...]  # (body surface, prop surface)
     reach: tuple[tuple[str, str], ...]  # (body point, landmark)
     highlight: tuple[str, ...]
+    moving: tuple[str, ...]
     arrow: Arrow | None
     ghost: bool
     inset: str | None
@@ -227,6 +237,10 @@ def _build(pose_id: str, data: dict[str, Any]) -> Pose:
     if keep and keep_from is None:
         raise PoseError(f"{pose_id}.keep_from: needed when the pose extends nothing")
     arrow = _arrow(data.get("arrow"))
+    if arrow is not None:
+        for point in [*arrow.points, *([arrow.around] if arrow.around else [])]:
+            if point not in POINT_NAMES:
+                raise PoseError(f"{pose_id}.arrow: unknown body point {point!r}")
     return Pose(
         id=pose_id,
         label=data["label"],
@@ -242,6 +256,7 @@ def _build(pose_id: str, data: dict[str, Any]) -> Pose:
         contacts=tuple(contacts),
         reach=reach,
         highlight=tuple(data.get("highlight", [])),
+        moving=tuple(data.get("moving", [])),
         arrow=arrow,
         ghost=bool(data.get("ghost", True)),
         inset=data.get("inset"),
@@ -260,7 +275,9 @@ def _arrow(value: Any) -> Arrow | None:
     if isinstance(value, str):
         value = [value]
     checked = Checked(points=value) if isinstance(value, list) else Checked.model_validate(value)
-    return Arrow(tuple(checked.points), (float(checked.offset[0]), float(checked.offset[1])))
+    return Arrow(tuple(checked.points), (float(checked.offset[0]), float(checked.offset[1])),
+                 around=checked.around, radius=float(checked.radius),
+                 lift=None if checked.lift is None else float(checked.lift))
 
 
 def parse_poses(text: str, label: str = "poses.yaml") -> dict[str, Pose]:

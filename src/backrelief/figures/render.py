@@ -11,8 +11,11 @@ with the figure (``vector-effect``), so every figure has the same line weight on
 player can pace the loop with ``--brfig-period`` (seconds per cycle) and pause it with
 ``--brfig-play: paused``; restarting the animation at a cue keeps it in step with the timeline.
 
-Every figure has the same frame (see :func:`frame_box`): a 4:3 viewBox with the drawing centred
-and 5% of the frame's height clear round it, so any figure fits one fixed slot on a page. The
+Every figure's frame is shaped for it (see :func:`frame_shape` and :func:`frame_box`): one of a few
+aspect ratios, from 1:2 for a person standing to 3:1 for one lying flat, the one the drawing
+fills best, with the drawing centred and 5% of the frame's height clear round it. The root
+carries the shape as ``data-frame`` ("1x2" ... "3x1"), so a page can give the figure a frame of
+that shape before the image arrives; the still and the loop of a step always share one shape. The
 floor line, a wall and a mat seen from the side (class ``bk``) are backdrop and run to the edge.
 A figure for the left side of a sided step is the right-side one mirrored (``mirror``).
 """
@@ -47,7 +50,11 @@ from backrelief.figures.svg import (
 )
 
 PX_PER_CM = 2.4
-FRAME_ASPECT = 4 / 3
+# The frame shapes a figure can have, by name (width x height). Few on purpose: a page sizes a
+# frame by its shape's class, and a handful of shapes fills every drawing to at least a quarter
+# of its frame (a person standing, the narrowest, is about 1:6 and fills a 1:2 frame to 0.26).
+FRAME_SHAPES = {"1x2": 1 / 2, "3x4": 3 / 4, "1x1": 1.0, "4x3": 4 / 3, "2x1": 2.0, "3x1": 3.0}
+FRAME_ASPECT = 4 / 3  # the shape of a frame with no figure in it (the pictogram)
 FRAME_MARGIN = 0.05
 MIN_ARROW = 16.0
 MOVE_SECONDS = 1.4
@@ -77,8 +84,11 @@ STYLE = (
     ".brfig .ar{fill:none;stroke:var(--a);stroke-width:3;stroke-linecap:round;"
     "vector-effect:non-scaling-stroke}"
     ".brfig .ah{fill:var(--a)}"
+    ".brfig .mv{stroke:var(--a);stroke-width:3.4}"
     ".brfig .ib{fill:var(--brfig-inset,#fff);fill-opacity:.9}"
-    "@media (prefers-color-scheme:dark){.brfig .ib{fill:var(--brfig-inset,#16212b)}}"
+    # The earlier pose, light on dark, needs more ink to be seen at all than dark on light.
+    "@media (prefers-color-scheme:dark){.brfig .ib{fill:var(--brfig-inset,#16212b)}"
+    ".brfig .gh{fill-opacity:.24}}"
     ".brfig .io{fill:none;stroke:var(--l);stroke-width:1.4;vector-effect:non-scaling-stroke}"
     ".brfig .sp{fill:var(--l)}"
     ".brfig .lm{fill:none;stroke:var(--l);stroke-width:1;stroke-linecap:round;stroke-opacity:.6;"
@@ -132,7 +142,8 @@ def _parts(skeleton: Skeleton, proj: Projector, bounds: Bounds | None) -> dict[s
     return {part: (sum(depths[part]) / len(depths[part]), "".join(paths[part])) for part in paths}
 
 
-def _body(solved: Solved, proj: Projector, highlight: Sequence[str], bounds: Bounds) -> str:
+def _body(solved: Solved, proj: Projector, highlight: Sequence[str], bounds: Bounds,
+          moving: Sequence[str] = ()) -> str:
     parts = _parts(solved.skeleton, proj, bounds)
     torso_depth = parts["torso"][0]
     glow = ""
@@ -143,6 +154,8 @@ def _body(solved: Solved, proj: Projector, highlight: Sequence[str], bounds: Bou
     drawing = Drawing()
     for part, (depth, d) in parts.items():
         klass = "fr" if depth < torso_depth - 4.0 and part not in ("torso", "head") else "bd"
+        if part in moving:
+            klass += " mv"
         rank = {"torso": 0, "head": 2}.get(part, 1)
         drawing.add(depth, rank, f'<path class="{klass}" d="{d}"/>')
     # Highlights go over every limb: where to feel it matters more than what is in front.
@@ -318,9 +331,46 @@ def _spinous(solved: Solved, station: str) -> Vec:
     return add(solved.skeleton.points[station], scale(frame[0], depth))
 
 
+ARC_STEP_DEGREES = 3.0
+
+
+def _arc_points(frames: Sequence[Solved], spec: ArrowModel, proj: Projector) -> list[Point]:
+    """A turn's arrow: an arc round the upright axis through ``spec.around`` (where it is at
+    the start, at its height plus the offset's "up"), from the turning points' first bearing
+    round that axis to their last."""
+    assert spec.around is not None
+    axis = frames[0].skeleton.points[spec.around]
+    height = axis[1] + spec.offset[1]
+    bearings = []
+    for solved in frames:
+        pts = [solved.skeleton.points[name] for name in spec.points]
+        mid = scale(_sum(pts), 1.0 / len(pts))
+        bearings.append(math.atan2(mid[2] - axis[2], mid[0] - axis[0]))
+    # Unwrapped, so a turn through the back of the circle is not taken the short way round.
+    swept = [bearings[0]]
+    for bearing in bearings[1:]:
+        step = (bearing - swept[-1] + math.pi) % (2 * math.pi) - math.pi
+        swept.append(swept[-1] + step)
+    start, end = swept[0], swept[-1]
+    count = max(2, math.ceil(abs(math.degrees(end - start)) / ARC_STEP_DEGREES) + 1)
+    out = []
+    for k in range(count):
+        angle = start + (end - start) * k / (count - 1)
+        point = (axis[0] + spec.radius * math.cos(angle), height, axis[2] + spec.radius * math.sin(angle))
+        out.append(proj.point(point))
+    return out
+
+
 def _arrow_points(frames: Sequence[Solved], spec: ArrowModel, proj: Projector, mirror: bool) -> list[Point]:
+    if spec.around is not None:
+        return _arc_points(frames, spec, proj)
     out = []
     dx = -spec.offset[0] if mirror else spec.offset[0]
+    if spec.lift is not None:
+        pts = [frames[0].skeleton.points[name] for name in spec.points]
+        x, y = proj.point(scale(_sum(pts), 1.0 / len(pts)))
+        x, y = x + dx, y - spec.offset[1]
+        return [(x, y), (x, y - spec.lift)]
     for solved in frames:
         pts = [solved.skeleton.points[name] for name in spec.points]
         mid = scale(_sum(pts), 1.0 / len(pts))
@@ -369,7 +419,7 @@ def _arrow_svg(points: list[Point], bounds: Bounds) -> str:
     dx, dy = tip[0] - before[0], tip[1] - before[1]
     norm = math.hypot(dx, dy) or 1.0
     dx, dy = dx / norm, dy / norm
-    size = 4.0
+    size = 5.0
     base = (tip[0] - dx * size, tip[1] - dy * size)
     left = (base[0] - dy * size * 0.6, base[1] + dx * size * 0.6)
     right = (base[0] + dy * size * 0.6, base[1] - dx * size * 0.6)
@@ -416,6 +466,31 @@ def render_poses(
     loop at which each key pose is reached. ``mirror`` draws the picture flipped left to right:
     the same movement done on the other side of the body, seen from that side.
     """
+    # The frame's shape comes from the still, so a page that shows the loop, or the still to
+    # someone who asked for less motion, keeps one frame for the step.
+    shape = None
+    if animated:
+        _, still_bounds = _render(pose_ids, title=title, description=description, animated=False,
+                                  timing=timing, period=period, mirror=mirror, shape=None)
+        shape = frame_shape(still_bounds)
+    svg, _ = _render(pose_ids, title=title, description=description, animated=animated,
+                     timing=timing, period=period, mirror=mirror, shape=shape)
+    return svg
+
+
+def _render(
+    pose_ids: Sequence[str],
+    *,
+    title: str,
+    description: str,
+    animated: bool,
+    timing: Timing | None,
+    period: float | None,
+    mirror: bool,
+    shape: str | None,
+) -> tuple[str, Bounds]:
+    """The SVG of :func:`render_poses` in a frame of ``shape`` (None: the best for the drawing),
+    and the bounds of what it draws."""
     library = pose_library()
     poses = [library[pose_id] for pose_id in pose_ids]
     if not poses:
@@ -446,7 +521,7 @@ def render_poses(
             if pose.id != poses[shown].id:
                 ghosts.setdefault(pose.id, key)
     still = "".join(_ghost(key, proj, bounds) for key in ghosts.values())
-    still += _body(final, proj, poses[shown].highlight, bounds)
+    still += _body(final, proj, poses[shown].highlight, bounds, poses[shown].moving)
 
     frames_svg, css = "", ""
     animate = animated and len(poses) > 1
@@ -459,7 +534,8 @@ def render_poses(
     floor = _floor_level(final.props, bounds, view)
     inset = _inset(final, poses[shown].inset, proj, bounds, uid, mirror)
 
-    x0, y0, width, height = frame_box(bounds)
+    shape = shape or frame_shape(bounds)
+    x0, y0, width, height = frame_box(bounds, FRAME_SHAPES[shape])
     ground = "" if floor is None else (
         f'<path class="fl bk" d="M{num(x0)} {num(floor)}H{num(x0 + width)}"/>'
     )
@@ -471,6 +547,7 @@ def render_poses(
         'role="img"',
         f'aria-labelledby="{uid}-t {uid}-d"',
         f'data-poses="{" ".join(pose_ids)}"',
+        f'data-frame="{shape}"',
     ]
     if mirror:
         attrs.append('data-mirrored="true"')
@@ -482,20 +559,31 @@ def render_poses(
         f'<desc id="{uid}-d">{escape(description)}</desc><style>{STYLE}{css}</style>'
     )
     still_group = f'<g class="st">{still}</g>' if animate else still
-    return head + ground + props_svg + frames_svg + still_group + arrows + inset + "</svg>"
+    svg = head + ground + props_svg + frames_svg + still_group + arrows + inset + "</svg>"
+    return svg, bounds
 
 
-def frame_box(bounds: Bounds) -> tuple[float, float, float, float]:
-    """The viewBox (x, y, width, height) for a drawing with these bounds.
+def frame_fill(bounds: Bounds, aspect: float) -> float:
+    """How much of a frame of this aspect (width / height) the drawing's box covers."""
+    _, _, width, height = frame_box(bounds, aspect)
+    return (bounds.x1 - bounds.x0) * (bounds.y1 - bounds.y0) / (width * height)
 
-    Every figure gets the same frame: ``FRAME_ASPECT`` (4:3) wide, the drawing centred, and at
-    least ``FRAME_MARGIN`` of the frame's height clear all round, exactly that on the two sides
-    the drawing fills. So a standing figure fills the frame's height and a lying one its width,
-    and a page can show any figure in one fixed frame without cropping it.
+
+def frame_shape(bounds: Bounds) -> str:
+    """The name of the frame shape (``FRAME_SHAPES``) that this drawing fills the most of."""
+    return max(FRAME_SHAPES, key=lambda name: frame_fill(bounds, FRAME_SHAPES[name]))
+
+
+def frame_box(bounds: Bounds, aspect: float = FRAME_ASPECT) -> tuple[float, float, float, float]:
+    """The viewBox (x, y, width, height) for a drawing with these bounds, ``aspect`` wide.
+
+    The drawing is centred with at least ``FRAME_MARGIN`` of the frame's height clear all
+    round, exactly that on the two sides it fills: it fills the frame's height or its width,
+    and a page can show it in a frame of that shape without cropping it.
     """
     width, height = bounds.x1 - bounds.x0, bounds.y1 - bounds.y0
-    frame_h = max(width / (FRAME_ASPECT - 2 * FRAME_MARGIN), height / (1 - 2 * FRAME_MARGIN))
-    frame_w = frame_h * FRAME_ASPECT
+    frame_h = max(width / (aspect - 2 * FRAME_MARGIN), height / (1 - 2 * FRAME_MARGIN))
+    frame_w = frame_h * aspect
     cx, cy = (bounds.x0 + bounds.x1) / 2, (bounds.y0 + bounds.y1) / 2
     return cx - frame_w / 2, cy - frame_h / 2, frame_w, frame_h
 
@@ -504,7 +592,7 @@ def _same_props(poses: Sequence[Pose]) -> bool:
     return all(pose.props == poses[0].props for pose in poses)
 
 
-FLOOR_LINE_PITCH = 20.0  # up to this camera pitch, a figure with no mat stands on a floor line
+FLOOR_LINE_PITCH = 25.0  # up to this camera pitch, a figure with no mat stands on a floor line
 
 
 def _floor_level(props: Sequence[Primitive], bounds: Bounds, view: View) -> float | None:
@@ -543,8 +631,8 @@ def _animation(
     windows: list[list[tuple[float, float]]] = []
     clock = 0.0
 
-    def group(solved: Solved, highlight: Sequence[str]) -> int:
-        body = _body(solved, proj, highlight, bounds)
+    def group(solved: Solved, pose: Pose) -> int:
+        body = _body(solved, proj, pose.highlight, bounds, pose.moving)
         props = "" if shared_props else _props(solved.props, proj, bounds, view)
         groups.append(props + body)
         windows.append([])
@@ -562,7 +650,7 @@ def _animation(
 
     def key_group(i: int) -> int:
         if poses[i].id not in key_groups:
-            key_groups[poses[i].id] = group(keys[i], poses[i].highlight)
+            key_groups[poses[i].id] = group(keys[i], poses[i])
         return key_groups[poses[i].id]
 
     def move_group(i: int, j: int) -> list[int]:
@@ -571,7 +659,7 @@ def _animation(
             if (b, a) in move_groups:
                 return list(reversed(move_groups[(b, a)]))
             frames = transition(a, b, FRAMES_PER_MOVE)
-            move_groups[(a, b)] = [group(f, poses[i if k < len(frames) / 2 else j].highlight)
+            move_groups[(a, b)] = [group(f, poses[i if k < len(frames) / 2 else j])
                                    for k, f in enumerate(frames)]
         return move_groups[(a, b)]
 

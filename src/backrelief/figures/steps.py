@@ -51,13 +51,14 @@ class StepFigure:
 
 
 def steps_of(technique: Technique, variant_id: str | None = None) -> list[Step]:
-    """The steps a technique is done with, in its standard form or a safer variant."""
+    """The steps a technique is done with, in its standard form, a safer variant or a harder
+    form."""
     if variant_id is None:
         return list(technique.steps)
     try:
         variant = technique.variant(variant_id)
     except KeyError:
-        valid = ", ".join(v.id for v in technique.variants) or "none"
+        valid = ", ".join(v.id for v in (*technique.variants, *technique.harder)) or "none"
         raise FigureError(f"{technique.id} has no variant {variant_id!r}; variants: {valid}") from None
     return list(variant.steps or technique.steps)
 
@@ -145,7 +146,7 @@ def every_step(catalog: Catalog | None = None) -> list[tuple[str, str | None, in
     out: list[tuple[str, str | None, int]] = []
     for technique in catalog.ordered():
         out += [(technique.id, None, index) for index in range(len(technique.steps))]
-        for variant in technique.variants:
+        for variant in (*technique.variants, *technique.harder):
             if variant.steps:
                 out += [(technique.id, variant.id, index) for index in range(len(variant.steps))]
     return out

@@ -27,6 +27,7 @@ from backrelief import __version__
 from backrelief.core.catalog import Catalog
 
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
+_FRAME = re.compile(r'<svg [^>]*data-frame="(\w+)"')
 # Figures are drawn in the server's worker threads; drawing is pure-Python CPU work, so one at
 # a time costs nothing, and the figure package's caches need not be thread-safe.
 _DRAWING = threading.Lock()
@@ -41,6 +42,15 @@ class FigureRef:
     alt: str
     step: int  # 1-based, like the timeline's cue.step
     side: str | None = None  # "left"/"right": drawn for that side, like the timeline's cue.side
+    # The shape of the figure's frame ("1x2" standing ... "3x1" lying flat; see
+    # figures.render.FRAME_SHAPES): the page gives the frame this shape before the image comes.
+    frame: str = "4x3"
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """A width and height in the frame's shape, for the <img> attributes."""
+        across, down = (int(n) for n in self.frame.split("x"))
+        return across * 120, down * 120
 
 
 @cache
@@ -75,7 +85,19 @@ def figure_ref(catalog: Catalog, technique_id: str, step_index: int,
     if not animated:
         query["still"] = "1"
     url = f"/figures/{technique_id}/{step_index + 1}.svg?{urlencode(query)}"
-    return FigureRef(url=url, alt=figure.description, step=step_index + 1, side=figure.side)
+    return FigureRef(url=url, alt=figure.description, step=step_index + 1, side=figure.side,
+                     frame=figure_frame(technique_id, step_index, variant_id, figure.side))
+
+
+def figure_frame(technique_id: str, step_index: int, variant_id: str | None,
+                 side: str | None) -> str:
+    """The shape of a step's frame, read off its still (drawn once, then served from the same
+    cache): the still and the loop of a step share one shape, so either fits the frame."""
+    try:
+        found = _FRAME.search(figure_svg(technique_id, step_index, variant_id, False, side))
+    except Exception:  # the figure cannot be drawn: the page falls back to the pictogram anyway
+        return "4x3"
+    return found.group(1) if found else "4x3"
 
 
 def step_figures(catalog: Catalog, technique_id: str, variant_id: str | None = None,

@@ -99,8 +99,12 @@ async function networkFirst(request, fallbackToOffline) {
 async function cacheFirst(request) {
   const cache = await caches.open(CACHE);
   // A module imported without the version tag ("./outbox.js") is the precached "?v=" copy:
-  // this cache holds one version of every static file (its name changes with them).
-  const cached = await cache.match(request) || await cache.match(request, { ignoreSearch: true });
+  // this cache holds one version of every static file (its name changes with them). Never for
+  // a figure: its query says which one (the variant, the side, the still), so the precached
+  // first step of the standard form must not stand in for a safer variant or the other side.
+  const url = new URL(request.url);
+  const cached = await cache.match(request)
+    || (url.pathname.startsWith("/static/") && await cache.match(request, { ignoreSearch: true }));
   if (cached) return cached;
   const response = await fetch(request);
   if (response.ok) cache.put(request, response.clone());
