@@ -89,7 +89,7 @@ class Database:
         A fault of the database itself (read-only file, disk full, server gone, a statement
         timeout) is a :class:`DatabaseUnavailable` with a one-line message; nothing was written.
         """
-        from backrelief.store.scope import OWNER_DEFAULT_KEY, USER_KEY, scope_statement
+        from backrelief.store.scope import OWNER_DEFAULT_KEY, USER_KEY, ScopedSession
 
         bind = self._writer if write else self.engine
         serial = self._write_lock if write and self.dialect == "sqlite" else nullcontext()
@@ -98,12 +98,11 @@ class Database:
                                            or isinstance(scope, int)):
             raise TypeError(f"user must be a user id, got {scope!r}")
         try:
-            with serial, Session(bind, expire_on_commit=False) as session:
+            with serial, ScopedSession(bind, expire_on_commit=False) as session:
                 if scope == OWNER:
                     session.info[OWNER_DEFAULT_KEY] = True
                 elif scope is not None:
                     session.info[USER_KEY] = scope
-                event.listen(session, "do_orm_execute", scope_statement)
                 with session.begin():
                     yield session
         except OperationalError as exc:

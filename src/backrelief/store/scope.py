@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import visitors
 
@@ -97,3 +97,12 @@ def scope_statement(state: ORMExecuteState) -> None:
     state.statement = state.statement.options(*(
         with_loader_criteria(model, model.user_id == user, include_aliases=True)
         for model in models))
+
+
+class ScopedSession(Session):
+    """The Session every ``Database.session()`` opens: :func:`scope_statement` runs on each of
+    its statements. Listened to once on the class; a listener per session cost more than the
+    queries of a small read."""
+
+
+event.listen(ScopedSession, "do_orm_execute", scope_statement)
