@@ -116,6 +116,23 @@ def test_nobody_writes_into_someone_elses_rows(db: Database, people: tuple[int, 
         assert get_setting(s, "region") == "lower"
 
 
+def test_an_answer_id_someone_else_used_is_a_named_refusal(db: Database,
+                                                          people: tuple[int, int]) -> None:
+    # The browser's answer id is unique across all sessions: bob sending alice's id (guessed or
+    # copied) gets the field named, not the unique key's 500, and nothing of his is written.
+    from backrelief.journey.sessions import finish_after
+
+    alice, bob = people
+    mine, his = _fill(db, alice, 7), _fill(db, bob, 2)
+    with db.session(write=True, user=alice) as s:
+        assert finish_after(s, mine["session"], 3, {}, answer_id="answer-0001") is True
+    with pytest.raises(StoreInputError, match="answer_id"), db.session(write=True, user=bob) as s:
+        finish_after(s, his["session"], 4, {}, answer_id="answer-0001")
+    with db.session(user=bob) as s:
+        assert [r.pain for r in list_ratings(s)] == [2]
+        assert get_session(s, his["session"]).ended_at is None
+
+
 def test_forget_and_import_are_one_users(db: Database, people: tuple[int, int]) -> None:
     alice, bob = people
     _fill(db, alice, 7)

@@ -23,7 +23,7 @@ from backrelief.journey.document import session_document
 from backrelief.store.diary import add_rating
 from backrelief.store.errors import StoreInputError
 from backrelief.store.models import PracticeSession
-from backrelief.store.scope import owner_of
+from backrelief.store.scope import UNSCOPED, owner_of
 from backrelief.store.sessions import (
     add_feedback,
     count_sessions,
@@ -81,7 +81,11 @@ def finish_after(db: Session, session_id: int, pain_after: int | None,
             raise StoreInputError("answer_id", "must be 8 to 40 letters, digits or dashes")
         if row.after_id == answer_id:
             return False
-        used = db.scalar(select(PracticeSession.id).where(PracticeSession.after_id == answer_id))
+        # The id is unique across every user's sessions (the browser makes it at random), so
+        # this looks at all of them on purpose: someone else's use is a 422, never the unique
+        # key's 500. It says only "already used", nothing of whose session it is.
+        used = db.scalar(select(PracticeSession.id).where(PracticeSession.after_id == answer_id)
+                         .execution_options(**UNSCOPED))
         if used is not None:
             raise StoreInputError("answer_id", "already used for another session")
         row.after_id = answer_id
