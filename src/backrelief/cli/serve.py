@@ -224,7 +224,9 @@ def serve(host: str | None, port: int, lan: bool, tls: bool, cert: Path | None,
         raise click.ClickException(f"cannot open the diary: {exc}") from None
 
     scheme = "https" if files else "http"
-    shown = f"[{public_ip}]" if ":" in public_ip else public_ip
+    # The address as asked for: ``--host localhost`` prints localhost, the LAN's is its IP.
+    address = lan_ip or bind.strip("[]")
+    shown = f"[{address}]" if ":" in address else address
     base = f"{scheme}://{shown}:{port}"
     click.echo(f"backrelief is running at {base}/ (press Ctrl+C to stop)")
     if files is not None:

@@ -27,7 +27,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from backrelief.core.catalog import Role
+from backrelief.core.catalog import HOLD_STAGES, Role
 from backrelief.core.planner import RegionChoice
 from backrelief.core.progress import Verdict
 from backrelief.core.vocabulary import (
@@ -78,6 +78,8 @@ class RoutineItemIn(Strict):
     seconds: Annotated[int, Field(ge=0, le=24 * 3600)]
     variant: Annotated[str, StringConstraints(max_length=60)] | None
     rounds: Annotated[int, Field(ge=1, le=1000)]
+    # A programme's longer holds (core.catalog.Step.held); exports before issue 14 have none.
+    hold: Annotated[int, Field(ge=0, le=HOLD_STAGES)] = 0
     role: Role
     intensity: Intensity
     why: Text
