@@ -61,6 +61,19 @@ def test_technique_page_has_steps_cautions_sources_and_a_figure_slot(client: Tes
     assert "Sources" in page
 
 
+def test_each_step_figure_follows_its_own_words(client: TestClient) -> None:
+    # A figure above a step's text sat under the previous step and read as that step's picture.
+    technique = default_catalog().technique("bridge")
+    page = html.unescape(client.get("/library/bridge").text)
+    steps = page[page.index("<h2>Steps</h2>"):page.index("<h2>Cautions</h2>")]
+    for number, step in enumerate(technique.steps[1:], start=2):
+        text_at = steps.index(step.text)
+        figure_at = steps.index(f'data-step="{number}"')
+        assert text_at < figure_at, f"step {number}'s figure comes before its text"
+        later = [steps.index(s.text) for s in technique.steps[number:]]
+        assert all(figure_at < at for at in later), f"step {number}'s figure is under a later step"
+
+
 def test_education_pages(client: TestClient) -> None:
     catalog = default_catalog()
     for education in catalog.education.values():
