@@ -145,7 +145,8 @@ def test_merge_adds_new_records_with_new_ids(db: Database) -> None:
     with db.session(write=True) as s:
         summary = import_diary(s, parse_export(json.dumps(document)), merge=True)
     assert summary.added == {"screens": 1, "sessions": 1, "ratings": 5, "feedback": 2,
-                             "settings": 1}
+                             "programmes": 0, "programme_sessions": 0, "programme_checkins": 0,
+                             "walks": 0, "settings": 1}
     assert summary.skipped["settings"] == 1
     with db.session() as s:
         merged = export_diary(s)
@@ -369,7 +370,8 @@ def test_a_streamed_import_keeps_ids_and_a_bom_is_skipped(db: Database) -> None:
     with db.session(write=True) as s:
         summary = import_export_file(s, io.BytesIO(raw))
     assert summary.added == {"screens": 0, "sessions": 1, "ratings": 1, "feedback": 1,
-                             "settings": 1}
+                             "programmes": 0, "programme_sessions": 0, "programme_checkins": 0,
+                             "walks": 0, "settings": 1}
     with db.session() as s:
         assert [r.session_id for r in list_ratings(s)] == [1]
 

@@ -2,7 +2,7 @@
 
 Issue 15: a 50 MB export took 1.6 GB to import, because the whole file was parsed into one
 document first. :func:`read_export` walks the file with ijson (the C backend) and yields each
-top-level scalar, the settings object and each record of the four record lists as it is
+top-level scalar, the settings object and each record of the record lists as it is
 complete; nothing else of the file is held.
 """
 
@@ -14,8 +14,9 @@ from typing import IO, Any
 import ijson  # type: ignore[import-untyped]  # no stubs; used through 3 calls
 
 from backrelief.store.errors import StoreInputError
+from backrelief.store.import_models import SECTION_MODELS
 
-RECORD_SECTIONS = ("screens", "sessions", "ratings", "feedback")
+RECORD_SECTIONS = tuple(SECTION_MODELS)
 _OPEN = ("start_map", "start_array")
 _CLOSE = ("end_map", "end_array")
 _BOM = b"\xef\xbb\xbf"

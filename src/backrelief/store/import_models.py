@@ -14,7 +14,7 @@ routines with wrong fields, ratings from year 1 and feedback from 9999, settings
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -29,6 +29,7 @@ from pydantic import (
 
 from backrelief.core.catalog import HOLD_STAGES, Role
 from backrelief.core.planner import RegionChoice
+from backrelief.core.programme import MAX_WEEKS, MIN_WEEKS
 from backrelief.core.progress import Verdict
 from backrelief.core.vocabulary import (
     MAX_MINUTES,
@@ -51,9 +52,16 @@ def _text_time(value: Any) -> Any:
     return value
 
 
+def _text_day(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("must be a date like 2026-12-07, as text")
+    return value
+
+
 # Records are strict (no "5" for 5, no 1 for true), but times arrive as text from the stream.
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_text_time), Field(strict=False)]
 Text = Annotated[str, StringConstraints(max_length=4000)]
+Day = Annotated[date, BeforeValidator(_text_day), Field(strict=False)]
 
 
 class Strict(BaseModel):
@@ -155,6 +163,52 @@ class FeedbackIn(Record):
     at: Timestamp
 
 
+class ProgrammeIn(Record):
+    """A programme (issue 14) as ``store.programme`` keeps it, without its calendar token (a
+    secret: an import makes a fresh one). The plan's rules are ``core.programme.ProgrammePlan``'s
+    and the profile the planner's, both checked again by the import's cross-checks."""
+
+    created_at: Timestamp
+    start_date: Day
+    weeks: Annotated[int, Field(ge=MIN_WEEKS, le=MAX_WEEKS)]
+    days: list[int] = Field(min_length=1, max_length=7)
+    at_time: Annotated[str, StringConstraints(pattern=r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$")]
+    profile: ProfileIn
+    status: Literal["active", "ended"]
+    ended_at: Timestamp | None = None
+    seen_at: Timestamp | None = None
+    seen_rules: list[Annotated[str, StringConstraints(max_length=80)]] | None = Field(
+        default=None, max_length=100)
+
+
+class ProgrammeSessionIn(Record):
+    """A session done as one of a programme's days."""
+
+    programme_id: Id
+    session_id: Id
+    day: Day
+
+
+class CheckinIn(Record):
+    """A weekly check-in; its ranges are ``core.programme.check_checkin``'s."""
+
+    programme_id: Id
+    week: int
+    at: Timestamp
+    activities: dict[str, int]
+    sleep: int | None = None
+    confidence: int | None = None
+
+
+class WalkIn(Record):
+    """A walk in the activity log; its ranges are ``core.activity``'s."""
+
+    day: Day
+    kind: Literal["walk"]
+    minutes: int
+    at: Timestamp
+
+
 class SettingsIn(Strict):
     """The settings the app remembers (``journey.defaults``, ``journey.memory``), with the
     builder's ranges; an unknown key is refused."""
@@ -180,6 +234,11 @@ SECTION_MODELS: dict[str, type[Record]] = {
     "sessions": SessionIn,
     "ratings": RatingIn,
     "feedback": FeedbackIn,
+    # Issue 14's tables; files exported before them have none of these lists.
+    "programmes": ProgrammeIn,
+    "programme_sessions": ProgrammeSessionIn,
+    "programme_checkins": CheckinIn,
+    "walks": WalkIn,
 }
 
 

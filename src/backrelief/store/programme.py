@@ -67,6 +67,18 @@ def _input(exc: ProgrammeError) -> StoreInputError:
     return StoreInputError(exc.field, exc.problem)
 
 
+def new_calendar_token() -> str:
+    """A fresh secret for a programme's calendar URL (a new programme, or one imported)."""
+    return secrets.token_urlsafe(32)  # 256 bits: the URL is the only key
+
+
+def check_week(field: str, week: object, weeks: int) -> int:
+    """A check-in's week: a whole number within the programme's ``weeks``."""
+    if isinstance(week, bool) or not isinstance(week, int) or not 1 <= week <= weeks:
+        raise StoreInputError(field, f"must be 1 to {weeks}, got {week!r}")
+    return week
+
+
 def start_programme(db: Session, plan: ProgrammePlan, profile: Mapping[str, Any]) -> ProgrammeRecord:
     """Store a new programme (ending any active one) with a fresh calendar token."""
     stored_profile = json_value("profile", dict(profile))
@@ -78,7 +90,7 @@ def start_programme(db: Session, plan: ProgrammePlan, profile: Mapping[str, Any]
     row = Programme(
         user_id=user, created_at=now, start_date=plan.start, weeks=plan.weeks, days=list(plan.days),
         at_time=plan.at.strftime("%H:%M"), profile=stored_profile, status="active",
-        calendar_token=secrets.token_urlsafe(32),  # 256 bits: the URL is the only key
+        calendar_token=new_calendar_token(),
     )
     db.add(row)
     db.flush()
@@ -165,8 +177,7 @@ def add_checkin(db: Session, programme_id: int, week: int, activities: Mapping[s
     row_programme = own(db, Programme, programme_id)
     if row_programme is None:
         raise StoreInputError("programme", f"no programme {programme_id}")
-    if isinstance(week, bool) or not isinstance(week, int) or not 1 <= week <= row_programme.weeks:
-        raise StoreInputError("week", f"must be 1 to {row_programme.weeks}, got {week!r}")
+    check_week("week", week, row_programme.weeks)
     try:
         clean, sleep_score, confidence_score = check_checkin(activities, sleep, confidence)
     except ProgrammeError as exc:

@@ -1,8 +1,10 @@
 """Export, import and forget: the whole diary as one JSON document, and back.
 
-The JSON export holds everything (screens, sessions, ratings, feedback, settings) with the
+The JSON export holds everything (screens, sessions, ratings, feedback, settings, and since
+issue 14 programmes with their session links and check-ins, and the walking log) with the
 database ids, so that importing it into an empty diary and exporting again gives the same
-document (only ``exported_at`` differs). An import is validated completely before anything is
+document (only ``exported_at`` differs; a programme's calendar token is a secret and is not
+exported: an import makes a fresh one). An import is validated completely before anything is
 written and runs in one transaction: a bad file writes nothing.
 
 Into a diary that already holds records, :func:`import_diary` refuses unless ``merge=True``.
@@ -18,7 +20,7 @@ import io
 import json
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import IO, Any, Literal
 
 from pydantic import AwareDatetime, Field, JsonValue, ValidationError
@@ -26,15 +28,22 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from backrelief import __version__
+from backrelief.core.activity import MAX_DAY_MINUTES, ActivityError, check_day, check_minutes
+from backrelief.core.planner import ProfileError
+from backrelief.core.programme import ProgrammeError, ProgrammePlan, check_checkin
 from backrelief.core.screening import AnswerError, check_answers
 from backrelief.journey.document import DocumentError, read_document
+from backrelief.journey.programme import stored_profile
 from backrelief.store.diary import SPREAD_BEFORE_PROBLEM, list_ratings
 from backrelief.store.errors import StoreInputError
 from backrelief.store.export_reader import read_export
 from backrelief.store.import_models import (
     SECTION_MODELS,
+    CheckinIn,
     FeedbackIn,
     HeaderIn,
+    ProgrammeIn,
+    ProgrammeSessionIn,
     RatingIn,
     Record,
     RoutineIn,
@@ -42,16 +51,22 @@ from backrelief.store.import_models import (
     SessionIn,
     SettingsIn,
     Strict,
+    WalkIn,
     time_fields,
 )
 from backrelief.store.import_upgrade import as_routine, is_bare, upgraded_document
 from backrelief.store.models import (
+    ActivityLog,
     PainRating,
     PracticeSession,
+    Programme,
+    ProgrammeCheckin,
+    ProgrammeSession,
     Screen,
     Setting,
     TechniqueFeedback,
 )
+from backrelief.store.programme import check_week, new_calendar_token
 from backrelief.store.rating_days import forget_days, refresh_days, utc_day
 from backrelief.store.scope import UNSCOPED, owner_of
 from backrelief.store.screens import list_screens, reason_documents
@@ -62,7 +77,8 @@ from backrelief.store.validation import EARLIEST, FUTURE_TOLERANCE, short_text
 
 EXPORT_FORMAT = "backrelief-diary"
 EXPORT_VERSION = 1
-RECORD_TABLES = ("screens", "sessions", "pain_ratings", "technique_feedback")
+RECORD_TABLES = ("screens", "sessions", "pain_ratings", "technique_feedback", "programmes",
+                 "programme_sessions", "programme_checkins", "activity_logs")
 BATCH = 500  # rows per INSERT (executemany) and per merge look-up
 
 
@@ -79,6 +95,10 @@ class ExportDocument(Strict):
     sessions: list[SessionIn] = Field(default_factory=list)
     ratings: list[RatingIn] = Field(default_factory=list)
     feedback: list[FeedbackIn] = Field(default_factory=list)
+    programmes: list[ProgrammeIn] = Field(default_factory=list)
+    programme_sessions: list[ProgrammeSessionIn] = Field(default_factory=list)
+    programme_checkins: list[CheckinIn] = Field(default_factory=list)
+    walks: list[WalkIn] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -113,6 +133,49 @@ def export_diary(db: Session, *, now: datetime | None = None) -> dict[str, Any]:
             }
             for row in feedback
         ],
+        **_programme_sections(db),
+    }
+
+
+def _programme_sections(db: Session) -> dict[str, list[dict[str, Any]]]:
+    """The user's programmes (without their calendar token), links, check-ins and walks."""
+    user = owner_of(db)
+    mine = select(Programme.id).where(Programme.user_id == user).scalar_subquery()
+    programmes = db.scalars(select(Programme).where(Programme.user_id == user)
+                            .order_by(Programme.id))
+    links = db.scalars(select(ProgrammeSession).where(ProgrammeSession.programme_id.in_(mine))
+                       .order_by(ProgrammeSession.id))
+    checkins = db.scalars(select(ProgrammeCheckin)
+                          .where(ProgrammeCheckin.programme_id.in_(mine))
+                          .order_by(ProgrammeCheckin.id))
+    walks = db.scalars(select(ActivityLog).where(ActivityLog.user_id == user)
+                       .order_by(ActivityLog.id))
+    return {
+        "programmes": [
+            {"id": p.id, "created_at": p.created_at.isoformat(),
+             "start_date": p.start_date.isoformat(), "weeks": p.weeks, "days": list(p.days),
+             "at_time": p.at_time, "profile": dict(p.profile), "status": p.status,
+             "ended_at": None if p.ended_at is None else p.ended_at.isoformat(),
+             "seen_at": None if p.seen_at is None else p.seen_at.isoformat(),
+             "seen_rules": None if p.seen_rules is None else list(p.seen_rules)}
+            for p in programmes
+        ],
+        "programme_sessions": [
+            {"id": link.id, "programme_id": link.programme_id, "session_id": link.session_id,
+             "day": link.day.isoformat()}
+            for link in links
+        ],
+        "programme_checkins": [
+            {"id": c.id, "programme_id": c.programme_id, "week": c.week,
+             "at": c.recorded_at.isoformat(), "activities": dict(c.activities),
+             "sleep": c.sleep, "confidence": c.confidence}
+            for c in checkins
+        ],
+        "walks": [
+            {"id": w.id, "day": w.day.isoformat(), "kind": w.kind, "minutes": w.minutes,
+             "at": w.recorded_at.isoformat()}
+            for w in walks
+        ],
     }
 
 
@@ -130,9 +193,10 @@ def _my_feedback(db: Session) -> Any:
 
 
 def is_empty(db: Session) -> bool:
-    """True when the user's diary holds no screens, sessions, ratings or feedback (settings
-    aside). Feedback hangs off sessions, so no sessions means no feedback."""
-    for model in (Screen, PracticeSession, PainRating):
+    """True when the user's diary holds no screens, sessions, ratings, feedback, programmes or
+    walks (settings aside). Feedback hangs off sessions and links and check-ins off programmes,
+    so none of those means none of these."""
+    for model in (Screen, PracticeSession, PainRating, Programme, ActivityLog):
         if db.scalar(select(model.id).where(model.user_id == owner_of(db)).limit(1)):
             return False
     return True
@@ -141,7 +205,8 @@ def is_empty(db: Session) -> bool:
 def _no_rows_at_all(db: Session) -> bool:
     """Nobody has any record: only then can an import keep the file's ids (they are unique
     across users)."""
-    for model in (Screen, PracticeSession, PainRating, TechniqueFeedback):
+    for model in (Screen, PracticeSession, PainRating, TechniqueFeedback, Programme,
+                  ProgrammeSession, ProgrammeCheckin, ActivityLog):
         if db.scalar(select(model.id).limit(1).execution_options(**UNSCOPED)):
             return False
     return True
@@ -176,6 +241,10 @@ class _Checks:
     sessions: set[int] = field(default_factory=set)
     last_id: dict[str, int] = field(default_factory=dict)
     pairs: set[tuple[int, str]] = field(default_factory=set)
+    programmes: dict[int, int] = field(default_factory=dict)  # id -> its weeks
+    active: bool = False
+    linked: set[int] = field(default_factory=set)  # session ids linked to a programme
+    walked: dict[date, int] = field(default_factory=dict)  # minutes per day
 
     def record(self, section: str, index: int, record: Record) -> None:
         where = f"{section}[{index}]"
@@ -230,12 +299,69 @@ class _Checks:
             raise StoreInputError(f"{where}.technique", "appears twice for one session")
         self.pairs.add((item.session_id, item.technique))
 
+    def programme(self, where: str, item: ProgrammeIn) -> None:
+        try:  # the plan's own rules, as starting a programme applies them
+            ProgrammePlan(item.start_date, item.weeks, tuple(item.days),
+                          time(int(item.at_time[:2]), int(item.at_time[3:])))
+        except ProgrammeError as exc:
+            raise StoreInputError(f"{where}.{exc.field}", exc.problem) from None
+        try:  # the profile as the programme reads it back
+            stored_profile(item.profile.model_dump(exclude_unset=True))
+        except (KeyError, ProfileError) as exc:
+            raise StoreInputError(f"{where}.profile", str(exc)) from None
+        if item.status == "active":
+            if self.active:
+                raise StoreInputError(f"{where}.status", "only one programme can be active")
+            self.active = True
+        if item.ended_at is not None and item.ended_at < item.created_at:
+            raise StoreInputError(f"{where}.ended_at", "is before the programme was started")
+        self.programmes[item.id] = item.weeks
+
+    def programme_session(self, where: str, item: ProgrammeSessionIn) -> None:
+        if item.programme_id not in self.programmes:
+            raise StoreInputError(f"{where}.programme_id", f"no programme with id "
+                                  f"{item.programme_id} before this link in the file")
+        if item.session_id not in self.sessions:
+            raise StoreInputError(f"{where}.session_id", f"no session with id {item.session_id} "
+                                  "before this link in the file")
+        if item.session_id in self.linked:
+            raise StoreInputError(f"{where}.session_id", "is linked to a programme twice")
+        self.linked.add(item.session_id)
+
+    def checkin(self, where: str, item: CheckinIn) -> None:
+        weeks = self.programmes.get(item.programme_id)
+        if weeks is None:
+            raise StoreInputError(f"{where}.programme_id", f"no programme with id "
+                                  f"{item.programme_id} before this check-in in the file")
+        check_week(f"{where}.week", item.week, weeks)
+        try:
+            check_checkin(item.activities, item.sleep, item.confidence)
+        except ProgrammeError as exc:
+            raise StoreInputError(f"{where}.{exc.field}", exc.problem) from None
+
+    def walk(self, where: str, item: WalkIn) -> None:
+        try:
+            check_minutes(item.minutes)
+            check_day(item.day, (self.now + FUTURE_TOLERANCE).astimezone().date())
+        except ActivityError as exc:
+            name = "day" if exc.field == "date" else exc.field
+            raise StoreInputError(f"{where}.{name}", exc.problem) from None
+        total = self.walked.get(item.day, 0) + item.minutes
+        if total > MAX_DAY_MINUTES:
+            raise StoreInputError(f"{where}.minutes", f"that would make {total} minutes on "
+                                  f"{item.day.isoformat()}, more than a day holds")
+        self.walked[item.day] = total
+
 
 CHECKS: dict[str, Callable[[_Checks, str, Any], None]] = {
     "screens": _Checks.screen,
     "sessions": _Checks.session,
     "ratings": _Checks.rating,
     "feedback": _Checks.feedback,
+    "programmes": _Checks.programme,
+    "programme_sessions": _Checks.programme_session,
+    "programme_checkins": _Checks.checkin,
+    "walks": _Checks.walk,
 }
 
 
@@ -293,10 +419,10 @@ def parse_export(raw: str | bytes) -> ExportDocument:
     for section, _, record in _checked(read_export(io.BytesIO(data)), header, settings, utcnow()):
         lists[section].append(record)
     top = _model(HeaderIn, "", header)
-    return ExportDocument.model_construct(
-        format=top.format, version=top.version, exported_at=top.exported_at,
-        app_version=top.app_version, settings=settings, screens=lists["screens"],
-        sessions=lists["sessions"], ratings=lists["ratings"], feedback=lists["feedback"])
+    fields: dict[str, Any] = {**lists, "format": top.format, "version": top.version,
+                              "exported_at": top.exported_at, "app_version": top.app_version,
+                              "settings": settings}
+    return ExportDocument.model_construct(**fields)
 
 
 def check_export_file(stream: IO[bytes]) -> dict[str, int]:
@@ -377,6 +503,32 @@ def _feedback_row(item: FeedbackIn, maps: dict[str, dict[int, int]]) -> dict[str
             "verdict": item.verdict, "recorded_at": item.at}
 
 
+def _programme_row(item: ProgrammeIn, _maps: dict[str, dict[int, int]]) -> dict[str, Any]:
+    return {"created_at": item.created_at, "start_date": item.start_date, "weeks": item.weeks,
+            "days": sorted(set(item.days)), "at_time": item.at_time,
+            "profile": item.profile.model_dump(exclude_unset=True), "status": item.status,
+            "ended_at": item.ended_at, "seen_at": item.seen_at,
+            "seen_rules": None if item.seen_rules is None else list(item.seen_rules),
+            "calendar_token": new_calendar_token()}  # the file never holds the secret
+
+
+def _link_row(item: ProgrammeSessionIn, maps: dict[str, dict[int, int]]) -> dict[str, Any]:
+    return {"programme_id": maps["programmes"][item.programme_id],
+            "session_id": maps["sessions"][item.session_id], "day": item.day}
+
+
+def _checkin_row(item: CheckinIn, maps: dict[str, dict[int, int]]) -> dict[str, Any]:
+    activities, sleep, confidence = check_checkin(item.activities, item.sleep, item.confidence)
+    return {"programme_id": maps["programmes"][item.programme_id], "week": item.week,
+            "recorded_at": item.at, "activities": activities, "sleep": sleep,
+            "confidence": confidence}
+
+
+def _walk_row(item: WalkIn, _maps: dict[str, dict[int, int]]) -> dict[str, Any]:
+    return {"day": item.day, "kind": item.kind, "minutes": item.minutes,
+            "recorded_at": item.at}
+
+
 def _existing(column: Any, columns: Sequence[Any], key_of: Callable[[Any], Hashable],
               values: Callable[[list[dict[str, Any]]], list[Any]]
               ) -> Callable[[Session, list[dict[str, Any]]], set[Hashable]]:
@@ -419,6 +571,32 @@ TABLES: tuple[_Table, ...] = (
                      (TechniqueFeedback.session_id, TechniqueFeedback.technique_id),
                      lambda s: (s[0], s[1]), lambda rows: [r["session_id"] for r in rows]),
            mapped=False),
+    # A programme is its start time and plan; a link its session (a session is one programme
+    # day at most); a check-in its programme, week and time; a walk its day, minutes and time.
+    _Table("programmes", Programme, _programme_row,
+           lambda r: (_utc(r["created_at"]), r["start_date"], r["weeks"], tuple(r["days"]),
+                      r["at_time"]),
+           _existing(Programme.created_at, (Programme.created_at, Programme.start_date,
+                                            Programme.weeks, Programme.days, Programme.at_time),
+                     lambda s: (_utc(s[0]), s[1], s[2], tuple(s[3]), s[4]),
+                     lambda rows: [r["created_at"] for r in rows]), mapped=True),
+    _Table("programme_sessions", ProgrammeSession, _link_row, lambda r: r["session_id"],
+           _existing(ProgrammeSession.session_id, (ProgrammeSession.session_id,),
+                     lambda s: s[0], lambda rows: [r["session_id"] for r in rows]),
+           mapped=False),
+    _Table("programme_checkins", ProgrammeCheckin, _checkin_row,
+           lambda r: (r["programme_id"], r["week"], _utc(r["recorded_at"])),
+           _existing(ProgrammeCheckin.programme_id,
+                     (ProgrammeCheckin.programme_id, ProgrammeCheckin.week,
+                      ProgrammeCheckin.recorded_at),
+                     lambda s: (s[0], s[1], _utc(s[2])),
+                     lambda rows: [r["programme_id"] for r in rows]), mapped=False),
+    _Table("walks", ActivityLog, _walk_row,
+           lambda r: (r["day"], r["minutes"], _utc(r["recorded_at"])),
+           _existing(ActivityLog.day, (ActivityLog.day, ActivityLog.minutes,
+                                       ActivityLog.recorded_at),
+                     lambda s: (s[0], s[1], _utc(s[2])), lambda rows: [r["day"] for r in rows]),
+           mapped=False),
 )
 _BY_NAME = {table.name: table for table in TABLES}
 
@@ -433,10 +611,10 @@ def _write(db: Session, items: Iterable[Item], settings: dict[str, Any], *,
         raise StoreInputError(
             "diary", "is not empty; import only into an empty diary, or ask to merge"
         )
-    added = dict.fromkeys(("screens", "sessions", "ratings", "feedback", "settings"), 0)
+    added = dict.fromkeys((*SECTION_MODELS, "settings"), 0)
     skipped = dict(added)
-    maps: dict[str, dict[int, int]] = {"screens": _Identity(), "sessions": _Identity()} \
-        if keep_ids else {"screens": {}, "sessions": {}}
+    mapped = [table.name for table in TABLES if table.mapped]
+    maps: dict[str, dict[int, int]] = {name: _Identity() if keep_ids else {} for name in mapped}
     pending: list[tuple[int, dict[str, Any]]] = []
     current: _Table | None = None
     rated: list[datetime] = []  # the first and last rating time seen, for the per-day totals
@@ -446,7 +624,7 @@ def _write(db: Session, items: Iterable[Item], settings: dict[str, Any], *,
             return
         table, rows = current, pending[:]
         pending.clear()
-        if table.model is not TechniqueFeedback:
+        if hasattr(table.model, "user_id"):  # feedback, links, check-ins: their parent's user
             rows = [(file_id, {"user_id": user, **row}) for file_id, row in rows]
         if keep_ids:
             db.execute(insert(table.model), [{"id": file_id, **row} for file_id, row in rows])
@@ -481,6 +659,7 @@ def _write(db: Session, items: Iterable[Item], settings: dict[str, Any], *,
         if len(pending) >= BATCH:
             flush()
     flush()
+    _settle(db, user, added)
     if rated:  # the days the file touched, recomputed once (store.rating_days)
         refresh_days(db, utc_day(rated[0]), utc_day(rated[1]))
     for key, value in sorted(settings.items()):
@@ -494,6 +673,25 @@ def _write(db: Session, items: Iterable[Item], settings: dict[str, Any], *,
     return ImportSummary(added=added, skipped=skipped)
 
 
+def _settle(db: Session, user: int, added: dict[str, int]) -> None:
+    """What the store's own writes keep true, after a merge: one programme active at a time
+    (the latest started; the others end, as starting a new one ends the old) and no day with
+    more walking than a day holds."""
+    if added["programmes"]:
+        active = list(db.scalars(select(Programme).where(
+            Programme.user_id == user, Programme.status == "active")
+            .order_by(Programme.created_at, Programme.id)))
+        for row in active[:-1]:
+            row.status, row.ended_at = "ended", utcnow()
+    if added["walks"]:
+        over = db.execute(select(ActivityLog.day, func.sum(ActivityLog.minutes))
+                          .where(ActivityLog.user_id == user).group_by(ActivityLog.day)
+                          .having(func.sum(ActivityLog.minutes) > MAX_DAY_MINUTES).limit(1)).first()
+        if over is not None:
+            raise StoreInputError("walks", f"would make {over[1]} minutes on "
+                                  f"{over[0].isoformat()}, more than a day holds")
+
+
 class _Identity(dict[int, int]):
     """Into an empty diary ids are kept: every file id maps to itself."""
 
@@ -501,10 +699,13 @@ class _Identity(dict[int, int]):
         return key
 
 
+_WHEN = {"screens": "taken_at", "sessions": "started_at", "programmes": "created_at"}
+
+
 def _find(db: Session, table: _Table, key: Hashable, row: dict[str, Any]) -> int:
     """The id of the diary's own copy of a mapped record a merge skips."""
-    column = Screen.taken_at if table.model is Screen else PracticeSession.started_at
-    when = row["taken_at"] if table.model is Screen else row["started_at"]
+    name = _WHEN[table.name]
+    column, when = getattr(table.model, name), row[name]
     rows: list[Any] = list(db.execute(select(table.model).where(
         column == when, table.model.user_id == owner_of(db))).scalars())
     for found in rows:
