@@ -2,8 +2,9 @@
 
 Formats (``--format``):
 
-* ``json``: everything (screens, sessions, ratings, feedback, settings), re-importable with
-  ``backrelief import``;
+* ``json``: everything (screens, sessions, ratings, feedback, settings, programmes with their
+  session links and check-ins, walks; not a programme's secret calendar token), re-importable
+  with ``backrelief import``;
 * ``csv``: the pain ratings, one row each, for a spreadsheet;
 * ``fhir``: the pain ratings as a FHIR R4 Bundle of Observations (LOINC 72514-3), for health
   records.
@@ -136,7 +137,8 @@ def import_(file: str, merge: bool, as_json: bool) -> None:
     if as_json:
         print_json({"added": summary.added, "skipped": summary.skipped})
         return
-    added = ", ".join(f"{count} {name}" for name, count in summary.added.items())
+    added = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in summary.added.items()
+                      if count or name in ("screens", "sessions", "ratings"))
     click.echo(f"Imported {added}.")
     skipped = sum(summary.skipped.values())
     if skipped:
