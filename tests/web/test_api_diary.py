@@ -127,6 +127,29 @@ def test_exports(client: TestClient) -> None:
     assert bad.json()["field"] == "format"
 
 
+def test_the_json_export_holds_programmes_and_walks_but_no_calendar_token(
+        client: TestClient, database: Database) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from backrelief.core.programme import ProgrammePlan
+    from backrelief.store.activity import log_walk
+    from backrelief.store.programme import add_checkin, start_programme
+
+    today = datetime.now(UTC).date()
+    with database.session(write=True) as s:
+        record = start_programme(s, ProgrammePlan(today - timedelta(days=3), 4), {
+            "region": "lower", "equipment": [], "minutes": 10, "conditions": [],
+            "pregnancy_weeks": None, "pain": None, "gentle_only": False, "no_floor": False})
+        add_checkin(s, record.id, 1, {"walking": 6}, 5, 7)
+        log_walk(s, 20, today, today=today)
+    response = client.get("/api/diary/export")
+    document = response.json()
+    assert [p["weeks"] for p in document["programmes"]] == [4]
+    assert [c["activities"] for c in document["programme_checkins"]] == [{"walking": 6}]
+    assert [w["minutes"] for w in document["walks"]] == [20]
+    assert "calendar_token" not in response.text and record.calendar_token not in response.text
+
+
 def test_delete_everything_needs_confirmation(client: TestClient, database: Database) -> None:
     client.post("/api/diary/ratings", json={"pain": 6})
     before = counts(database)
