@@ -92,7 +92,10 @@ def test_a_round_trip_keeps_programmes_links_checkins_and_walks(db: Database) ->
     assert before["programmes"][1]["seen_rules"] == ["new_over_50"]
     with db.session(write=True) as s:
         tokens = {p.calendar_token for p in list_programmes(s)}
-        forget_everything(s)
+        deleted = forget_everything(s)
+    assert {k: deleted[k] for k in ("programmes", "programme_sessions", "programme_checkins",
+                                    "walks")} == {"programmes": 2, "programme_sessions": 2,
+                                                  "programme_checkins": 2, "walks": 3}
     with db.session(write=True) as s:
         summary = import_diary(s, parse_export(json.dumps(before)))
     assert summary.added["programmes"] == 2 and summary.added["walks"] == 3

@@ -243,7 +243,9 @@ def test_forget_deletes_everything(db: Database) -> None:
     with db.session(write=True) as s:
         deleted = forget_everything(s)
     db.compact()
-    assert deleted == {"feedback": 2, "ratings": 5, "sessions": 1, "screens": 1, "settings": 2}
+    assert deleted == {"feedback": 2, "ratings": 5, "sessions": 1, "screens": 1, "settings": 2,
+                       "programme_checkins": 0, "programme_sessions": 0, "programmes": 0,
+                       "walks": 0}
     with db.session() as s:
         assert is_empty(s)
         assert export_diary(s)["settings"] == {}

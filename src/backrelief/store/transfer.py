@@ -738,9 +738,12 @@ def forget_everything(db: Session) -> dict[str, int]:
     """
     from backrelief.store.programme import forget_programmes  # issue 14: programme tables
 
-    forget_programmes(db)
+    gone = forget_programmes(db)
     forget_days(db)
-    deleted: dict[str, int] = {}
+    deleted: dict[str, int] = {  # named as the export names them
+        "programme_checkins": gone["programme_checkins"],
+        "programme_sessions": gone["programme_sessions"],
+        "programmes": gone["programmes"], "walks": gone["activity_logs"]}
     user = owner_of(db)
     for name, model, where in (
         ("feedback", TechniqueFeedback, _my_feedback(db)),
