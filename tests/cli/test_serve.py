@@ -187,3 +187,10 @@ def test_db_upgrade_on_postgresql(run_cli: RunCli, fresh_pg_schema: str) -> None
     assert f"-> {SCHEMA_REVISION}" in run_cli("db", "upgrade", env=env).stdout
     current = run_cli("db", "current", env=env).stdout
     assert "postgresql" in current and "(up to date)" in current
+
+
+@pytest.mark.parametrize("args, field", [([], "BACKRELIEF_ACCOUNTS"), (["--lan"], "--lan")])
+def test_an_accounts_value_that_is_neither_on_nor_off_is_named(run_cli: RunCli, args: list[str],
+                                                                field: str) -> None:
+    result = run_cli("serve", *args, "--port", "8765", env={"BACKRELIEF_ACCOUNTS": "0"})
+    assert "must be on or off" in _one_error_line(result, field)

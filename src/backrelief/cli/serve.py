@@ -48,8 +48,6 @@ if TYPE_CHECKING:
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 MAX_WORKERS = 32
-ACCOUNTS_ENV = "BACKRELIEF_ACCOUNTS"
-ACCOUNTS_OFF = frozenset({"off", "0", "false", "no"})
 ALL_ADDRESSES = frozenset({"0.0.0.0", "::", "[::]"})
 
 
@@ -101,24 +99,6 @@ def served_names(bind: str, lan_ip: str | None) -> list[str]:
     if bind.lower() in ALL_ADDRESSES or lan_ip == bind:
         return [name for name in (lan_ip, *host_names()) if name]
     return [bind.strip("[]").lower()]
-
-
-def _accounts_for(beyond_loopback: bool, where: str) -> None:
-    """Switch accounts on for an address beyond loopback (or a public name behind a proxy),
-    or refuse when they are forced off; ``where`` names the option or variable to blame."""
-    if not beyond_loopback:
-        return
-    setting = os.environ.get(ACCOUNTS_ENV, "").strip().lower()
-    if setting in ACCOUNTS_OFF:
-        fail(
-            where,
-            f"serves beyond this computer, but {ACCOUNTS_ENV}={setting}: without accounts anyone "
-            "on the network could read and change your pain diary. Unset "
-            f"{ACCOUNTS_ENV} (accounts are then switched on), or serve on 127.0.0.1 only.",
-        )
-    if setting in ("", "on"):
-        os.environ[ACCOUNTS_ENV] = "on"
-    # Anything else is left for WebConfig to refuse ("must be on or off"), never overwritten.
 
 
 def _tls_files(tls: bool, cert: Path | None, key: Path | None, ip: str,
@@ -194,8 +174,15 @@ def serve(host: str | None, port: int, lan: bool, tls: bool, cert: Path | None,
             lan_ip = None
     # Behind a proxy we listen on loopback, but the proxy brings the network in.
     proxied = bool(os.environ.get("BACKRELIEF_PUBLIC_HOST", "").strip())
-    _accounts_for(beyond or proxied,
-                  "--lan" if lan else "--host" if beyond else "BACKRELIEF_PUBLIC_HOST")
+    from backrelief.web.config import ConfigError as WebConfigError
+    from backrelief.web.config import accounts_from_env
+
+    try:  # before anything binds or a certificate is made; the app checks it again itself
+        accounts_from_env(os.environ, beyond=beyond or proxied)
+    except WebConfigError as exc:
+        if not (beyond or proxied):  # on loopback only the value itself can be wrong
+            fail(exc.variable, str(exc).split(": ", 1)[1])
+        fail("--lan" if lan else "--host" if beyond else "BACKRELIEF_PUBLIC_HOST", str(exc))
     names = served_names(bind, lan_ip) if beyond else []
     public_ip = lan_ip or (bind.strip("[]") if beyond else "127.0.0.1")
     files = _tls_files(tls, cert, key, public_ip, names)
@@ -204,7 +191,6 @@ def serve(host: str | None, port: int, lan: bool, tls: bool, cert: Path | None,
     from backrelief.config import ConfigError
     from backrelief.store.errors import StoreError
     from backrelief.web.config import SERVED_HOSTS_ENV, WebConfig
-    from backrelief.web.config import ConfigError as WebConfigError
 
     os.environ[SERVED_HOSTS_ENV] = ",".join(names)
     app: Any = "backrelief.web.app:create_app"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -58,22 +59,29 @@ class WebConfig:
             if not 0.01 <= scale <= 1000:
                 raise ConfigError("BACKRELIEF_TEST_TIME_SCALE", "must be between 0.01 and 1000")
         allowed_hosts = allowed_hosts_from_env(env)
-        # Served beyond loopback (serve's LAN names, a proxy's public name): accounts on unless
-        # said otherwise, and "off" refused, as `serve` does; this also covers running the app
-        # factory under uvicorn or gunicorn directly.
-        beyond = len(allowed_hosts) > len(LOOPBACK_HOSTS)
-        accounts = _choice(env, "BACKRELIEF_ACCOUNTS", {"on": True, "off": False}, beyond)
-        if beyond and not accounts:
-            raise ConfigError("BACKRELIEF_ACCOUNTS", "is off, but the app is served beyond this "
-                              "computer (BACKRELIEF_PUBLIC_HOST or BACKRELIEF_SERVED_HOSTS); "
-                              "without accounts anyone on the network could read the diary")
+        # Served beyond loopback (serve's LAN names, a proxy's public name).
+        accounts = accounts_from_env(env, beyond=len(allowed_hosts) > len(LOOPBACK_HOSTS))
         signup = _choice(env, "BACKRELIEF_SIGNUP", {"open": True, "invite": False}, False)
         return cls(time_scale=scale, allowed_hosts=allowed_hosts,
                    trusted_proxies=trusted_proxies_from_env(env), accounts=accounts,
                    signup_open=signup)
 
 
-def _choice(env: dict[str, str], variable: str, values: dict[str, bool], default: bool) -> bool:
+def accounts_from_env(env: Mapping[str, str], *, beyond: bool) -> bool:
+    """Whether accounts are on (``BACKRELIEF_ACCOUNTS``, on|off): off by default on loopback;
+    served ``beyond`` this computer, on by default and never off, because without accounts
+    anyone on the network could read the diary. The one rule: ``serve`` checks it before it
+    binds, and the app (under ``serve`` or a bare uvicorn/gunicorn) when it is created."""
+    accounts = _choice(env, "BACKRELIEF_ACCOUNTS", {"on": True, "off": False}, beyond)
+    if beyond and not accounts:
+        raise ConfigError("BACKRELIEF_ACCOUNTS", "is off, but the app is served beyond this "
+                          "computer, and with BACKRELIEF_ACCOUNTS=off anyone on the network could "
+                          "read and change your pain diary. Unset it (accounts then switch on), "
+                          "or serve on 127.0.0.1 only.")
+    return accounts
+
+
+def _choice(env: Mapping[str, str], variable: str, values: dict[str, bool], default: bool) -> bool:
     raw = env.get(variable, "").strip().lower()
     if not raw:
         return default
