@@ -11,6 +11,8 @@ shows; this one manages the accounts themselves.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import click
@@ -18,13 +20,50 @@ import click
 from backrelief.cli.common import fail, print_json
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from backrelief.store import StoreInputError
+    from backrelief.store.accounts import UserRecord
+    from backrelief.store.db import Database
 
 FIELDS = {"name": "NAME", "password": "password", "days": "--days", "role": "--role"}
 
 
 def _refuse(error: StoreInputError) -> None:
     fail(FIELDS.get(error.field, error.field), error.problem)
+
+
+def _check_name(name: str) -> None:
+    """NAME as the store would take it, before the diary is opened (exit 2 naming it)."""
+    from backrelief.store import StoreInputError
+    from backrelief.store.accounts import valid_name
+
+    try:
+        valid_name(name)
+    except StoreInputError as exc:
+        _refuse(exc)
+
+
+@contextmanager
+def _opened() -> Iterator[Database]:
+    """The configured diary, closed however the command ends."""
+    from backrelief.cli.diary import open_store
+
+    database = open_store()
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+def _existing(s: Session, name: str) -> UserRecord:
+    """The account called NAME (exit 2 if there is none)."""
+    from backrelief.store.accounts import find_user
+
+    user = find_user(s, name)
+    if user is None:
+        fail("NAME", f"there is no user called {name!r}")
+    return user
 
 
 @click.group()
@@ -37,18 +76,14 @@ def users() -> None:
               help="How long the invitation works.")
 def invite(days: int) -> None:
     """Print a single-use invitation link: whoever opens it can create one account."""
-    from backrelief.cli.diary import open_store
     from backrelief.store import StoreInputError
     from backrelief.store.accounts import create_invite
 
-    database = open_store()
     try:
-        with database.session(write=True) as s:
+        with _opened() as database, database.session(write=True) as s:
             token = create_invite(s, days=days)
     except StoreInputError as exc:
         _refuse(exc)
-    finally:
-        database.close()
     click.echo(f"/register/{token}")
     click.echo(f"Open it on the server's address (e.g. https://HOST:PORT/register/{token}); "
                f"it works once, for {days} day{'s' if days != 1 else ''}.", err=True)
@@ -74,16 +109,11 @@ def _read_password(from_stdin: bool) -> str:
 def add(name: str, password_stdin: bool, role: str, reset: bool) -> None:
     """Add the account NAME with a password (asked twice, not shown), or with --reset give an
     existing one a new password (the owner account starts without one)."""
-    from backrelief.cli.diary import open_store
     from backrelief.store import StoreInputError
-    from backrelief.store.accounts import check_password, create_user, find_user, set_password, valid_name
+    from backrelief.store.accounts import check_password, create_user, find_user, set_password
 
-    try:
-        valid_name(name)
-    except StoreInputError as exc:
-        _refuse(exc)
-    database = open_store()
-    try:
+    _check_name(name)
+    with _opened() as database:
         with database.session() as s:
             existing = find_user(s, name)
         if existing is not None and not reset:
@@ -100,8 +130,6 @@ def add(name: str, password_stdin: bool, role: str, reset: bool) -> None:
                     create_user(s, name, password, role=role)
         except StoreInputError as exc:
             _refuse(exc)
-    finally:
-        database.close()
     if existing is not None:
         click.echo(f"New password set for {existing.name}; its sessions were signed out.")
     else:
@@ -112,15 +140,11 @@ def add(name: str, password_stdin: bool, role: str, reset: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 def list_(as_json: bool) -> None:
     """List the accounts."""
-    from backrelief.cli.diary import local_date, open_store
+    from backrelief.cli.diary import local_date
     from backrelief.store.accounts import list_users
 
-    database = open_store()
-    try:
-        with database.session() as s:
-            found = list_users(s)
-    finally:
-        database.close()
+    with _opened() as database, database.session() as s:
+        found = list_users(s)
     if as_json:
         print_json([user.as_dict() for user in found])
         return
@@ -134,20 +158,13 @@ def list_(as_json: bool) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def remove(name: str, yes: bool) -> None:
     """Delete the account NAME and its whole diary (not the last owner)."""
-    from backrelief.cli.diary import open_store
     from backrelief.store import StoreInputError, count_ratings
-    from backrelief.store.accounts import find_user, remove_user, valid_name
+    from backrelief.store.accounts import remove_user
 
-    try:
-        valid_name(name)
-    except StoreInputError as exc:
-        _refuse(exc)
-    database = open_store()
-    try:
+    _check_name(name)
+    with _opened() as database:
         with database.session() as s:
-            user = find_user(s, name)
-            if user is None:
-                fail("NAME", f"there is no user called {name!r}")
+            user = _existing(s, name)
         with database.session(user=user.id) as s:
             ratings = count_ratings(s)
         if not yes and not click.confirm(
@@ -161,8 +178,6 @@ def remove(name: str, yes: bool) -> None:
         except StoreInputError as exc:
             _refuse(exc)
         database.compact()
-    finally:
-        database.close()
     click.echo(f"Removed {user.name} and their diary.")
 
 
@@ -170,21 +185,10 @@ def remove(name: str, yes: bool) -> None:
 @click.argument("name")
 def sign_out(name: str) -> None:
     """End every browser session and paired device of NAME (its password stays)."""
-    from backrelief.cli.diary import open_store
-    from backrelief.store import StoreInputError
-    from backrelief.store.accounts import end_all_sessions, find_user, valid_name
+    from backrelief.store.accounts import end_all_sessions
 
-    try:
-        valid_name(name)
-    except StoreInputError as exc:
-        _refuse(exc)
-    database = open_store()
-    try:
-        with database.session(write=True) as s:
-            user = find_user(s, name)
-            if user is None:
-                fail("NAME", f"there is no user called {name!r}")
-            ended = end_all_sessions(s, user.id)
-    finally:
-        database.close()
+    _check_name(name)
+    with _opened() as database, database.session(write=True) as s:
+        user = _existing(s, name)
+        ended = end_all_sessions(s, user.id)
     click.echo(f"Signed out {ended} session{'s' if ended != 1 else ''} of {user.name}.")
