@@ -80,3 +80,22 @@ def test_a_waiting_write_leaves_the_event_loop_free(
     writing.join(WAIT)
     assert answers["write"] == 303
     assert snapshot(database) != before
+
+
+def test_no_route_that_writes_runs_on_the_event_loop(client: TestClient) -> None:
+    """Every state-changing route is a plain ``def`` (its form read by ``PostedForm``), so
+    FastAPI runs it, and its commit, in the threadpool: an ``async`` one would commit on the
+    loop. The account routes were ``async`` and one of them committed there."""
+    import inspect
+
+    from tests.web.test_isolation import STATE_CHANGING
+
+    found = []
+    for route in client.app.routes:  # type: ignore[attr-defined]
+        contexts = getattr(route, "effective_route_contexts", None)
+        for member in ([c.starlette_route or c.original_route for c in contexts()] if contexts
+                       else [route]):
+            if (getattr(member, "methods", None) or set()) & STATE_CHANGING:
+                found.append((member.path, inspect.iscoroutinefunction(member.endpoint)))
+    assert len(found) > 30, found  # the whole app, not an empty shell
+    assert [path for path, on_loop in found if on_loop] == []

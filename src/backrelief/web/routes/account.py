@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from backrelief.store import accounts
@@ -31,7 +31,7 @@ from backrelief.web.auth import (
     user_of,
 )
 from backrelief.web.context import render, web
-from backrelief.web.forms import form_text
+from backrelief.web.forms import PostedForm, form_text
 
 router = APIRouter()
 
@@ -79,10 +79,9 @@ def login_page(request: Request) -> Response:
 
 
 @router.post("/login", include_in_schema=False)
-async def login(request: Request) -> Response:
+def login(request: Request, form: PostedForm) -> Response:
     """Check the name and password; on success a new session and its cookie."""
     _accounts_on(request)
-    form = await request.form()
     name = form_text(form, "name") or ""
     password = form.get("password")
     target = safe_next(form.get("next"))
@@ -101,7 +100,7 @@ async def login(request: Request) -> Response:
             accounts.purge_expired(s)
             return accounts.create_auth_session(s, user.id, kind="browser")
 
-    outcome = await run_in_threadpool(attempt)
+    outcome = attempt()
     if isinstance(outcome, accounts.LoginRefused):
         if outcome.retry_after is not None:
             return _login_page(request, 429, error=str(outcome), name=name,
@@ -170,8 +169,7 @@ def _registration(form: Any) -> tuple[str, str, dict[str, str]]:
     return name, password, errors
 
 
-async def _register(request: Request, token: str | None) -> Response:
-    form = await request.form()
+def _register(request: Request, token: str | None, form: FormData) -> Response:
     name, password, errors = _registration(form)
     action = "/register" if token is None else f"/register/{token}"
     if errors:
@@ -192,7 +190,7 @@ async def _register(request: Request, token: str | None) -> Response:
         except StoreInputError as exc:
             return exc
 
-    outcome = await run_in_threadpool(create)
+    outcome = create()
     if isinstance(outcome, StoreInputError):
         if outcome.field == "invite":
             return _gone(request, INVITE_GONE)
@@ -202,19 +200,19 @@ async def _register(request: Request, token: str | None) -> Response:
 
 
 @router.post("/register/{token}", include_in_schema=False)
-async def register_invited(request: Request, token: str) -> Response:
+def register_invited(request: Request, token: str, form: PostedForm) -> Response:
     """Create the account an invitation is for, and sign it in."""
     _accounts_on(request)
-    return await _register(request, token)
+    return _register(request, token, form)
 
 
 @router.post("/register", include_in_schema=False)
-async def register_open(request: Request) -> Response:
+def register_open(request: Request, form: PostedForm) -> Response:
     """Create an account (open sign-up only), and sign it in."""
     _accounts_on(request)
     if not web(request).config.signup_open:
         raise HTTPException(404, "Registration is by invitation only.")
-    return await _register(request, None)
+    return _register(request, None, form)
 
 
 # Pairing a phone -----------------------------------------------------------------------------
@@ -228,10 +226,9 @@ def pair_page(request: Request, code: str) -> Response:
 
 
 @router.post("/pair/{code}", include_in_schema=False)
-async def pair(request: Request, code: str) -> Response:
+def pair(request: Request, code: str, form: PostedForm) -> Response:
     """Use the pairing code up: this device is signed in for 30 days."""
     _accounts_on(request)
-    form = await request.form()
     label = (form_text(form, "label") or "Paired device")[:accounts.LABEL_MAX]
     database = web(request).database
     old = session_token(request.scope)
@@ -246,7 +243,7 @@ async def pair(request: Request, code: str) -> Response:
                 accounts.end_auth_session(s, old)
             return token
 
-    token = await run_in_threadpool(redeem)
+    token = redeem()
     if token is None:
         return _gone(request, PAIRING_GONE)
     return _signed_in(request, token, DEVICE_SECONDS, "/")
@@ -290,13 +287,12 @@ def account_panel(request: Request) -> AccountPanel | None:
 
 
 @router.post("/account/sessions/revoke", include_in_schema=False)
-async def revoke(request: Request) -> Response:
+def revoke(request: Request, form: PostedForm) -> Response:
     """End one of one's own browser sessions or paired devices (another user's is 404)."""
     _accounts_on(request)
     user = user_of(request)
     if user is None:  # pragma: no cover - the middleware sends the anonymous to /login
         raise HTTPException(401, "Log in first.")
-    form = await request.form()
     session_id = form_text(form, "session") or ""
     current = auth_session_of(request)
     with web(request).database.session(write=True) as s:
@@ -326,7 +322,7 @@ def password_page(request: Request) -> Response:
 
 
 @router.post("/account/password", include_in_schema=False)
-async def change_password(request: Request) -> Response:
+def change_password(request: Request, form: PostedForm) -> Response:
     """The current password (checked and throttled like a login), then the new one twice.
     Every session of the account ends, other browsers and paired devices included; this
     browser gets a new one."""
@@ -334,7 +330,6 @@ async def change_password(request: Request) -> Response:
     user, name = user_of(request), signed_in_name(request)
     if user is None or name is None:  # pragma: no cover - the middleware sends them to /login
         raise HTTPException(401, "Log in first.")
-    form = await request.form()
     current = form.get("current")
     new = form.get("password")
     new = new if isinstance(new, str) else ""
@@ -359,7 +354,7 @@ async def change_password(request: Request) -> Response:
             accounts.set_password(s, user, new)
             return accounts.create_auth_session(s, user, kind="browser")
 
-    outcome = await run_in_threadpool(change)
+    outcome = change()
     if isinstance(outcome, accounts.LoginRefused):
         problem = str(outcome) if outcome.retry_after else "is not your current password"
         return _password_page(request, 429 if outcome.retry_after else 422,
